@@ -1,0 +1,284 @@
+"""Parser for the FMC's concrete syntax, Unicode and ASCII (iterative: no recursion depth).
+
+Grammar (prefix actions bind tighter than ``;``, which associates to the right)::
+
+    program  ::= (name '=' term)* term                 definitions, then the term to run
+    term     ::= prefix (';' prefix)*
+    prefix   ::= '[' term ']' loc? ('.' prefix)?       push; a missing continuation is *
+               | loc? '<' var '>' ('.' prefix)?        pop   (Unicode ⟨ ⟩)
+               | ('λ' | '\\') var+ '.' prefix           sugar for <x>.<y>. ...
+               | atom ('.' prefix)?                    atom.M is atom ; M (the sequential variable)
+    atom     ::= var | '*' | '⋆' | constant | '(' term ')'
+    constant ::= integer | integer/integer | "string" | Capitalized | $symbol
+
+A location after ``]`` must stand on the same line as the ``]`` (so that a definition ending in
+a push is not continued by the next line's name). ``--`` starts a comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from calculus.errors import ParseError, Position
+from calculus.fmc.syntax import DEFAULT, SKIP, Const, ConstValue, Name, Pop, Push, Seq, Term, Var
+from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
+from calculus.terms import substitute
+
+__all__ = ["Program", "parse", "parse_program", "parse_constant", "PUNCTUATION"]
+
+#: Every symbol of the notation and the token kind it stands for (Unicode and ASCII alike).
+PUNCTUATION = {
+    "[": "[",
+    "]": "]",
+    "(": "(",
+    ")": ")",
+    "<": "<",
+    "⟨": "<",
+    ">": ">",
+    "⟩": ">",
+    ".": ".",
+    ";": ";",
+    "*": "*",
+    "⋆": "*",
+    "\\": "\\",
+    "λ": "\\",
+    "=": "=",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A parsed file: its definitions in order and the term to run (definitions not inlined)."""
+
+    definitions: tuple[tuple[str, Term], ...]
+    main: Term
+
+    def term(self) -> Term:
+        """The term to run with every definition substituted (each sees the earlier ones)."""
+        env: dict[str, Term] = {}
+        for name, body in self.definitions:
+            env[name] = substitute(body, env)
+        return substitute(self.main, env)
+
+
+def parse(text: str, source: str = "<input>") -> Term:
+    """Parse a term or a whole file (definitions inlined) into an FMC term."""
+    return parse_program(text, source).term()
+
+
+def parse_program(text: str, source: str = "<input>") -> Program:
+    """Parse ``(name = term)* term``."""
+    parser = _Parser(tokenize(text, PUNCTUATION, source=source), text, source)
+    return parser.program()
+
+
+def parse_constant(token_text: str) -> ConstValue:
+    """The value of a constant's text: ``3``, ``-2``, ``3/4``, ``"s"``, ``True``, ``$n``."""
+    term = parse(token_text)
+    if not isinstance(term, Const):
+        raise ValueError(f"not a constant: {token_text!r}")
+    return term.value
+
+
+# Frames of the iterative parser: each waits for the value of a sub-term.
+_SEQ, _PUSH, _PAREN, _PUSH_BODY, _POP_BODY, _LAMBDA_BODY, _THEN = range(7)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], text: str, source: str) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.text = text
+        self.source = source
+
+    # -- token helpers -----------------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.pos]
+        if tok.kind != EOF:
+            self.pos += 1
+        return tok
+
+    def error(self, message: str, where: Token | Position) -> ParseError:
+        position = where.position if isinstance(where, Token) else where
+        return ParseError(message, self.text, position, self.source)
+
+    def expect(self, kind: str, what: str, opened: Token | None = None) -> Token:
+        tok = self.peek()
+        if tok.kind != kind:
+            found = "end of input" if tok.kind == EOF else repr(tok.text)
+            extra = f" to close {opened.text!r} at {opened.line}:{opened.column}" if opened else ""
+            raise self.error(f"expected {what}{extra}, found {found}", tok)
+        return self.advance()
+
+    # -- the grammar ---------------------------------------------------------------------------
+    def program(self) -> Program:
+        definitions: list[tuple[str, Term]] = []
+        names: set[str] = set()
+        if self.peek().kind == EOF:
+            raise self.error("empty input: expected a term", self.peek())
+        while self.peek().kind == IDENT and self.peek(1).kind == "=":
+            name_tok = self.advance()
+            self.advance()
+            if not _is_variable_name(name_tok.text):
+                raise self.error(
+                    f"a definition's name must start with a lowercase letter or '_': {name_tok.text!r}",
+                    name_tok,
+                )
+            if name_tok.text in names:
+                raise self.error(f"{name_tok.text!r} is defined twice", name_tok)
+            names.add(name_tok.text)
+            if self.peek().kind == EOF:
+                raise self.error(f"expected a term after '{name_tok.text} ='", self.peek())
+            definitions.append((name_tok.text, self.term()))
+        if self.peek().kind == EOF:
+            raise self.error("expected the term to run after the definitions", self.peek())
+        main = self.term()
+        tok = self.peek()
+        if tok.kind != EOF:
+            hint = "; a definition 'name = term' must come before the term to run" if tok.kind == "=" else ""
+            raise self.error(f"unexpected {tok.text!r}: expected ';', '.' or end of input{hint}", tok)
+        return Program(tuple(definitions), main)
+
+    def term(self) -> Term:
+        """``prefix (';' prefix)*``, iteratively: frames wait for sub-terms on an explicit stack."""
+        frames: list[list[Any]] = [[_SEQ, []]]
+        value: Term | None = None
+        while True:
+            if value is None:
+                value = self.start_prefix(frames)
+                if value is None:
+                    continue  # a frame was opened; parse its first sub-term
+            # hand the finished value to the innermost waiting frame
+            frame = frames[-1]
+            kind = frame[0]
+            if kind == _SEQ:
+                frame[1].append(value)
+                value = None
+                if self.peek().kind == ";":
+                    self.advance()
+                    continue
+                items = frame[1]
+                frames.pop()
+                value = items[-1]
+                for item in reversed(items[:-1]):
+                    value = Seq(item, value)
+                if not frames:
+                    return value
+            elif kind == _PUSH:
+                frames.pop()
+                close = self.expect("]", "']'", frame[1])
+                location = DEFAULT
+                nxt = self.peek()
+                if nxt.kind == IDENT and nxt.line == close.line:
+                    location = self.advance().text
+                if self.peek().kind == ".":
+                    self.advance()
+                    frames.append([_PUSH_BODY, value, location])
+                    value = None
+                else:
+                    value = Push(value, location, SKIP)
+            elif kind == _PAREN:
+                frames.pop()
+                self.expect(")", "')'", frame[1])
+                value = self.maybe_then(frames, value)
+            elif kind == _PUSH_BODY:
+                frames.pop()
+                value = Push(frame[1], frame[2], value)
+            elif kind == _POP_BODY:
+                frames.pop()
+                value = Pop(frame[1], frame[2], value)
+            elif kind == _LAMBDA_BODY:
+                frames.pop()
+                for x in reversed(frame[1]):
+                    value = Pop(DEFAULT, x, value)
+            else:  # _THEN
+                frames.pop()
+                value = Seq(frame[1], value)
+
+    def maybe_then(self, frames: list[list[Any]], atom: Term) -> Term | None:
+        """``atom.M`` is ``atom ; M``: open a frame if a '.' follows, else return the atom."""
+        if self.peek().kind == ".":
+            self.advance()
+            frames.append([_THEN, atom])
+            return None
+        return atom
+
+    def start_prefix(self, frames: list[list[Any]]) -> Term | None:
+        """Read the start of a prefix term: return a finished atom, or open a frame (None)."""
+        tok = self.peek()
+        kind = tok.kind
+        if kind == "[":
+            self.advance()
+            frames.append([_PUSH, tok])
+            frames.append([_SEQ, []])
+            return None
+        if kind == "(":
+            self.advance()
+            frames.append([_PAREN, tok])
+            frames.append([_SEQ, []])
+            return None
+        if kind == "<" or (kind == IDENT and self.peek(1).kind == "<"):
+            location = self.advance().text if kind == IDENT else DEFAULT
+            self.expect("<", "'<'")
+            variable = self.variable("'<'")
+            self.expect(">", "'>'")
+            if self.peek().kind == ".":
+                self.advance()
+                frames.append([_POP_BODY, location, variable])
+                return None
+            return Pop(location, variable, SKIP)
+        if kind == "\\":
+            self.advance()
+            variables = [self.variable(repr(tok.text))]
+            while self.peek().kind == IDENT:
+                variables.append(self.variable(repr(tok.text)))
+            self.expect(".", f"'.' after the variables of {tok.text!r}")
+            frames.append([_LAMBDA_BODY, variables])
+            return None
+        if kind == "*":
+            self.advance()
+            return self.maybe_then(frames, SKIP)
+        if kind == IDENT:
+            self.advance()
+            if _is_variable_name(tok.text):
+                return self.maybe_then(frames, Var(tok.text))
+            return self.maybe_then(frames, Const(Name(tok.text)))
+        if kind in (NUMBER, STRING, SYMBOL):
+            self.advance()
+            return self.maybe_then(frames, Const(self.constant(tok)))
+        if kind == EOF:
+            raise self.error("unexpected end of input: expected a term", tok)
+        raise self.error(f"unexpected {tok.text!r}: expected a term", tok)
+
+    def variable(self, after: str) -> str:
+        tok = self.peek()
+        if tok.kind != IDENT or not _is_variable_name(tok.text):
+            found = "end of input" if tok.kind == EOF else repr(tok.text)
+            raise self.error(
+                f"expected a variable after {after} (a name starting with a lowercase letter or '_'), found {found}",
+                tok,
+            )
+        return self.advance().text
+
+    def constant(self, tok: Token) -> ConstValue:
+        if tok.kind == STRING:
+            assert isinstance(tok.value, str)
+            return tok.value
+        if tok.kind == SYMBOL:
+            return sympy.Symbol(str(tok.value))
+        numerator, _, denominator = tok.text.partition("/")
+        if denominator:
+            if int(denominator) == 0:
+                raise self.error(f"zero denominator in {tok.text!r}", tok)
+            return sympy.Rational(int(numerator), int(denominator))
+        return sympy.Integer(int(numerator))
+
+
+def _is_variable_name(text: str) -> bool:
+    return text[0] == "_" or text[0].islower()

@@ -1,0 +1,136 @@
+"""A small table-driven lexer shared by the calculi's parsers.
+
+Tokens carry their position; a character that starts no token, an unterminated string or an
+unknown escape is a :class:`~calculus.errors.ParseError` naming the line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from calculus.errors import ParseError, Position
+
+__all__ = ["Token", "tokenize", "IDENT", "NUMBER", "STRING", "SYMBOL", "EOF"]
+
+IDENT, NUMBER, STRING, SYMBOL, EOF = "identifier", "number", "string", "symbol", "end of input"
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "0": "\0"}
+
+# Identifiers: letters (not λ, which is notation), digits, _ and trailing primes.
+_IDENT = r"(?:(?!λ)[^\W\d])(?:(?!λ)\w)*'*"
+_NUMBER = r"-?\d+(?:/\d+)?(?![\w])"
+_SYMBOL = r"\$" + _IDENT
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token: its kind (a punctuation string or one of the constants above), text, place."""
+
+    kind: str
+    text: str
+    position: Position
+    value: object = None
+
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+    @property
+    def column(self) -> int:
+        return self.position.column
+
+
+def tokenize(
+    text: str,
+    punctuation: Mapping[str, str],
+    *,
+    source: str = "<input>",
+    comment: str = "--",
+) -> list[Token]:
+    """Split ``text`` into tokens; ``punctuation`` maps each symbol (``"⟨"``) to its kind (``"<"``).
+
+    Whitespace and comments (``comment`` to end of line) are skipped. The last token is EOF.
+    """
+    symbols = sorted(punctuation, key=len, reverse=True)
+    parts = [
+        rf"(?P<ws>[ \t\r\n\f\v\u00a0]+)",
+        rf"(?P<comment>{re.escape(comment)}[^\n]*)",
+        rf"(?P<number>{_NUMBER})",
+        rf"(?P<symbol>{_SYMBOL})",
+        rf"(?P<ident>{_IDENT})",
+        r'(?P<string>")',
+    ]
+    if symbols:
+        parts.append("(?P<punct>" + "|".join(re.escape(s) for s in symbols) + ")")
+    master = re.compile("|".join(parts))
+    tokens: list[Token] = []
+    line, line_start, pos, n = 1, 0, 0, len(text)
+
+    def where(offset: int) -> Position:
+        return Position(line, offset - line_start + 1, offset)
+
+    while pos < n:
+        m = master.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            raise ParseError(f"unexpected character {ch!r}", text, where(pos), source)
+        kind = m.lastgroup
+        start, end = m.span()
+        if kind == "ws":
+            newlines = text.count("\n", start, end)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", start, end) + 1
+        elif kind == "comment":
+            pass
+        elif kind == "number":
+            tokens.append(Token(NUMBER, m.group(), where(start)))
+        elif kind == "symbol":
+            tokens.append(Token(SYMBOL, m.group(), where(start), m.group()[1:]))
+        elif kind == "ident":
+            tokens.append(Token(IDENT, m.group(), where(start)))
+        elif kind == "string":
+            value, end = _read_string(text, start, where, source)
+            tokens.append(Token(STRING, text[start:end], where(start), value))
+        else:
+            tokens.append(Token(punctuation[m.group()], m.group(), where(start)))
+        pos = end
+    tokens.append(Token(EOF, "", where(n)))
+    return tokens
+
+
+def _read_string(text: str, start: int, where, source: str) -> tuple[str, int]:  # noqa: ANN001
+    """Read a string literal starting at the quote ``text[start]``; return (value, end)."""
+    out: list[str] = []
+    i, n = start + 1, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            return "".join(out), i + 1
+        if ch == "\n":
+            break
+        if ch == "\\":
+            if i + 1 >= n:
+                break
+            esc = text[i + 1]
+            if esc in _ESCAPES:
+                out.append(_ESCAPES[esc])
+                i += 2
+                continue
+            if esc == "u":
+                m = re.compile(r"u\{([0-9a-fA-F]{1,6})\}").match(text, i + 1)
+                if m and int(m.group(1), 16) <= 0x10FFFF:
+                    out.append(chr(int(m.group(1), 16)))
+                    i = m.end()
+                    continue
+            raise ParseError(
+                f"unknown escape '\\{esc}' in string (known: \\n \\t \\r \\\\ \\\" \\0 \\u{{hex}})",
+                text,
+                where(i),
+                source,
+            )
+        out.append(ch)
+        i += 1
+    raise ParseError("unterminated string literal", text, where(start), source)

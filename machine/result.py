@@ -1,0 +1,114 @@
+"""What a run gives back: done (with its exit label), stuck (with the reason) or out of fuel.
+
+Memories are given and returned as ``{location: (bottom, ..., top)}``; empty stacks are omitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from calculus.fmc.printer import constant_text, to_ascii
+from calculus.fmc.syntax import DEFAULT, Const, Skip, Term
+
+__all__ = ["Result", "Status", "MemoryInput", "input_stream", "normalize_memory", "stuck_reason"]
+
+Status = Literal["done", "stuck", "out_of_fuel"]
+
+#: An initial memory: for each location, its stack from bottom to top.
+MemoryInput = Mapping[str, Sequence[Term]]
+
+
+def input_stream(*values: Term) -> tuple[Term, ...]:
+    """A stack holding the stream ``v1, v2, ...`` with ``v1`` on top (popped first)."""
+    return tuple(reversed(values))
+
+
+def normalize_memory(memory: MemoryInput | None) -> dict[str, tuple[Term, ...]]:
+    """A memory as a dict of non-empty tuples (bottom to top), checked to hold terms."""
+    result: dict[str, tuple[Term, ...]] = {}
+    for location, stack in (memory or {}).items():
+        items = tuple(stack)
+        for item in items:
+            if not isinstance(item, Term):
+                raise TypeError(f"location {location!r} holds a non-term {item!r}")
+        if items:
+            result[location] = items
+    return result
+
+
+def stuck_reason(kind: str, detail: str) -> str:
+    """The reason text of a stuck run (one wording for both machines)."""
+    if kind == "empty":
+        return f"pop from the empty stack at location {detail}"
+    return f"free variable {detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of a run.
+
+    ``exit`` is the label the run terminated with (``"*"`` for skip, else the constant's value);
+    ``None`` unless done. ``term`` and ``continuation`` are where a stuck or out-of-fuel run
+    stopped (``continuation`` top first).
+    """
+
+    status: Status
+    steps: int
+    memory: dict[str, tuple[Term, ...]]
+    exit: Any = None
+    reason: str | None = None
+    term: Term | None = None
+    continuation: tuple[Term, ...] = field(default=())
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    def stack(self, location: str = DEFAULT) -> tuple[Term, ...]:
+        """The final stack at ``location``, bottom to top (empty if absent)."""
+        return self.memory.get(location, ())
+
+    def exit_text(self) -> str | None:
+        """The exit label as text: ``"*"``, ``"3"``, ``"True"``, ``None`` when not done."""
+        if self.exit is None:
+            return None
+        return "*" if self.exit == "*" else constant_text(self.exit)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of the command-line contract (terms in ASCII, bottom to top)."""
+        return {
+            "status": self.status,
+            "exit": self.exit_text(),
+            "reason": self.reason,
+            "steps": self.steps,
+            "stacks": {loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=_location_order)},
+        }
+
+    def _repr_html_(self) -> str:
+        from machine.render import result_html
+
+        return result_html(self)
+
+    def __rich__(self) -> Any:
+        from machine.render import result_table
+
+        return result_table(self)
+
+
+def _location_order(item: tuple[str, object]) -> tuple[int, str]:
+    return (0 if item[0] == DEFAULT else 1, item[0])
+
+
+def halted_label(term: Term) -> Any:
+    """The exit label of a terminal term: ``"*"`` for skip, the constant's value otherwise."""
+    if isinstance(term, Skip):
+        return "*"
+    assert isinstance(term, Const)
+    return term.value
+
+
+def sorted_locations(locations: Iterable[str]) -> list[str]:
+    """Locations in display order: λ first, then alphabetical."""
+    return sorted(locations, key=lambda loc: (loc != DEFAULT, loc))
