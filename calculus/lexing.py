@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from calculus.errors import ParseError, Position
 
-__all__ = ["Token", "tokenize", "IDENT", "NUMBER", "STRING", "SYMBOL", "EOF"]
+__all__ = ["EOF", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "tokenize"]
 
 IDENT, NUMBER, STRING, SYMBOL, EOF = "identifier", "number", "string", "symbol", "end of input"
 
@@ -55,7 +55,7 @@ def tokenize(
     """
     symbols = sorted(punctuation, key=len, reverse=True)
     parts = [
-        rf"(?P<ws>[ \t\r\n\f\v\u00a0]+)",
+        r"(?P<ws>[ \t\r\n\f\v\u00a0]+)",
         rf"(?P<comment>{re.escape(comment)}[^\n]*)",
         rf"(?P<number>{_NUMBER})",
         rf"(?P<symbol>{_SYMBOL})",
@@ -101,7 +101,7 @@ def tokenize(
     return tokens
 
 
-def _read_string(text: str, start: int, where, source: str) -> tuple[str, int]:  # noqa: ANN001
+def _read_string(text: str, start: int, where, source: str) -> tuple[str, int]:
     """Read a string literal starting at the quote ``text[start]``; return (value, end)."""
     out: list[str] = []
     i, n = start + 1, len(text)

@@ -21,7 +21,6 @@ children's hashes; ``==`` is an iterative alpha-equivalence check.
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -45,7 +44,7 @@ R = TypeVar("R")
 class Term:
     """Base of all term nodes. Subclasses are ``@dataclass(frozen=True, slots=True, eq=False)``."""
 
-    __slots__ = ("_hash", "_fv")
+    __slots__ = ("_fv", "_hash")
 
     #: ``(i, scope)``: the name at argument ``i`` is bound in the arguments at ``scope``.
     binders: ClassVar[tuple[tuple[int, tuple[int, ...]], ...]] = ()
@@ -53,6 +52,9 @@ class Term:
     is_variable: ClassVar[bool] = False
     #: the tag mixed into the hash (distinct per node class).
     _tag: ClassVar[int] = 0
+    #: the sort of each argument, for generic generators and bridges: ``"term"``, ``"binder"``
+    #: (a bound name), ``"name"`` (a variable occurrence), ``"location"``, ``"constant"``.
+    sorts: ClassVar[tuple[str, ...]] = ()
 
     _hash: int
     _fv: frozenset[str] | None

@@ -21,7 +21,19 @@ from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import substitute
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
 
-__all__ = ["State", "Transition", "Halt", "initial_state", "step", "steps", "run", "run_traced", "result_of", "Trace", "RULES"]
+__all__ = [
+    "RULES",
+    "Halt",
+    "State",
+    "Trace",
+    "Transition",
+    "initial_state",
+    "result_of",
+    "run",
+    "run_traced",
+    "step",
+    "steps",
+]
 
 #: The machine's rule names, in the order of the spec.
 RULES = ("push", "pop", "seq", "skip", "pass")

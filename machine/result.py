@@ -12,7 +12,7 @@ from typing import Any, Literal
 from calculus.fmc.printer import constant_text, to_ascii
 from calculus.fmc.syntax import DEFAULT, Const, Skip, Term
 
-__all__ = ["Result", "Status", "MemoryInput", "input_stream", "normalize_memory", "stuck_reason"]
+__all__ = ["MemoryInput", "Result", "Status", "input_stream", "normalize_memory", "stuck_reason"]
 
 Status = Literal["done", "stuck", "out_of_fuel"]
 
@@ -83,7 +83,9 @@ class Result:
             "exit": self.exit_text(),
             "reason": self.reason,
             "steps": self.steps,
-            "stacks": {loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=_location_order)},
+            "stacks": {
+                loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=_location_order)
+            },
         }
 
     def _repr_html_(self) -> str:

@@ -27,7 +27,7 @@ from calculus.fmc.syntax import DEFAULT, SKIP, Const, ConstValue, Name, Pop, Pus
 from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
 from calculus.terms import substitute
 
-__all__ = ["Program", "parse", "parse_program", "parse_constant", "PUNCTUATION"]
+__all__ = ["PUNCTUATION", "Program", "parse", "parse_constant", "parse_program"]
 
 #: Every symbol of the notation and the token kind it stands for (Unicode and ASCII alike).
 PUNCTUATION = {

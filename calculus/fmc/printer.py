@@ -15,7 +15,18 @@ import sympy
 
 from calculus.fmc.syntax import DEFAULT, Const, ConstValue, Name, Pop, Push, Seq, Skip, Term, Var
 
-__all__ = ["Notation", "UNICODE", "ASCII", "LATEX", "NOTATIONS", "pretty", "to_unicode", "to_ascii", "to_latex", "constant_text"]
+__all__ = [
+    "ASCII",
+    "LATEX",
+    "NOTATIONS",
+    "UNICODE",
+    "Notation",
+    "constant_text",
+    "pretty",
+    "to_ascii",
+    "to_latex",
+    "to_unicode",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +144,24 @@ _QUOTE = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", '"': '\\"', "\0":
 
 
 def _quote(s: str) -> str:
-    body = "".join(
-        _QUOTE.get(ch, ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}") for ch in s
-    )
+    body = "".join(_QUOTE.get(ch, ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}") for ch in s)
     return f'"{body}"'
 
 
 def _latex_constant(value: ConstValue, text: str) -> str:
     if isinstance(value, str):
-        specials = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "^": r"\^{}", "~": r"\~{}"}
+        specials = {
+            "\\": r"\textbackslash{}",
+            "{": r"\{",
+            "}": r"\}",
+            "_": r"\_",
+            "#": r"\#",
+            "$": r"\$",
+            "%": r"\%",
+            "&": r"\&",
+            "^": r"\^{}",
+            "~": r"\~{}",
+        }
         return r"\texttt{" + "".join(specials.get(ch, ch) for ch in text) + "}"
     if isinstance(value, Name):
         return r"\mathsf{" + value.text.replace("_", r"\_") + "}"

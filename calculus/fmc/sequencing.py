@@ -21,7 +21,7 @@ from typing import Any
 from calculus.fmc.syntax import SKIP, Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import free_variables, fresh_name, substitute, variable_names
 
-__all__ = ["sequence", "normalize", "is_normal"]
+__all__ = ["is_normal", "normalize", "sequence"]
 
 _EVAL, _EVAL_ON_RESULT, _PUSH, _POP, _THEN = range(5)
 

@@ -23,6 +23,7 @@ from calculus.terms import Term
 
 __all__ = [
     "DEFAULT",
+    "SKIP",
     "Const",
     "ConstValue",
     "Name",
@@ -31,7 +32,6 @@ __all__ = [
     "Seq",
     "Skip",
     "Var",
-    "SKIP",
     "lam",
     "sequence_of",
 ]
@@ -59,6 +59,7 @@ class Skip(Term):
     """``*`` (Unicode ``⋆``): the empty instruction sequence, imperative skip."""
 
     _tag: ClassVar[int] = 1
+    sorts: ClassVar[tuple[str, ...]] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -68,6 +69,7 @@ class Var(Term):
     name: str
     is_variable: ClassVar[bool] = True
     _tag: ClassVar[int] = 2
+    sorts: ClassVar[tuple[str, ...]] = ("name",)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -78,6 +80,7 @@ class Push(Term):
     location: str
     body: Term
     _tag: ClassVar[int] = 3
+    sorts: ClassVar[tuple[str, ...]] = ("term", "location", "term")
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -90,6 +93,7 @@ class Pop(Term):
     binders: ClassVar[tuple[tuple[int, tuple[int, ...]], ...]] = ((1, (2,)),)
     variable_class: ClassVar[type[Term]] = Var
     _tag: ClassVar[int] = 4
+    sorts: ClassVar[tuple[str, ...]] = ("location", "binder", "term")
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -99,6 +103,7 @@ class Seq(Term):
     first: Term
     then: Term
     _tag: ClassVar[int] = 5
+    sorts: ClassVar[tuple[str, ...]] = ("term", "term")
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -107,6 +112,7 @@ class Const(Term):
 
     value: ConstValue
     _tag: ClassVar[int] = 6
+    sorts: ClassVar[tuple[str, ...]] = ("constant",)
 
 
 #: The one skip node (any ``Skip()`` is equal to it).

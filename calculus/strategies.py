@@ -1,0 +1,125 @@
+"""Public hypothesis strategies for terms of the calculi.
+
+The generator is written once against the generic term interface: a node class's ``sorts``
+say what each argument is (a sub-term, a bound name, a variable occurrence, a location or a
+constant) and its ``binders`` say what is in scope where, so any calculus's node classes can be
+generated, open or closed. :func:`fmc_terms` specializes it to the FMC.
+
+    >>> from hypothesis import given
+    >>> from calculus.strategies import fmc_terms
+    >>> @given(fmc_terms(closed=True))
+    ... def test_something(term): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy
+from hypothesis import strategies as st
+
+from calculus.fmc.syntax import DEFAULT, Const, Name, Pop, Push, Seq, Skip, Term, Var
+
+__all__ = [
+    "FMC_NODES",
+    "LOCATIONS",
+    "VARIABLES",
+    "constant_values",
+    "fmc_constants",
+    "fmc_terms",
+    "memories",
+    "terms",
+]
+
+#: The FMC node classes (constants included).
+FMC_NODES: tuple[type[Term], ...] = (Skip, Var, Push, Pop, Seq, Const)
+#: Locations drawn by default: the default location λ and two others.
+LOCATIONS: tuple[str, ...] = (DEFAULT, "a", "out")
+#: Variable names drawn by default (few, so that shadowing and capture happen).
+VARIABLES: tuple[str, ...] = ("x", "y", "z")
+
+
+def constant_values() -> st.SearchStrategy[Any]:
+    """Constants of every kind: integers, rationals, strings (with escapes), Names, $symbols."""
+    return st.one_of(
+        st.integers(-1000, 1000).map(sympy.Integer),
+        st.fractions(max_denominator=50).map(lambda f: sympy.Rational(f.numerator, f.denominator)),
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6),
+        st.sampled_from(["A", "B", "True", "False", "Nil", "Cons"]).map(Name),
+        st.sampled_from(["n", "m", "k1"]).map(sympy.Symbol),
+    )
+
+
+def fmc_constants() -> st.SearchStrategy[Term]:
+    """``Const`` nodes."""
+    return constant_values().map(Const)
+
+
+def terms(
+    classes: Sequence[type[Term]],
+    atoms: Mapping[str, st.SearchStrategy[Any]],
+    *,
+    max_depth: int = 5,
+    closed: bool = False,
+    variables: Sequence[str] = VARIABLES,
+) -> st.SearchStrategy[Term]:
+    """Terms built from ``classes`` (generic over the term interface).
+
+    ``atoms`` gives a strategy per atom sort (``"location"``, ``"constant"``, ...); bound names
+    and variable occurrences are drawn from ``variables``. With ``closed=True``, a variable
+    occurs only under a binder of its name. Depth is at most ``max_depth``.
+    """
+    leaf_classes = [c for c in classes if "term" not in c.sorts]
+    if not leaf_classes:
+        raise ValueError("need at least one class without sub-terms")
+
+    @st.composite
+    def build(draw: st.DrawFn, depth: int, scope: frozenset[str]) -> Term:
+        choices = [c for c in (classes if depth > 0 else leaf_classes) if not (closed and c.is_variable and not scope)]
+        cls = draw(st.sampled_from(choices))
+        args: list[Any] = [None] * len(cls.sorts)
+        for i, sort in enumerate(cls.sorts):
+            if sort == "binder":
+                args[i] = draw(st.sampled_from(list(variables)))
+            elif sort == "name":
+                pool = sorted(scope) if closed else list(variables)
+                args[i] = draw(st.sampled_from(pool))
+            elif sort != "term":
+                args[i] = draw(atoms[sort])
+        for i, sort in enumerate(cls.sorts):
+            if sort == "term":
+                inner = scope | {args[b] for b, sc in cls.binders if i in sc}
+                args[i] = draw(build(depth - 1, frozenset(inner)))
+        return cls(*args)
+
+    return st.deferred(lambda: build(max_depth, frozenset()))
+
+
+def fmc_terms(
+    *,
+    closed: bool = False,
+    max_depth: int = 5,
+    locations: Sequence[str] = LOCATIONS,
+    variables: Sequence[str] = VARIABLES,
+    constants: bool = True,
+) -> st.SearchStrategy[Term]:
+    """FMC terms: skip, variables, push, pop, sequencing and (optionally) constants."""
+    classes = FMC_NODES if constants else tuple(c for c in FMC_NODES if c is not Const)
+    atoms = {"location": st.sampled_from(list(locations)), "constant": constant_values()}
+    return terms(classes, atoms, max_depth=max_depth, closed=closed, variables=variables)
+
+
+def memories(
+    values: st.SearchStrategy[Term] | None = None,
+    *,
+    locations: Sequence[str] = LOCATIONS,
+    max_items: int = 3,
+) -> st.SearchStrategy[dict[str, tuple[Term, ...]]]:
+    """Initial memories: for some locations, a short stack of (by default closed) terms."""
+    items = values if values is not None else fmc_terms(closed=True, max_depth=3)
+    return st.dictionaries(
+        st.sampled_from(list(locations)),
+        st.lists(items, max_size=max_items).map(tuple),
+        max_size=len(locations),
+    )

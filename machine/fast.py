@@ -1,0 +1,217 @@
+"""The fast run: the same machine, compiled, with environments instead of substitution.
+
+Terms are compiled once to tuples ``(op, info, ...)`` with variables as de Bruijn indices and
+locations as indices into a list of Python lists; a pushed term is a closure ``(code, env)``
+with ``env`` a linked list ``(closure, env)``. The loop performs exactly the steps of
+:mod:`machine.fmc` (push, pop, seq, skip, pass; looking a variable up is not a step), so step
+counts agree, and closures left in memory are read back to terms by substitution at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
+from calculus.terms import free_variables, substitute
+from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
+
+__all__ = ["compile_term", "readback", "run"]
+
+PUSH, POP, VAR, SEQ, SKIP, CONST, FREE = range(7)
+
+Code = tuple[Any, ...]
+Scope = tuple[str, Any] | None  # cons list of bound names, innermost first
+
+
+def compile_term(term: Term, locations: dict[str, int]) -> Code:
+    """Compile ``term`` (closed or open; free variables compile to a stuck instruction).
+
+    ``locations`` maps location names to stack indices and is extended with new ones.
+    """
+    levels: dict[str, list[int]] = {}
+    depth = 0
+    closed_memo: dict[int, Code] = {}
+    results: list[Code] = []
+    # tasks: (0, node, scope) visit | (1, node, scope, loc) build push | (2, ...) build pop
+    #        (3, node, scope) build seq | (4, name) leave a binder
+    stack: list[tuple[Any, ...]] = [(0, term, None)]
+    while stack:
+        task = stack.pop()
+        tag = task[0]
+        if tag == 0:
+            node, scope = task[1], task[2]
+            closed = not free_variables(node)
+            if closed and id(node) in closed_memo:
+                results.append(closed_memo[id(node)])
+                continue
+            info = (node, None if closed else scope)
+            if isinstance(node, Push):
+                loc = locations.setdefault(node.location, len(locations))
+                stack.append((1, node, info, loc))
+                stack.append((0, node.body, scope))
+                stack.append((0, node.term, scope))
+            elif isinstance(node, Pop):
+                loc = locations.setdefault(node.location, len(locations))
+                stack.append((2, node, info, loc))
+                stack.append((4, node.variable))
+                stack.append((5, node.body, (node.variable, scope)))
+            elif isinstance(node, Seq):
+                stack.append((3, node, info))
+                stack.append((0, node.then, scope))
+                stack.append((0, node.first, scope))
+            elif isinstance(node, Var):
+                bound = levels.get(node.name)
+                if bound:
+                    results.append((VAR, info, depth - bound[-1]))
+                else:
+                    results.append((FREE, info, node.name))
+            elif isinstance(node, Skip):
+                results.append((SKIP, info))
+            elif isinstance(node, Const):
+                results.append((CONST, info, node.value))
+            else:
+                raise TypeError(f"not an FMC term: {node!r}")
+            if closed and not isinstance(node, Push | Pop | Seq):
+                closed_memo[id(node)] = results[-1]
+        elif tag == 5:  # enter a binder, then visit the body
+            depth += 1
+            levels.setdefault(task[2][0], []).append(depth)
+            stack.append((0, task[1], task[2]))
+        elif tag == 4:
+            levels[task[1]].pop()
+            depth -= 1
+        else:
+            node, info = task[1], task[2]
+            if tag == 1:
+                body = results.pop()
+                code: Code = (PUSH, info, task[3], results.pop(), body)
+            elif tag == 2:
+                code = (POP, info, task[3], results.pop())
+            else:
+                then = results.pop()
+                code = (SEQ, info, results.pop(), then)
+            if info[1] is None:
+                closed_memo[id(node)] = code
+            results.append(code)
+    return results[0]
+
+
+def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
+    """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps."""
+    locations: dict[str, int] = {}
+    initial = normalize_memory(memory)
+    stacks_init: dict[str, list[Any]] = {
+        loc: [(compile_term(t, locations), None) for t in items] for loc, items in initial.items()
+    }
+    code = compile_term(term, locations)
+    stacks: list[list[Any]] = [[] for _ in locations]
+    for loc, items in stacks_init.items():
+        stacks[locations[loc]] = items
+    env: Any = None
+    kont: list[tuple[Code, Any]] = []
+    kpush, kpop = kont.append, kont.pop
+    steps = 0
+    halt: tuple[str, Any] | None = None
+    while steps < fuel:
+        op = code[0]
+        if op == PUSH:
+            stacks[code[2]].append((code[3], env))
+            code = code[4]
+        elif op == POP:
+            s = stacks[code[2]]
+            if not s:
+                halt = ("stuck", code)
+                break
+            env = (s.pop(), env)
+            code = code[3]
+        elif op == VAR:
+            e = env
+            for _ in range(code[2]):
+                e = e[1]
+            code, env = e[0]
+            continue  # looking a variable up is not a machine step
+        elif op == SEQ:
+            kpush((code[3], env))
+            code = code[2]
+        elif op == SKIP:
+            if not kont:
+                halt = ("done", "*")
+                break
+            code, env = kpop()
+        elif op == CONST:
+            if not kont:
+                halt = ("done", code[2])
+                break
+            kpop()
+        else:  # FREE
+            halt = ("stuck", code)
+            break
+        steps += 1
+    if halt is None:
+        # out of fuel, unless the state reached is already final or stuck
+        while code[0] == VAR:
+            e = env
+            for _ in range(code[2]):
+                e = e[1]
+            code, env = e[0]
+        op = code[0]
+        if op in (SKIP, CONST) and not kont:
+            halt = ("done", "*" if op == SKIP else code[2])
+        elif op == FREE or (op == POP and not stacks[code[2]]):
+            halt = ("stuck", code)
+    names = {i: loc for loc, i in locations.items()}
+    memo: dict[int, Term] = {}
+    memory_out = {names[i]: tuple(readback(c, memo) for c in s) for i, s in enumerate(stacks) if s}
+    if halt is not None and halt[0] == "done":
+        return Result("done", steps, memory_out, exit=halt[1])
+    if halt is not None:
+        stuck_at = halt[1]
+        if stuck_at[0] == FREE:
+            reason = stuck_reason("free", stuck_at[2])
+        else:
+            reason = stuck_reason("empty", names[stuck_at[2]])
+        status = "stuck"
+    else:
+        reason = f"out of fuel after {steps} steps"
+        status = "out_of_fuel"
+    return Result(
+        status,  # type: ignore[arg-type]
+        steps,
+        memory_out,
+        reason=reason,
+        term=readback((code, env), memo),
+        continuation=tuple(readback(c, memo) for c in reversed(kont)),
+    )
+
+
+def readback(closure: tuple[Code, Any], memo: dict[int, Term] | None = None) -> Term:
+    """The term a closure stands for: its source term with its environment substituted.
+
+    Iterative over the graph of closures; ``memo`` (by closure identity) shares work.
+    """
+    memo = {} if memo is None else memo
+    keep: list[Any] = []  # keeps closures alive while their ids are memo keys
+    stack = [closure]
+    while stack:
+        c = stack[-1]
+        if id(c) in memo:
+            stack.pop()
+            continue
+        code, env = c
+        term, scope = code[1]
+        pairs: list[tuple[str, Any]] = []
+        needed = set(free_variables(term))
+        while needed and scope is not None:
+            name, scope = scope
+            value, env = env
+            if name in needed:
+                needed.discard(name)
+                pairs.append((name, value))
+        missing = [v for _, v in pairs if id(v) not in memo]
+        if missing:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        keep.append(c)
+        memo[id(c)] = substitute(term, {name: memo[id(v)] for name, v in pairs}) if pairs else term
+    return memo[id(closure)]

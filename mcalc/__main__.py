@@ -1,0 +1,3 @@
+from mcalc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""``mcalc``: run, trace and print machine-calculus terms.
+
+    mcalc run FILE|TERM [--calculus fmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
+                        [--machine fast|small-step]
+    mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
+
+Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
+usage (a message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from calculus.errors import ParseError
+from calculus.fmc.parser import parse
+from calculus.fmc.printer import NOTATIONS, pretty
+from calculus.fmc.sequencing import normalize
+from calculus.fmc.syntax import DEFAULT, Term
+from machine import fast, fmc
+from machine.render import memory_text
+from machine.result import Result
+
+__all__ = ["build_parser", "main"]
+
+DEFAULT_FUEL = 1_000_000
+DEFAULT_TRACE_FUEL = 10_000
+
+
+class UsageError(Exception):
+    """Bad usage or input that is not a parse error: reported on stderr with exit 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mcalc", description="Run and inspect terms of the machine calculi (FMC, RMC)."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    run = sub.add_parser(
+        "run", help="run a term on the machine", description="Run a term (or a .fmc file) on the FMC machine."
+    )
+    run.add_argument("source", metavar="FILE|TERM", help="a file of definitions ending with the term to run, or a term")
+    run.add_argument("--calculus", choices=["fmc"], default="fmc", help="the calculus (default: fmc)")
+    run.add_argument(
+        "--stack",
+        action="append",
+        default=[],
+        metavar="LOC=v1,v2,...",
+        help="input stream on location LOC, v1 on top (λ is the default location); repeatable",
+    )
+    run.add_argument(
+        "--fuel",
+        type=_natural,
+        default=None,
+        help=f"at most N machine steps (default {DEFAULT_FUEL:,}; {DEFAULT_TRACE_FUEL:,} with --trace)",
+    )
+    run.add_argument("--trace", action="store_true", help="show every step with its rule (paper-faithful machine)")
+    run.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
+    run.add_argument(
+        "--machine",
+        choices=["fast", "small-step"],
+        default="fast",
+        help="without --trace: the compiled fast run (default) or the paper-faithful small-step machine",
+    )
+
+    show = sub.add_parser(
+        "print", help="parse and pretty-print a term", description="Parse a term or file and print it in each notation."
+    )
+    show.add_argument("source", metavar="FILE|TERM")
+    show.add_argument("--notation", choices=[*NOTATIONS, "all"], default="all", help="which notation (default: all)")
+    show.add_argument(
+        "--sequenced", action="store_true", help="first apply the papers' inductive sequencing (normal form)"
+    )
+    return parser
+
+
+def _natural(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def read_source(source: str) -> tuple[str, str]:
+    """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
+    path = Path(source)
+    looks_like_file = path.suffix in {".fmc", ".rmc"} or "/" in source
+    try:
+        if path.is_file():
+            return path.read_text(encoding="utf-8"), source
+    except OSError as exc:  # e.g. a term too long to be a file name
+        if looks_like_file:
+            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{source} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    if looks_like_file and not any(ch in source for ch in "[<⟨;λ\\"):
+        raise UsageError(f"no such file: {source}")
+    return source, "<term>"
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``v1,v2,...`` at commas outside brackets, parentheses and strings."""
+    values, depth, current, in_string, escaped = [], 0, [], False, False
+    for ch in text:
+        if in_string:
+            current.append(ch)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "[(⟨<":
+            depth += 1
+        elif ch in "])⟩>":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            values.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    values.append("".join(current))
+    return values
+
+
+def parse_stacks(specs: Sequence[str]) -> dict[str, tuple[Term, ...]]:
+    """``--stack LOC=v1,v2`` options as a memory (bottom to top: v1 ends on top)."""
+    memory: dict[str, tuple[Term, ...]] = {}
+    for spec in specs:
+        location, eq, values = spec.partition("=")
+        location = location.strip() or DEFAULT
+        if not eq:
+            raise UsageError(f"--stack expects LOC=v1,v2,... (got {spec!r})")
+        if location in memory:
+            raise UsageError(f"--stack gives location {location} twice")
+        items = [v for v in split_values(values)] if values.strip() else []
+        terms = [parse(v, source=f"--stack {location}=…value {i + 1}") for i, v in enumerate(items)]
+        memory[location] = tuple(reversed(terms))
+    return memory
+
+
+def command_run(args: argparse.Namespace, out: Console) -> int:
+    text, name = read_source(args.source)
+    term = parse(text, source=name)
+    memory = parse_stacks(args.stack)
+    if args.trace:
+        trace = fmc.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
+        result = trace.result
+        if args.json:
+            payload = result.to_json()
+            payload["trace"] = [
+                {
+                    "rule": tr.rule,
+                    "term": pretty(tr.state.term, "ascii"),
+                    "stacks": Result("done", 0, tr.state.stacks()).to_json()["stacks"],
+                }
+                for tr in trace.transitions
+            ]
+            print(json.dumps(payload, ensure_ascii=False))
+        else:
+            out.print(trace)
+            _print_result(result, out)
+    else:
+        fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
+        runner = fast.run if args.machine == "fast" else fmc.run
+        result = runner(term, memory, fuel=fuel)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            _print_result(result, out)
+    return 0 if result.done else 1
+
+
+def _print_result(result: Result, out: Console) -> None:
+    if result.done:
+        out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
+    else:
+        out.print(
+            Text(f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}", style="bold red")
+        )
+        if result.term is not None:
+            out.print(Text("at term: " + pretty(result.term, "unicode")[:2000]))
+    out.print(Text(memory_text(result.memory, width=10_000)))
+
+
+def command_print(args: argparse.Namespace, out: Console) -> int:
+    text, name = read_source(args.source)
+    term = parse(text, source=name)
+    if args.sequenced:
+        term = normalize(term)
+    names = list(NOTATIONS) if args.notation == "all" else [args.notation]
+    for notation in names:
+        rendered = pretty(term, notation)
+        out.print(Text(f"{notation}: {rendered}" if len(names) > 1 else rendered), soft_wrap=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Console(highlight=False, soft_wrap=True)
+    try:
+        if args.command == "run":
+            return command_run(args, out)
+        return command_print(args, out)
+    except ParseError as exc:
+        print(f"mcalc: {exc}", file=sys.stderr)
+    except UsageError as exc:
+        print(f"mcalc: {exc}", file=sys.stderr)
+    except RecursionError:  # pragma: no cover - every traversal is iterative; a last line of defence
+        print("mcalc: the term is nested too deeply for this operation", file=sys.stderr)
+    except MemoryError:  # pragma: no cover
+        print("mcalc: out of memory", file=sys.stderr)
+    except KeyboardInterrupt:  # pragma: no cover
+        print("mcalc: interrupted", file=sys.stderr)
+        return 130
+    return 2
