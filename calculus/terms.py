@@ -21,6 +21,7 @@ children's hashes; ``==`` is an iterative alpha-equivalence check.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -90,7 +91,10 @@ class Term:
     @property
     def args(self) -> tuple[Any, ...]:
         """The arguments in constructor order (child terms and atoms)."""
-        return tuple(getattr(self, f) for f in _field_names(type(self)))
+        getter = _ARGS.get(type(self))
+        if getter is None:
+            getter = _args_getter(type(self))
+        return getter(self)
 
     # -- equality is alpha-equivalence -------------------------------------------------------
     def __hash__(self) -> int:
@@ -116,6 +120,21 @@ class Term:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_ARGS: dict[type, Callable[[Term], tuple[Any, ...]]] = {}
+
+
+def _args_getter(cls: type) -> Callable[[Term], tuple[Any, ...]]:
+    """A fast ``t -> t.args`` for one node class (an attrgetter over its fields)."""
+    names = _field_names(cls)
+    if not names:
+        getter: Callable[[Term], tuple[Any, ...]] = lambda t: ()  # noqa: E731
+    elif len(names) == 1:
+        one = operator.attrgetter(names[0])
+        getter = lambda t: (one(t),)  # noqa: E731
+    else:
+        getter = operator.attrgetter(*names)
+    _ARGS[cls] = getter
+    return getter
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
