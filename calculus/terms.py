@@ -118,6 +118,10 @@ class Term:
         # Iterative, so that repr of a deep term does not recurse.
         return _repr(self)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's (and hypothesis's) pretty printer: the same text as ``repr``."""
+        printer.text(_repr(self))
+
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _ARGS: dict[type, Callable[[Term], tuple[Any, ...]]] = {}

@@ -17,7 +17,9 @@ from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
 
 __all__ = ["compile_term", "readback", "run"]
 
-PUSH, POP, VAR, SEQ, SKIP, CONST, FREE = range(7)
+PUSH, POP, VAR, SEQ, SKIP, CONST, FREE, PUSHES, POPS, SEQVAR, PUSHVAR = range(11)
+#: The longest run of pushes (or pops) fused into one instruction.
+MAX_FUSED = 16
 
 Code = tuple[Any, ...]
 Scope = tuple[str, Any] | None  # cons list of bound names, innermost first
@@ -84,16 +86,62 @@ def compile_term(term: Term, locations: dict[str, int]) -> Code:
             node, info = task[1], task[2]
             if tag == 1:
                 body = results.pop()
-                code: Code = (PUSH, info, task[3], results.pop(), body)
+                arg = results.pop()
+                if arg[0] == VAR:  # [x]a.M pushes the closure x stands for, not an indirection
+                    code: Code = _fuse_push((PUSHVAR, info, task[3], arg, body))
+                else:
+                    code = _fuse_push((PUSH, info, task[3], arg, body))
             elif tag == 2:
-                code = (POP, info, task[3], results.pop())
+                code = _fuse_pop((POP, info, task[3], results.pop()))
             else:
                 then = results.pop()
-                code = (SEQ, info, results.pop(), then)
+                first = results.pop()
+                if first[0] == VAR:
+                    code = (SEQVAR, info, first[2], then, (SEQ, info, first, then))
+                else:
+                    code = (SEQ, info, first, then)
             if info[1] is None:
                 closed_memo[id(node)] = code
             results.append(code)
     return results[0]
+
+
+def _fuse_push(plain: Code) -> Code:
+    """``[N1]a1.[N2]a2. ... M`` as one instruction ``(PUSHES, info, ((a1, N1), ...), M, plain, n)``.
+
+    It performs the n push steps at once; ``plain`` (one push, then the rest) is the fallback
+    when fewer than n steps of fuel are left.
+    """
+    body = plain[4]
+    if body[0] in (PUSH, PUSHVAR):
+        return (PUSHES, plain[1], (_push_item(plain), _push_item(body)), body[4], plain, 2)
+    if body[0] == PUSHES and body[5] < MAX_FUSED:
+        return (PUSHES, plain[1], (_push_item(plain), *body[2]), body[3], plain, body[5] + 1)
+    return plain
+
+
+def _push_item(push: Code) -> tuple[int, Code, int]:
+    """``(location, argument code, variable index or -1)`` of a PUSH or PUSHVAR."""
+    return (push[2], push[3], push[3][2] if push[0] == PUSHVAR else -1)
+
+
+def _fuse_pop(plain: Code) -> Code:
+    """``a1<x1>.a2<x2>. ... M`` as ``(POPS, info, (a1, ...), M, plain, n, needs)``.
+
+    ``needs`` counts the pops per location; when a stack is too short (the run gets stuck inside
+    the run of pops) or fuel is short, ``plain`` performs them one at a time.
+    """
+    body = plain[3]
+    if body[0] == POP:
+        locations: tuple[int, ...] = (plain[2], body[2])
+        rest = body[3]
+    elif body[0] == POPS and body[5] < MAX_FUSED:
+        locations = (plain[2], *body[2])
+        rest = body[3]
+    else:
+        return plain
+    needs = tuple((loc, locations.count(loc)) for loc in dict.fromkeys(locations))
+    return (POPS, plain[1], locations, rest, plain, len(locations), needs)
 
 
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
@@ -103,6 +151,8 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     stacks_init: dict[str, list[Any]] = {
         loc: [(compile_term(t, locations), None) for t in items] for loc, items in initial.items()
     }
+    for loc in initial:
+        locations.setdefault(loc, len(locations))
     code = compile_term(term, locations)
     stacks: list[list[Any]] = [[] for _ in locations]
     for loc, items in stacks_init.items():
@@ -114,7 +164,63 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     halt: tuple[str, Any] | None = None
     while steps < fuel:
         op = code[0]
-        if op == PUSH:
+        if op == PUSHES:
+            n = code[5]
+            if steps + n > fuel:
+                code = code[4]
+                continue
+            for loc, arg, i in code[2]:
+                if i < 0:
+                    stacks[loc].append((arg, env))
+                else:
+                    e = env
+                    while i:
+                        e = e[1]
+                        i -= 1
+                    stacks[loc].append(e[0])
+            code = code[3]
+            steps += n
+            continue
+        if op == POPS:
+            n = code[5]
+            if steps + n > fuel:
+                code = code[4]
+                continue
+            short = False
+            for loc, k in code[6]:
+                if len(stacks[loc]) < k:
+                    short = True
+            if short:
+                code = code[4]
+                continue
+            for loc in code[2]:
+                env = (stacks[loc].pop(), env)
+            code = code[3]
+            steps += n
+            continue
+        if op == VAR:
+            i = code[2]
+            while i:
+                env = env[1]
+                i -= 1
+            code, env = env[0]
+            continue  # looking a variable up is not a machine step
+        if op == PUSHVAR:
+            i = code[3][2]
+            e = env
+            while i:
+                e = e[1]
+                i -= 1
+            stacks[code[2]].append(e[0])
+            code = code[4]
+        elif op == SEQVAR:
+            kpush((code[3], env))
+            i = code[2]
+            while i:
+                env = env[1]
+                i -= 1
+            code, env = env[0]
+        elif op == PUSH:
             stacks[code[2]].append((code[3], env))
             code = code[4]
         elif op == POP:
@@ -124,12 +230,6 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
                 break
             env = (s.pop(), env)
             code = code[3]
-        elif op == VAR:
-            e = env
-            for _ in range(code[2]):
-                e = e[1]
-            code, env = e[0]
-            continue  # looking a variable up is not a machine step
         elif op == SEQ:
             kpush((code[3], env))
             code = code[2]
@@ -154,13 +254,15 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             for _ in range(code[2]):
                 e = e[1]
             code, env = e[0]
+        if code[0] in (PUSHES, POPS, SEQVAR):
+            code = code[4]  # the unfused instruction
         op = code[0]
         if op in (SKIP, CONST) and not kont:
             halt = ("done", "*" if op == SKIP else code[2])
         elif op == FREE or (op == POP and not stacks[code[2]]):
             halt = ("stuck", code)
     names = {i: loc for loc, i in locations.items()}
-    memo: dict[int, Term] = {}
+    memo: dict[int, tuple[Any, Term]] = {}
     memory_out = {names[i]: tuple(readback(c, memo) for c in s) for i, s in enumerate(stacks) if s}
     if halt is not None and halt[0] == "done":
         return Result("done", steps, memory_out, exit=halt[1])
@@ -179,18 +281,17 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
         steps,
         memory_out,
         reason=reason,
-        term=readback((code, env), memo),
-        continuation=tuple(readback(c, memo) for c in reversed(kont)),
+        stopped_at=lambda: (readback((code, env), memo), tuple(readback(c, memo) for c in reversed(kont))),
     )
 
 
-def readback(closure: tuple[Code, Any], memo: dict[int, Term] | None = None) -> Term:
+def readback(closure: tuple[Code, Any], memo: dict[int, tuple[Any, Term]] | None = None) -> Term:
     """The term a closure stands for: its source term with its environment substituted.
 
-    Iterative over the graph of closures; ``memo`` (by closure identity) shares work.
+    Iterative over the graph of closures. ``memo`` maps ``id(closure)`` to ``(closure, term)``
+    (the closure is kept so that its id stays unique) and shares work between calls.
     """
     memo = {} if memo is None else memo
-    keep: list[Any] = []  # keeps closures alive while their ids are memo keys
     stack = [closure]
     while stack:
         c = stack[-1]
@@ -212,6 +313,5 @@ def readback(closure: tuple[Code, Any], memo: dict[int, Term] | None = None) -> 
             stack.extend(missing)
             continue
         stack.pop()
-        keep.append(c)
-        memo[id(c)] = substitute(term, {name: memo[id(v)] for name, v in pairs}) if pairs else term
-    return memo[id(closure)]
+        memo[id(c)] = (c, substitute(term, {name: memo[id(v)][1] for name, v in pairs}) if pairs else term)
+    return memo[id(closure)][1]

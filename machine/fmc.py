@@ -211,6 +211,5 @@ def result_of(state: State, count: int, halt: Halt | None) -> Result:
         count,
         state.stacks(),
         reason=halt.reason if halt is not None else f"out of fuel after {count} steps",
-        term=state.term,
-        continuation=state.continuation_terms(),
+        stopped_at=lambda: (state.term, state.continuation_terms()),
     )

@@ -5,8 +5,9 @@ Memories are given and returned as ``{location: (bottom, ..., top)}``; empty sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from calculus.fmc.printer import constant_text, to_ascii
@@ -45,13 +46,14 @@ def stuck_reason(kind: str, detail: str) -> str:
     return f"free variable {detail}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """The outcome of a run.
 
     ``exit`` is the label the run terminated with (``"*"`` for skip, else the constant's value);
     ``None`` unless done. ``term`` and ``continuation`` are where a stuck or out-of-fuel run
-    stopped (``continuation`` top first).
+    stopped (``continuation`` top first). A machine may pass ``stopped_at``, a function giving
+    ``(term, continuation)``, instead: they are then read back only when asked for.
     """
 
     status: Status
@@ -59,8 +61,35 @@ class Result:
     memory: dict[str, tuple[Term, ...]]
     exit: Any = None
     reason: str | None = None
-    term: Term | None = None
-    continuation: tuple[Term, ...] = field(default=())
+    stopped_at: Callable[[], tuple[Term | None, tuple[Term, ...]]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def _where(self) -> tuple[Term | None, tuple[Term, ...]]:
+        return self.stopped_at() if self.stopped_at is not None else (None, ())
+
+    @property
+    def term(self) -> Term | None:
+        """The current term where a stuck or out-of-fuel run stopped (``None`` when done)."""
+        return self._where[0]
+
+    @property
+    def continuation(self) -> tuple[Term, ...]:
+        """The continuation stack where a stuck or out-of-fuel run stopped, top first."""
+        return self._where[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return (self.status, self.steps, self.memory, self.exit_text(), self.reason, self._where) == (
+            other.status,
+            other.steps,
+            other.memory,
+            other.exit_text(),
+            other.reason,
+            other._where,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def done(self) -> bool:
