@@ -4,11 +4,10 @@ from __future__ import annotations
 
 __all__ = ["ParseError", "Position"]
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A place in a source text: 1-based line and column, 0-based offset."""
 
     line: int

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from calculus.errors import ParseError, Position
 
@@ -24,22 +24,19 @@ _NUMBER = r"-?\d+(?:/\d+)?(?![\w])"
 _SYMBOL = r"\$" + _IDENT
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A token: its kind (a punctuation string or one of the constants above), text, place."""
 
     kind: str
     text: str
-    position: Position
+    line: int
+    column: int
+    offset: int
     value: object = None
 
     @property
-    def line(self) -> int:
-        return self.position.line
-
-    @property
-    def column(self) -> int:
-        return self.position.column
+    def position(self) -> Position:
+        return Position(self.line, self.column, self.offset)
 
 
 def tokenize(
@@ -71,6 +68,8 @@ def tokenize(
     def where(offset: int) -> Position:
         return Position(line, offset - line_start + 1, offset)
 
+    append = tokens.append
+
     while pos < n:
         m = master.match(text, pos)
         if m is None:
@@ -85,19 +84,19 @@ def tokenize(
                 line_start = text.rfind("\n", start, end) + 1
         elif kind == "comment":
             pass
-        elif kind == "number":
-            tokens.append(Token(NUMBER, m.group(), where(start)))
-        elif kind == "symbol":
-            tokens.append(Token(SYMBOL, m.group(), where(start), m.group()[1:]))
+        elif kind == "punct":
+            append(Token(punctuation[m.group()], m.group(), line, start - line_start + 1, start))
         elif kind == "ident":
-            tokens.append(Token(IDENT, m.group(), where(start)))
-        elif kind == "string":
+            append(Token(IDENT, m.group(), line, start - line_start + 1, start))
+        elif kind == "number":
+            append(Token(NUMBER, m.group(), line, start - line_start + 1, start))
+        elif kind == "symbol":
+            append(Token(SYMBOL, m.group(), line, start - line_start + 1, start, m.group()[1:]))
+        else:  # string
             value, end = _read_string(text, start, where, source)
-            tokens.append(Token(STRING, text[start:end], where(start), value))
-        else:
-            tokens.append(Token(punctuation[m.group()], m.group(), where(start)))
+            append(Token(STRING, text[start:end], line, start - line_start + 1, start, value))
         pos = end
-    tokens.append(Token(EOF, "", where(n)))
+    tokens.append(Token(EOF, "", line, n - line_start + 1, n))
     return tokens
 
 

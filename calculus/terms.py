@@ -61,19 +61,17 @@ class Term:
     _fv: frozenset[str] | None
 
     def __post_init__(self) -> None:
-        """Compute the alpha-invariant hash from the children's hashes (O(1) per node)."""
+        """Compute the alpha-invariant hash from the children's hashes (O(1) per node).
+
+        Sub-terms contribute their hashes, atoms themselves, except variable names (bound or
+        free), so that alpha-equivalent terms hash alike.
+        """
         cls = type(self)
-        if cls.is_variable:
-            h = hash((cls._tag,))  # variable names never enter the hash
-        else:
-            names = {i for i, _ in cls.binders}
-            parts: list[object] = [cls._tag]
-            for i, a in enumerate(self.args):
-                if isinstance(a, Term):
-                    parts.append(a._hash)
-                elif i not in names:
-                    parts.append(a)
-            h = hash(tuple(parts))
+        plan = _HASH_PLANS.get(cls)
+        if plan is None:
+            plan = _hash_plan(cls)
+        args = self.args
+        h = hash((cls._tag, *[args[i]._hash if is_term else args[i] for i, is_term in plan]))
         object.__setattr__(self, "_hash", h)
         object.__setattr__(self, "_fv", None)
 
@@ -124,6 +122,22 @@ class Term:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_HASH_PLANS: dict[type, tuple[tuple[int, bool], ...]] = {}
+
+
+def _hash_plan(cls: type[Term]) -> tuple[tuple[int, bool], ...]:
+    """Which arguments enter a node's hash: ``(index, is_term)``; variable names never do."""
+    if cls.is_variable:
+        plan: tuple[tuple[int, bool], ...] = ()
+    else:
+        names = {i for i, _ in cls.binders}
+        if len(cls.sorts) != len(_field_names(cls)):
+            raise TypeError(f"{cls.__name__}.sorts must give the sort of each of its fields")
+        plan = tuple((i, sort == "term") for i, sort in enumerate(cls.sorts) if i not in names and sort != "name")
+    _HASH_PLANS[cls] = plan
+    return plan
+
+
 _ARGS: dict[type, Callable[[Term], tuple[Any, ...]]] = {}
 
 

@@ -90,13 +90,15 @@ _SEQ, _PUSH, _PAREN, _PUSH_BODY, _POP_BODY, _LAMBDA_BODY, _THEN = range(7)
 class _Parser:
     def __init__(self, tokens: list[Token], text: str, source: str) -> None:
         self.tokens = tokens
+        self.last = len(tokens) - 1
         self.pos = 0
         self.text = text
         self.source = source
 
     # -- token helpers -----------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
-        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
+        i = self.pos + k
+        return self.tokens[i] if i < self.last else self.tokens[self.last]
 
     def advance(self) -> Token:
         tok = self.tokens[self.pos]
