@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from calculus.collector import collector_paused
 from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import free_variables, substitute
 from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
@@ -144,6 +145,7 @@ def _fuse_pop(plain: Code) -> Code:
     return (POPS, plain[1], locations, rest, plain, len(locations), needs)
 
 
+@collector_paused()
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
     """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps."""
     locations: dict[str, int] = {}

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from calculus.collector import collector_paused
 from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import substitute
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
@@ -187,6 +188,7 @@ def run_traced(term: Term, memory: MemoryInput | None = None, fuel: int = 100_00
     return Trace(state, tuple(transitions), result_of(last, len(transitions), halt))
 
 
+@collector_paused()
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
     """Run ``term`` with the paper-faithful machine without keeping a trace."""
     state = initial_state(term, memory)

@@ -22,6 +22,7 @@ from typing import Any
 
 import sympy
 
+from calculus.collector import collector_paused
 from calculus.errors import ParseError, Position
 from calculus.fmc.syntax import DEFAULT, SKIP, Const, ConstValue, Name, Pop, Push, Seq, Term, Var
 from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
@@ -56,6 +57,7 @@ class Program:
     definitions: tuple[tuple[str, Term], ...]
     main: Term
 
+    @collector_paused()
     def term(self) -> Term:
         """The term to run with every definition substituted (each sees the earlier ones)."""
         env: dict[str, Term] = {}
@@ -69,6 +71,7 @@ def parse(text: str, source: str = "<input>") -> Term:
     return parse_program(text, source).term()
 
 
+@collector_paused()
 def parse_program(text: str, source: str = "<input>") -> Program:
     """Parse ``(name = term)* term``."""
     parser = _Parser(tokenize(text, PUNCTUATION, source=source), text, source)
@@ -147,6 +150,7 @@ class _Parser:
             raise self.error(f"unexpected {tok.text!r}: expected ';', '.' or end of input{hint}", tok)
         return Program(tuple(definitions), main)
 
+    @collector_paused()
     def term(self) -> Term:
         """``prefix (';' prefix)*``, iteratively: frames wait for sub-terms on an explicit stack."""
         frames: list[list[Any]] = [[_SEQ, []]]
