@@ -283,7 +283,7 @@ def _iter_nodes_once(t: Term) -> Iterator[Term]:
 
 
 def fresh_name(base: str, avoid: Callable[[str], bool] | set[str] | frozenset[str]) -> str:
-    """A variant of ``base`` (``x``, ``x1``, ``x2``, ...) not in ``avoid``."""
+    """A variant ``x1``, ``x2``, ... of ``base`` (its digits stripped) not in ``avoid``."""
     taken = avoid.__contains__ if isinstance(avoid, set | frozenset) else avoid
     stem = base.rstrip("0123456789'") or "x"
     n = 1
