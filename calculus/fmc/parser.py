@@ -146,7 +146,8 @@ class _Parser:
         main = self.term()
         tok = self.peek()
         if tok.kind != EOF:
-            hint = "; a definition 'name = term' must come before the term to run" if tok.kind == "=" else ""
+            defining = tok.kind == "=" or (tok.kind == IDENT and self.peek(1).kind == "=")
+            hint = "; a definition 'name = term' must come before the term to run" if defining else ""
             raise self.error(f"unexpected {tok.text!r}: expected ';', '.' or end of input{hint}", tok)
         return Program(tuple(definitions), main)
 
@@ -229,7 +230,7 @@ class _Parser:
             frames.append([_PAREN, tok])
             frames.append([_SEQ, []])
             return None
-        if kind == "<" or (kind == IDENT and self.peek(1).kind == "<"):
+        if kind == "<" or (kind == IDENT and self.peek(1).kind == "<" and self.peek(1).line == tok.line):
             location = self.advance().text if kind == IDENT else DEFAULT
             self.expect("<", "'<'")
             variable = self.variable("'<'")
