@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from calculus.collector import collector_paused
+from calculus.fmc.syntax import SKIP as SKIP_TERM
 from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import free_variables, substitute
 from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
@@ -237,12 +238,12 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             code = code[2]
         elif op == SKIP:
             if not kont:
-                halt = ("done", "*")
+                halt = ("done", SKIP_TERM)
                 break
             code, env = kpop()
         elif op == CONST:
             if not kont:
-                halt = ("done", code[2])
+                halt = ("done", code[1][0])
                 break
             kpop()
         else:  # FREE
@@ -260,7 +261,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             code = code[4]  # the unfused instruction
         op = code[0]
         if op in (SKIP, CONST) and not kont:
-            halt = ("done", "*" if op == SKIP else code[2])
+            halt = ("done", SKIP_TERM if op == SKIP else code[1][0])
         elif op == FREE or (op == POP and not stacks[code[2]]):
             halt = ("stuck", code)
     names = {i: loc for loc, i in locations.items()}

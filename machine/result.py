@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from calculus.fmc.printer import constant_text, to_ascii
+from calculus.fmc.printer import to_ascii
 from calculus.fmc.syntax import DEFAULT, Const, Skip, Term
 
 __all__ = ["MemoryInput", "Result", "Status", "input_stream", "normalize_memory", "stuck_reason"]
@@ -50,8 +50,8 @@ def stuck_reason(kind: str, detail: str) -> str:
 class Result:
     """The outcome of a run.
 
-    ``exit`` is the label the run terminated with (``"*"`` for skip, else the constant's value);
-    ``None`` unless done. ``term`` and ``continuation`` are where a stuck or out-of-fuel run
+    ``exit`` is the label the run terminated with, as a term: ``SKIP`` (a normal exit, printed
+    ``*``) or the constant (``Const``) it ended on; ``None`` unless done. ``term`` and ``continuation`` are where a stuck or out-of-fuel run
     stopped (``continuation`` top first). A machine may pass ``stopped_at``, a function giving
     ``(term, continuation)``, instead: they are then read back only when asked for.
     """
@@ -59,7 +59,7 @@ class Result:
     status: Status
     steps: int
     memory: dict[str, tuple[Term, ...]]
-    exit: Any = None
+    exit: Term | None = None
     reason: str | None = None
     stopped_at: Callable[[], tuple[Term | None, tuple[Term, ...]]] | None = field(default=None, repr=False)
 
@@ -101,9 +101,7 @@ class Result:
 
     def exit_text(self) -> str | None:
         """The exit label as text: ``"*"``, ``"3"``, ``"True"``, ``None`` when not done."""
-        if self.exit is None:
-            return None
-        return "*" if self.exit == "*" else constant_text(self.exit)
+        return None if self.exit is None else to_ascii(self.exit)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of the command-line contract (terms in ASCII, bottom to top)."""
@@ -132,12 +130,10 @@ def _location_order(item: tuple[str, object]) -> tuple[int, str]:
     return (0 if item[0] == DEFAULT else 1, item[0])
 
 
-def halted_label(term: Term) -> Any:
-    """The exit label of a terminal term: ``"*"`` for skip, the constant's value otherwise."""
-    if isinstance(term, Skip):
-        return "*"
-    assert isinstance(term, Const)
-    return term.value
+def halted_label(term: Term) -> Term:
+    """The exit label of a terminal term: the skip or constant itself."""
+    assert isinstance(term, Skip | Const)
+    return term
 
 
 def sorted_locations(locations: Iterable[str]) -> list[str]:
