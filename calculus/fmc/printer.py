@@ -85,11 +85,11 @@ def to_latex(term: Term) -> str:
 def _pieces(node: Term, ctx: int, nt: Notation) -> list[Any]:
     """One node as text pieces and sub-items, for the given context."""
     if isinstance(node, Seq):
+        first, then = node.first, node.then
+        if isinstance(first, Var) and isinstance(then, Push | Pop):  # x.M is a prefix form
+            return [_Text(_name(first.name, nt) + "."), (then, _PREFIX)]
         if ctx == _PREFIX:
             return [_Text("("), (node, _SEQ), _Text(")")]
-        first, then = node.first, node.then
-        if isinstance(first, Var) and isinstance(then, Push | Pop):
-            return [_Text(_name(first.name, nt) + "."), (then, _PREFIX)]
         return [(first, _PREFIX), _Text(nt.seq), (then, _SEQ)]
     if isinstance(node, Push):
         pieces: list[Any] = [_Text("["), (node.term, _SEQ), _Text("]" + _location(node.location, nt))]
