@@ -64,7 +64,7 @@ def test_default_location_is_written_lambda_in_stack_options(capsys: pytest.Capt
 def test_stack_values_may_contain_commas_in_brackets_and_strings(capsys: pytest.CaptureFixture[str]) -> None:
     assert split_values('[a,b]x,"c,d",<y>.y') == ["[a,b]x", '"c,d"', "<y>.y"]
     code, payload = run_json(capsys, "in<x>.in<y>.[x]out.[y]out", "--stack", 'in="a,b",3/4')
-    assert payload["stacks"] == {"out": ['"a,b"', "3/4"]}
+    assert code == 0 and payload["stacks"] == {"out": ['"a,b"', "3/4"]}
 
 
 def test_exit_label_of_a_constant(capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,7 +215,13 @@ def test_binary_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 @pytest.mark.parametrize(
     "argv",
-    [["run", "*", "--fuel", "-1"], ["run", "*", "--fuel", "lots"], ["run"], ["frobnicate"], ["run", "*", "--calculus", "lisp"]],
+    [
+        ["run", "*", "--fuel", "-1"],
+        ["run", "*", "--fuel", "lots"],
+        ["run"],
+        ["frobnicate"],
+        ["run", "*", "--calculus", "lisp"],
+    ],
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     with pytest.raises(SystemExit) as info:
