@@ -173,8 +173,8 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
             ]
             print(json.dumps(payload, ensure_ascii=False))
         else:
-            out.print(trace)
-            _print_result(result, out)
+            out.print(trace)  # the table's caption says how the run ended
+            out.print(Text(memory_text(result.memory, width=10_000)))
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
         runner = fast.run if args.machine == "fast" else fmc.run
