@@ -163,6 +163,9 @@ class Trace:
     def __len__(self) -> int:
         return len(self.transitions)
 
+    def __repr__(self) -> str:
+        return f"<Trace of {len(self.transitions)} steps: {self.result.status}>"
+
     def __rich__(self) -> Any:
         from machine.render import trace_table
 
