@@ -1,0 +1,680 @@
+"""Simple types for the FMC: memory types, ``A ⇒ B``, principal type inference by unification.
+
+A **memory type** gives, for each location, a vector of types for the top of its stack (written
+bottom to top, like stacks); the rest of the memory is a **memory variable** ρ, so ``ρ·λ(t u)``
+is any memory whose λ stack has ``u`` on top of ``t`` on top of whatever ρ has there. A term
+has type ``A ⇒ B``: run on a memory of type A it leaves one of type B. Values on stacks are
+thunks (of arrow type) or constants (of a base sort: ``int``, ``rat``, ``str``, ``bool`` for
+``True``/``False``, ``sym`` for ``$n``, ``name`` for other capitalized names).
+
+The rules follow the machine (Γ gives the variables' types):
+
+    ⋆            : ρ ⇒ ρ
+    x            : Γ(x), which must be an arrow A ⇒ B
+    [N]a.M       : A ⇒ B       if N : t and M : A·a(t) ⇒ B     (M finds t on top of a)
+    a⟨x⟩.M       : A·a(t) ⇒ B  if M : A ⇒ B with x : t
+    N ; M        : A ⇒ C       if N : A ⇒ B and M : B ⇒ C
+    c            : its base sort (a value: it can be pushed, not run)
+
+Composition unifies memory types, extending a vector below by the same types on both sides of
+an arrow where one side needs more (that is what the memory variables do). Inference is
+iterative, so terms nested 100,000 deep are typed without recursion. A type prints as in the
+spec, with memory variables shown only where they are not simply "the rest, unchanged":
+swap ``⟨x⟩.⟨y⟩.[x].[y]`` has type ``λ(t u) ⇒ λ(u t)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from calculus.collector import collector_paused
+from calculus.fmc.syntax import DEFAULT, Const, Name, Pop, Push, Seq, Skip, Term, Var
+
+__all__ = [
+    "Arrow",
+    "Base",
+    "MemoryType",
+    "Type",
+    "TypeVariable",
+    "Typing",
+    "TypingError",
+    "base_sort",
+    "infer",
+    "instance_of",
+    "pretty_type",
+    "type_of",
+]
+
+
+# -- types (immutable, what inference returns) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TypeVariable:
+    """A type variable ``t``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Base:
+    """A base sort: ``int``, ``rat``, ``str``, ``bool``, ``sym`` or ``name``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryType:
+    """``ρ·a(t1 ... tn)...``: vectors on top of the memory variable ``row``.
+
+    ``stacks`` holds each location's vector **bottom to top** (like stacks in the API); the
+    printer writes vectors top first, as the spec does (a push prepends).
+    """
+
+    row: str
+    stacks: tuple[tuple[str, tuple[Type, ...]], ...] = ()
+
+    def stack(self, location: str) -> tuple[Type, ...]:
+        return dict(self.stacks).get(location, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    """``A ⇒ B``: a computation from memories of type A to memories of type B."""
+
+    input: MemoryType
+    output: MemoryType
+
+
+Type = TypeVariable | Base | Arrow
+
+
+@dataclass(frozen=True, slots=True)
+class Typing:
+    """The principal type of a term, and the types it needs for its free variables."""
+
+    type: Type
+    free: Mapping[str, Type] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return pretty_type(self.type)
+
+
+class TypingError(Exception):
+    """An untypable term: which sub-term, and the clash."""
+
+    def __init__(self, message: str, term: Term | None = None) -> None:
+        self.message = message
+        self.term = term
+        super().__init__(message)
+
+
+# -- inference structures (mutable, union-find) ---------------------------------------------------
+#
+# A vector is a cons list ``(top, rest)`` (``None`` when empty), so that a pop adds on top and a
+# push's unification takes the top in O(1). Rows and type variables are bound by reference; a
+# resolved memory is written back into its node (path compression).
+
+
+class _TV:
+    __slots__ = ("id", "ref")
+
+    def __init__(self, ident: int) -> None:
+        self.id = ident
+        self.ref: Any = None
+
+
+class _MV:
+    __slots__ = ("id", "ref")
+
+    def __init__(self, ident: int) -> None:
+        self.id = ident
+        self.ref: _Mem | None = None
+
+
+class _Arrow:
+    __slots__ = ("input", "output")
+
+    def __init__(self, input: _Mem, output: _Mem) -> None:
+        self.input = input
+        self.output = output
+
+
+Vector = tuple[Any, Any] | None
+
+
+class _Mem:
+    """``row·vectors``: each location's vector as a cons list, top first."""
+
+    __slots__ = ("row", "vectors")
+
+    def __init__(self, row: _MV, vectors: dict[str, Vector] | None = None) -> None:
+        self.row = row
+        self.vectors: dict[str, Vector] = vectors or {}
+
+
+def _items(vector: Vector) -> Iterator[Any]:
+    """The items of a vector, top first."""
+    while vector is not None:
+        yield vector[0]
+        vector = vector[1]
+
+
+def _on_top(top: Vector, bottom: Vector) -> Vector:
+    """The vector ``top`` placed on ``bottom`` (copies ``top``'s cells)."""
+    if bottom is None:
+        return top
+    for item in reversed(list(_items(top))):
+        bottom = (item, bottom)
+    return bottom
+
+
+class _Clash(Exception):
+    pass
+
+
+class _Inference:
+    """One inference run. With ``occurs_check=False`` (the fast path) variables are bound without
+    the occurs check and cycles are looked for once at the end (:meth:`acyclic`); a term found
+    cyclic is typed again with the check, which names the sub-term where it fails."""
+
+    def __init__(self, occurs_check: bool = True) -> None:
+        self.counter = itertools.count()
+        self.occurs_check = occurs_check
+        self.created: list[Any] = []
+
+    def tv(self) -> _TV:
+        v = _TV(next(self.counter))
+        self.created.append(v)
+        return v
+
+    def mv(self) -> _MV:
+        v = _MV(next(self.counter))
+        self.created.append(v)
+        return v
+
+    def arrow(self) -> _Arrow:
+        row = self.mv()
+        return _Arrow(_Mem(row), _Mem(row))
+
+    # -- resolution ---------------------------------------------------------------------------
+    @staticmethod
+    def prune(t: Any) -> Any:
+        while isinstance(t, _TV) and t.ref is not None:
+            t = t.ref
+        return t
+
+    @staticmethod
+    def mem(m: _Mem) -> _Mem:
+        """``m`` with its row resolved to an unbound memory variable, in time linear in the parts.
+
+        The chain ``m.row = ρ1·P1``, ``ρ1 = ρ2·P2``, ... is rebuilt from the bottom so that each
+        part is copied once, and every row on it is rebound directly to the unbound end (path
+        compression); ``m`` itself is updated in place.
+        """
+        if m.row.ref is None:
+            return m
+        chain: list[_MV] = []
+        row = m.row
+        while row.ref is not None:
+            chain.append(row)
+            row = row.ref.row
+        end = row
+        acc: dict[str, Vector] = {}
+        for bound in reversed(chain):
+            part = bound.ref.vectors  # type: ignore[union-attr]
+            acc = dict(acc)
+            for loc, vector in part.items():
+                acc[loc] = _on_top(vector, acc.get(loc))
+            bound.ref = _Mem(end, acc)
+        vectors = dict(acc)
+        for loc, vector in m.vectors.items():
+            vectors[loc] = _on_top(vector, vectors.get(loc))
+        m.row, m.vectors = end, {loc: v for loc, v in vectors.items() if v is not None}
+        return m
+
+    # -- unification --------------------------------------------------------------------------
+    def unify(self, a: Any, b: Any) -> None:
+        self.drain([("t", a, b)])
+
+    def drain(self, work: list[tuple[str, Any, Any]]) -> None:
+        seen: set[tuple[int, int]] = set()
+        while work:
+            kind, x, y = work.pop()
+            if kind == "m":
+                if (id(x), id(y)) not in seen:
+                    seen.add((id(x), id(y)))
+                    self.unify_memories(x, y, work)
+                continue
+            x, y = self.prune(x), self.prune(y)
+            if x is y:
+                continue
+            if isinstance(x, _TV):
+                self.bind(x, y)
+            elif isinstance(y, _TV):
+                self.bind(y, x)
+            elif isinstance(x, Base) and isinstance(y, Base):
+                if x != y:
+                    raise _Clash(f"{x.name} ≠ {y.name}")
+            elif isinstance(x, _Arrow) and isinstance(y, _Arrow):
+                if (id(x), id(y)) not in seen:
+                    seen.add((id(x), id(y)))
+                    work.append(("m", x.input, y.input))
+                    work.append(("m", x.output, y.output))
+            else:
+                base, arrow = (x, y) if isinstance(x, Base) else (y, x)
+                raise _Clash(f"a constant of sort {base.name} is used as a computation {{arrow}}", base, arrow)
+
+    def bind(self, v: _TV, t: Any) -> None:
+        if self.occurs_check and any(x is v for x in self.walk(t)):
+            raise _Clash("a type would contain itself (occurs check)")
+        v.ref = t
+
+    def unify_memories(self, m1: _Mem, m2: _Mem, work: list[tuple[str, Any, Any]]) -> None:
+        m1, m2 = self.mem(m1), self.mem(m2)
+        extra1: dict[str, Vector] = {}
+        extra2: dict[str, Vector] = {}
+        for loc in m1.vectors.keys() | m2.vectors.keys():
+            v1, v2 = m1.vectors.get(loc), m2.vectors.get(loc)
+            while v1 is not None and v2 is not None:
+                work.append(("t", v1[0], v2[0]))
+                v1, v2 = v1[1], v2[1]
+            if v1 is not None:
+                extra1[loc] = v1
+            if v2 is not None:
+                extra2[loc] = v2
+        r1, r2 = m1.row, m2.row
+        if r1 is r2:
+            if extra1 or extra2:
+                loc = next(iter(extra1 or extra2))
+                raise _Clash(f"location {loc} would need a stack of two different depths")
+            return
+        if not extra1:
+            self.bind_row(r1, _Mem(r2, extra2))
+        elif not extra2:
+            self.bind_row(r2, _Mem(r1, extra1))
+        else:
+            r3 = self.mv()
+            self.bind_row(r1, _Mem(r3, extra2))
+            self.bind_row(r2, _Mem(r3, extra1))
+
+    def bind_row(self, row: _MV, m: _Mem) -> None:
+        if self.occurs_check:
+            for vector in m.vectors.values():
+                for t in _items(vector):
+                    if any(x is row for x in self.walk(t)):
+                        raise _Clash("a memory type would contain itself (occurs check)")
+        row.ref = m
+
+    def walk(self, t: Any) -> Iterator[Any]:
+        """Every type variable, memory variable and sub-type reachable from ``t`` (iteratively)."""
+        stack, seen = [t], set()
+        while stack:
+            x = self.prune(stack.pop())
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            yield x
+            if isinstance(x, _Arrow):
+                for m in (self.mem(x.input), self.mem(x.output)):
+                    yield m.row
+                    for vector in m.vectors.values():
+                        stack.extend(_items(vector))
+
+    def acyclic(self) -> bool:
+        """No type reachable from any variable contains itself (iterative depth-first search)."""
+        state: dict[int, int] = {}  # 1: on the current path, 2: done
+        for start in self.created:
+            if id(start) in state:
+                continue
+            stack: list[tuple[Any, bool]] = [(start, False)]
+            while stack:
+                node, leaving = stack.pop()
+                if leaving:
+                    state[id(node)] = 2
+                    continue
+                mark = state.get(id(node))
+                if mark == 2:
+                    continue
+                if mark == 1:
+                    return False
+                state[id(node)] = 1
+                stack.append((node, True))
+                stack.extend((child, False) for child in self.successors(node))
+        return True
+
+    @staticmethod
+    def successors(node: Any) -> list[Any]:
+        if isinstance(node, _TV | _MV):
+            return [] if node.ref is None else [node.ref]
+        if isinstance(node, _Arrow):
+            return [node.input, node.output]
+        if isinstance(node, _Mem):
+            return [node.row, *(v for v in node.vectors.values() if v is not None)]
+        if isinstance(node, tuple):  # a cell of a vector: its item and the rest (shared tails once)
+            return [node[0]] if node[1] is None else [node[0], node[1]]
+        return []
+
+    # -- the rules ----------------------------------------------------------------------------
+    def infer(self, term: Term, env: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """Post-order over the term with an explicit stack; returns (type, free-variable types)."""
+        scope: dict[str, list[Any]] = {name: [t] for name, t in env.items()}
+        free: dict[str, Any] = {}
+        results: list[Any] = []
+        stack: list[tuple[int, Term, Any]] = [(0, term, None)]
+        while stack:
+            phase, node, extra = stack.pop()
+            if phase == 0:
+                if isinstance(node, Push):
+                    stack.append((1, node, None))
+                    stack.append((0, node.body, None))
+                    stack.append((0, node.term, None))
+                elif isinstance(node, Pop):
+                    t = self.tv()
+                    scope.setdefault(node.variable, []).append(t)
+                    stack.append((1, node, t))
+                    stack.append((0, node.body, None))
+                elif isinstance(node, Seq):
+                    stack.append((1, node, None))
+                    stack.append((0, node.then, None))
+                    stack.append((0, node.first, None))
+                else:
+                    results.append(self.leaf(node, scope, free))
+                continue
+            try:
+                results.append(self.build(node, extra, results))
+            except _Clash as clash:
+                raise self.error(clash, node) from None
+            finally:
+                if isinstance(node, Pop):
+                    scope[node.variable].pop()
+        try:
+            return self.computation(results[0], "term"), free
+        except _Clash as clash:
+            raise self.error(clash, term) from None
+
+    def leaf(self, node: Term, scope: dict[str, list[Any]], free: dict[str, Any]) -> Any:
+        if isinstance(node, Skip):
+            return self.arrow()
+        if isinstance(node, Const):
+            return Base(base_sort(node.value))
+        assert isinstance(node, Var)
+        bound = scope.get(node.name)
+        # a variable is a value where it is pushed; where it is run, ``computation`` makes it an arrow
+        return bound[-1] if bound else free.setdefault(node.name, self.tv())
+
+    def computation(self, t: Any, part: str) -> _Arrow:
+        t = self.prune(t)
+        if isinstance(t, _Arrow):
+            return t
+        if isinstance(t, Base):
+            raise _Clash(f"the {part} is a constant of sort {t.name}, run as a computation (exits come with FMC III)")
+        a = _Arrow(_Mem(self.mv()), _Mem(self.mv()))
+        self.unify(t, a)
+        return a
+
+    def build(self, node: Term, extra: Any, results: list[Any]) -> Any:
+        if isinstance(node, Push):
+            body = self.computation(results.pop(), "body")
+            pushed = results.pop()
+            rest = _Mem(self.mv())
+            self.drain([("m", body.input, _Mem(rest.row, {node.location: (pushed, None)}))])
+            return _Arrow(rest, body.output)
+        if isinstance(node, Pop):
+            body = self.computation(results.pop(), "body")
+            m = self.mem(body.input)
+            vectors = dict(m.vectors)
+            vectors[node.location] = (extra, vectors.get(node.location))
+            return _Arrow(_Mem(m.row, vectors), body.output)
+        assert isinstance(node, Seq)
+        then = self.computation(results.pop(), "second part of the sequence")
+        first = self.computation(results.pop(), "first part of the sequence")
+        self.drain([("m", first.output, then.input)])
+        return _Arrow(first.input, then.output)
+
+    def error(self, clash: _Clash, node: Term) -> TypingError:
+        from calculus.fmc.printer import to_unicode
+
+        text = to_unicode(node)
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        message = str(clash.args[0])
+        if len(clash.args) == 3:
+            message = message.replace("{arrow}", pretty_type(self.freeze(clash.args[2])))
+        return TypingError(f"cannot type {shown}: {message}", node)
+
+    # -- back to immutable types --------------------------------------------------------------
+    def freeze(self, t: Any) -> Type:
+        """The immutable type of ``t`` (iterative; the graph must be acyclic)."""
+        memo: dict[int, Type] = {}
+        stack: list[tuple[Any, bool]] = [(t, False)]
+        while stack:
+            x, ready = stack.pop()
+            x = self.prune(x)
+            if id(x) in memo:
+                continue
+            if isinstance(x, _TV):
+                memo[id(x)] = TypeVariable(f"t{x.id}")
+            elif isinstance(x, Base):
+                memo[id(x)] = x
+            elif not ready:
+                stack.append((x, True))
+                for m in (self.mem(x.input), self.mem(x.output)):
+                    for vector in m.vectors.values():
+                        stack.extend((i, False) for i in _items(vector))
+            else:
+                memo[id(x)] = Arrow(self.freeze_mem(x.input, memo), self.freeze_mem(x.output, memo))
+        return memo[id(self.prune(t))]
+
+    def freeze_mem(self, m: _Mem, memo: dict[int, Type]) -> MemoryType:
+        m = self.mem(m)
+        stacks = tuple(
+            (loc, tuple(memo[id(self.prune(i))] for i in reversed(list(_items(vector)))))
+            for loc, vector in sorted(m.vectors.items(), key=lambda kv: (kv[0] != DEFAULT, kv[0]))
+            if vector is not None
+        )
+        return MemoryType(f"r{m.row.id}", stacks)
+
+    def thaw(self, t: Type, variables: dict[str, Any]) -> Any:
+        """A mutable copy of ``t`` whose variables are those in ``variables`` (made fresh on demand)."""
+        memo: dict[int, Any] = {}
+        stack: list[tuple[Type, bool]] = [(t, False)]
+        while stack:
+            x, ready = stack.pop()
+            if id(x) in memo:
+                continue
+            if isinstance(x, TypeVariable):
+                memo[id(x)] = variables.setdefault("t:" + x.name, self.tv())
+            elif isinstance(x, Base):
+                memo[id(x)] = x
+            elif not ready:
+                stack.append((x, True))
+                stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
+            else:
+                memo[id(x)] = _Arrow(self.thaw_mem(x.input, memo, variables), self.thaw_mem(x.output, memo, variables))
+        return memo[id(t)]
+
+    def thaw_mem(self, m: MemoryType, memo: dict[int, Any], variables: dict[str, Any]) -> _Mem:
+        row = variables.setdefault("r:" + m.row, self.mv())
+        vectors: dict[str, Vector] = {}
+        for loc, items in m.stacks:
+            vector: Vector = None
+            for item in items:  # bottom to top
+                vector = (memo[id(item)], vector)
+            vectors[loc] = vector
+        return _Mem(row, vectors)
+
+
+class _Names:
+    """Canonical names in order of first appearance: t, u, v, w, t1, ... and ρ, σ, π, ρ1, ..."""
+
+    TYPES = ("t", "u", "v", "w")
+    ROWS = ("ρ", "σ", "π", "κ")
+
+    def __init__(self) -> None:
+        self.types: dict[Any, str] = {}
+        self.rows: dict[Any, str] = {}
+
+    def type(self, key: Any) -> str:
+        return self.types.setdefault(key, _nth(self.TYPES, len(self.types)))
+
+    def row(self, key: Any) -> str:
+        return self.rows.setdefault(key, _nth(self.ROWS, len(self.rows)))
+
+
+def _nth(base: tuple[str, ...], n: int) -> str:
+    q, r = divmod(n, len(base))
+    return base[r] + (str(q) if q else "")
+
+
+# -- the public functions -------------------------------------------------------------------------
+
+
+def base_sort(value: Any) -> str:
+    """The base sort of a constant: int, rat, str, bool, sym or name."""
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, Name):
+        return "bool" if value.text in ("True", "False") else "name"
+    if isinstance(value, sympy.Symbol):
+        return "sym"
+    if isinstance(value, sympy.Integer):
+        return "int"
+    if isinstance(value, sympy.Rational):
+        return "rat"
+    raise ValueError(f"not a constant value: {value!r}")
+
+
+def infer(term: Term, env: Mapping[str, Type] | None = None) -> Typing:
+    """The principal type of ``term`` (free variables get types too); raises :class:`TypingError`."""
+    with collector_paused():
+        for occurs_check in (False, True):
+            inference = _Inference(occurs_check)
+            variables: dict[str, Any] = {}
+            thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
+            t, free = inference.infer(term, thawed)
+            if occurs_check or inference.acyclic():
+                return Typing(inference.freeze(t), {name: inference.freeze(v) for name, v in free.items()})
+    raise AssertionError("unreachable: the checked inference either types the term or raises")
+
+
+def type_of(term: Term) -> Type:
+    """The principal type of a closed term; raises :class:`TypingError` (also for free variables)."""
+    typing = infer(term)
+    if typing.free:
+        raise TypingError(f"free variable {sorted(typing.free)[0]}: only closed terms have a type", term)
+    return typing.type
+
+
+def instance_of(specific: Type, general: Type) -> bool:
+    """Is ``specific`` an instance of ``general`` (substituting for the latter's variables only)?"""
+    inference = _Inference()
+    rigid: dict[str, Any] = {}
+    target = inference.thaw(specific, rigid)
+    pattern = inference.thaw(general, {})
+    rigid_ids = {id(v) for v in rigid.values()}
+    try:
+        inference.unify(pattern, target)
+    except _Clash:
+        return False
+    # the specific type's own variables must not have been bound
+    return all(
+        (isinstance(v, _TV) and v.ref is None) or (isinstance(v, _MV) and v.ref is None)
+        for v in rigid.values()
+        if id(v) in rigid_ids
+    )
+
+
+# -- printing ----------------------------------------------------------------------------------------
+
+_SYMBOLS = {
+    "unicode": {"arrow": " ⇒ ", "dot": "·", "empty": "ε"},
+    "ascii": {"arrow": " => ", "dot": ".", "empty": "e"},
+    "latex": {"arrow": r" \Rightarrow ", "dot": r"\cdot ", "empty": r"\varepsilon"},
+}
+_ASCII_ROWS = {"ρ": "r", "σ": "s", "π": "p", "κ": "k"}
+_LATEX_ROWS = {"ρ": r"\rho", "σ": r"\sigma", "π": r"\pi", "κ": r"\kappa"}
+
+
+def pretty_type(t: Type, notation: str = "unicode") -> str:
+    """``t`` as in the spec: ``λ(t u) ⇒ λ(u t)``; λ first; each vector **top first** (the order
+    its items are popped: a push prepends). Variables are named in order of appearance.
+
+    A memory variable is shown only where it is not simply the unchanged rest of the memory:
+    when an arrow's input and output have the same variable and it occurs nowhere else, it is
+    left out.
+    """
+    counts = _row_counts(t)
+    symbols = _SYMBOLS[notation]
+    names = _Names()
+    out: list[str] = []
+    stack: list[Any] = [(t, False)]
+    while stack:
+        entry = stack.pop()
+        if isinstance(entry, str):
+            out.append(entry)
+            continue
+        item, nested = entry
+        if isinstance(item, _RowName):
+            out.append(_row_text(names.row(item), notation))
+        elif isinstance(item, TypeVariable):
+            out.append(names.type(item.name))
+        elif isinstance(item, Base):
+            out.append(item.name if notation != "latex" else rf"\mathsf{{{item.name}}}")
+        else:
+            hide = item.input.row == item.output.row and counts[item.input.row] == 2
+            pieces: list[Any] = ["(" if nested else ""]
+            pieces += _memory_pieces(item.input, hide, notation)
+            pieces.append(symbols["arrow"])
+            pieces += _memory_pieces(item.output, hide, notation)
+            pieces.append(")" if nested else "")
+            stack.extend(reversed(pieces))
+    return "".join(out)
+
+
+class _RowName(str):
+    """A memory variable's name on the printer's stack."""
+
+
+def _row_text(name: str, notation: str) -> str:
+    table = _ASCII_ROWS if notation == "ascii" else _LATEX_ROWS if notation == "latex" else {}
+    return table.get(name[0], name[0]) + name[1:]
+
+
+def _memory_pieces(m: MemoryType, hide_row: bool, notation: str) -> list[Any]:
+    symbols = _SYMBOLS[notation]
+    if not m.stacks and hide_row:
+        return [symbols["empty"]]
+    pieces: list[Any] = []
+    if not hide_row:
+        pieces.append((_RowName(m.row), False))
+        if m.stacks:
+            pieces.append(symbols["dot"])
+    for i, (loc, items) in enumerate(m.stacks):
+        if i:
+            pieces.append(" ")
+        label = loc if notation != "latex" else (r"\lambda" if loc == DEFAULT else rf"\mathit{{{loc}}}")
+        pieces.append(label + "(")
+        for j, item in enumerate(reversed(items)):  # top first
+            if j:
+                pieces.append(" ")
+            pieces.append((item, True))
+        pieces.append(")")
+    return pieces
+
+
+def _row_counts(t: Type) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    stack: list[Type] = [t]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Arrow):
+            for m in (x.input, x.output):
+                counts[m.row] = counts.get(m.row, 0) + 1
+                for _, items in m.stacks:
+                    stack.extend(items)
+    return counts
