@@ -14,22 +14,25 @@ generated, open or closed. :func:`fmc_terms` specializes it to the FMC.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import sympy
 from hypothesis import strategies as st
 
 from calculus.fmc.syntax import DEFAULT, Const, Name, Pop, Push, Seq, Skip, Term, Var
+from calculus.fmc.types import Arrow, TypingError, infer, input_memory
 
 __all__ = [
     "FMC_NODES",
     "LOCATIONS",
     "VARIABLES",
+    "TypedTerm",
     "constant_values",
     "fmc_constants",
     "fmc_terms",
     "memories",
     "terms",
+    "typed_terms",
 ]
 
 #: The FMC node classes (constants included).
@@ -123,3 +126,34 @@ def memories(
         st.lists(items, max_size=max_items).map(tuple),
         max_size=len(locations),
     )
+
+
+class TypedTerm(NamedTuple):
+    """A closed, well-typed term with its principal type and a memory of its input type."""
+
+    term: Term
+    type: Arrow
+    memory: dict[str, tuple[Term, ...]]
+
+
+def typed_terms(*, max_depth: int = 6, tries: int = 12, **options: Any) -> st.SearchStrategy[TypedTerm]:
+    """Closed FMC terms that have a simple type, with the type and a matching initial memory.
+
+    Terms are drawn from :func:`fmc_terms` (closed) until one is typable (about one in four
+    is); the memory holds an inhabitant of each input item (type variables as ``int``, memory
+    variables empty), so the run starts in a memory of exactly the input type.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> TypedTerm:
+        for _ in range(tries):
+            term = draw(fmc_terms(closed=True, max_depth=max_depth, **options))
+            try:
+                t = infer(term).type
+            except TypingError:
+                continue
+            assert isinstance(t, Arrow)
+            return TypedTerm(term, t, input_memory(t))
+        return draw(st.nothing())
+
+    return build()

@@ -3,6 +3,7 @@
     mcalc run FILE|TERM [--calculus fmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step]
     mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
+    mcalc type FILE|TERM [--notation unicode|ascii|latex]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback).
@@ -24,6 +25,7 @@ from calculus.fmc.parser import parse
 from calculus.fmc.printer import NOTATIONS, pretty
 from calculus.fmc.sequencing import normalize
 from calculus.fmc.syntax import DEFAULT, Term
+from calculus.fmc.types import TypingError, infer, pretty_type
 from machine import fast, fmc
 from machine.render import memory_text
 from machine.result import Result
@@ -80,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--sequenced", action="store_true", help="first apply the papers' inductive sequencing (normal form)"
     )
+    typing = sub.add_parser(
+        "type",
+        help="infer the principal simple type of a term",
+        description="Infer the principal simple type of a term (exit 1 when it has none).",
+    )
+    typing.add_argument("source", metavar="FILE|TERM")
+    typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
     return parser
 
 
@@ -210,14 +219,29 @@ def command_print(args: argparse.Namespace, out: Console) -> int:
     return 0
 
 
+def command_type(args: argparse.Namespace, out: Console) -> int:
+    text, name = read_source(args.source)
+    term = parse(text, source=name)
+    try:
+        typing = infer(term)
+    except TypingError as exc:
+        out.print(Text(f"untypable: {exc}"))
+        return 1
+    for variable, t in sorted(typing.free.items()):
+        out.print(Text(f"{variable} : {pretty_type(t, args.notation)}"))
+    out.print(Text(pretty_type(typing.type, args.notation)), soft_wrap=True)
+    return 0
+
+
+COMMANDS = {"run": command_run, "print": command_print, "type": command_type}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
     try:
-        if args.command == "run":
-            return command_run(args, out)
-        return command_print(args, out)
+        return COMMANDS[args.command](args, out)
     except ParseError as exc:
         print(f"mcalc: {exc}", file=sys.stderr)
     except UsageError as exc:

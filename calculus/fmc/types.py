@@ -45,9 +45,12 @@ __all__ = [
     "TypingError",
     "base_sort",
     "infer",
+    "inhabitant",
+    "input_memory",
     "instance_of",
     "pretty_type",
     "type_of",
+    "value_type",
 ]
 
 
@@ -444,7 +447,9 @@ class _Inference:
         shown = text if len(text) <= 80 else text[:77] + "..."
         message = str(clash.args[0])
         if len(clash.args) == 3:
-            message = message.replace("{arrow}", pretty_type(self.freeze(clash.args[2])))
+            # without the occurs check the graph may be cyclic: the checked run names the type
+            shown_type = pretty_type(self.freeze(clash.args[2])) if self.occurs_check else "(a computation)"
+            message = message.replace("{arrow}", shown_type)
         return TypingError(f"cannot type {shown}: {message}", node)
 
     # -- back to immutable types --------------------------------------------------------------
@@ -556,7 +561,12 @@ def infer(term: Term, env: Mapping[str, Type] | None = None) -> Typing:
             inference = _Inference(occurs_check)
             variables: dict[str, Any] = {}
             thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
-            t, free = inference.infer(term, thawed)
+            try:
+                t, free = inference.infer(term, thawed)
+            except TypingError:
+                if occurs_check:
+                    raise
+                continue  # the checked run gives the error, with the occurs check where it bites
             if occurs_check or inference.acyclic():
                 return Typing(inference.freeze(t), {name: inference.freeze(v) for name, v in free.items()})
     raise AssertionError("unreachable: the checked inference either types the term or raises")
@@ -678,3 +688,58 @@ def _row_counts(t: Type) -> dict[str, int]:
                 for _, items in m.stacks:
                     stack.extend(items)
     return counts
+
+
+# -- inhabitants: closed terms and memories of a given type -------------------------------------------
+
+_SAMPLE_CONSTANTS = {
+    "int": sympy.Integer(0),
+    "rat": sympy.Rational(1, 2),
+    "str": "s",
+    "bool": Name("True"),
+    "sym": sympy.Symbol("n"),
+    "name": Name("A"),
+}
+
+
+def inhabitant(t: Type, variable_sort: str = "int") -> Term:
+    """A closed term of type ``t``, with every type variable taken as ``variable_sort`` and
+    every memory variable as the empty memory.
+
+    A constant for a base sort; for ``A ⇒ B``, a term that pops A's vectors and pushes B's
+    (reusing a popped value of the same type, else an inhabitant of the item's type).
+    """
+    from calculus.fmc.syntax import SKIP
+
+    if isinstance(t, TypeVariable):
+        return Const(_SAMPLE_CONSTANTS[variable_sort])
+    if isinstance(t, Base):
+        return Const(_SAMPLE_CONSTANTS[t.name])
+    popped: list[tuple[str, str, Type]] = []
+    counter = itertools.count()
+    for loc, items in t.input.stacks:
+        for item in reversed(items):  # top first: the order they are popped
+            popped.append((loc, f"v{next(counter)}", item))
+    body: Term = SKIP
+    pushes: list[tuple[str, Term]] = []
+    for loc, items in t.output.stacks:
+        for item in items:  # bottom first: the order they are pushed
+            reuse = next((Var(name) for _, name, it in popped if it == item), None)
+            pushes.append((loc, reuse if reuse is not None else inhabitant(item, variable_sort)))
+    for loc, value in reversed(pushes):
+        body = Push(value, loc, body)
+    for loc, name, _ in reversed(popped):
+        body = Pop(loc, name, body)
+    return body
+
+
+def input_memory(t: Arrow, variable_sort: str = "int") -> dict[str, tuple[Term, ...]]:
+    """A memory of ``t``'s input type (memory variables empty): stacks bottom to top."""
+    return {loc: tuple(inhabitant(item, variable_sort) for item in items) for loc, items in t.input.stacks}
+
+
+def value_type(value: Term) -> Type:
+    """The type of a closed value on a stack: a constant's base sort, else the term's type."""
+    if isinstance(value, Const):
+        return Base(base_sort(value.value))
+    return type_of(value)
