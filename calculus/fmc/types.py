@@ -44,6 +44,7 @@ __all__ = [
     "Typing",
     "TypingError",
     "base_sort",
+    "ground",
     "infer",
     "inhabitant",
     "input_memory",
@@ -743,3 +744,30 @@ def value_type(value: Term) -> Type:
     if isinstance(value, Const):
         return Base(base_sort(value.value))
     return type_of(value)
+
+
+def ground(t: Type, variable_sort: str = "int") -> Type:
+    """``t`` with every type variable taken as ``variable_sort`` and every memory variable as
+    the empty memory (all rows become the one row ``ε``): the instance that
+    :func:`input_memory` and :func:`inhabitant` build values for."""
+    memo: dict[int, Type] = {}
+    stack: list[tuple[Type, bool]] = [(t, False)]
+    while stack:
+        x, ready = stack.pop()
+        if id(x) in memo:
+            continue
+        if isinstance(x, TypeVariable):
+            memo[id(x)] = Base(variable_sort)
+        elif isinstance(x, Base):
+            memo[id(x)] = x
+        elif not ready:
+            stack.append((x, True))
+            stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
+        else:
+            memo[id(x)] = Arrow(
+                *(
+                    MemoryType("ε", tuple((loc, tuple(memo[id(i)] for i in items)) for loc, items in m.stacks))
+                    for m in (x.input, x.output)
+                )
+            )
+    return memo[id(t)]
