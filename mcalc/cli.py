@@ -26,7 +26,7 @@ from calculus.fmc.printer import NOTATIONS, pretty
 from calculus.fmc.sequencing import normalize
 from calculus.fmc.syntax import DEFAULT, Term
 from calculus.fmc.types import TypingError, infer, pretty_type
-from machine import fast, fmc
+from machine import effects, fast, fmc
 from machine.render import memory_text
 from machine.result import Result
 
@@ -67,6 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--trace", action="store_true", help="show every step with its rule (paper-faithful machine)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
+    run.add_argument(
+        "--distribution",
+        action="store_true",
+        help="explore every coin drawn from rnd and print the exact output distribution",
+    )
+    run.add_argument("--all", action="store_true", help="take every choice drawn from nd and print every outcome")
+    run.add_argument(
+        "--max-draws",
+        type=_natural,
+        default=20,
+        metavar="N",
+        help="with --distribution/--all: follow at most N draws per branch (default 20)",
+    )
     run.add_argument(
         "--machine",
         choices=["fast", "small-step"],
@@ -167,6 +180,8 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
     term = parse(text, source=name)
     memory = parse_stacks(args.stack)
+    if args.distribution or args.all:
+        return _explore(args, term, memory, out)
     if args.trace:
         trace = fmc.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
@@ -193,6 +208,40 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
         else:
             _print_result(result, out)
     return 0 if result.done else 1
+
+
+def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:
+    """``--distribution`` (rnd, exact probabilities) or ``--all`` (nd, every outcome)."""
+    if args.distribution and args.all:
+        raise UsageError("--distribution and --all cannot be combined")
+    if args.trace:
+        raise UsageError("--trace shows one run; it cannot be combined with --distribution or --all")
+    fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
+    runner = fast.run if args.machine == "fast" else fmc.run
+    if args.distribution:
+        dist = effects.distribution(term, memory, "rnd", fuel=fuel, max_draws=args.max_draws, run=runner)
+        if args.json:
+            print(json.dumps(dist.to_json(), ensure_ascii=False))
+        else:
+            for p, result in dist.entries:
+                out.print(Text(f"{p!s:>8}  {_outcome_text(result)}"))
+            if dist.unexplored:
+                out.print(Text(f"unexplored (more than {args.max_draws} draws): {dist.unexplored}"))
+        return 0 if all(r.done for _, r in dist.entries) else 1
+    found = effects.outcomes(term, memory, "nd", fuel=fuel, max_draws=args.max_draws, run=runner)
+    if args.json:
+        print(json.dumps({"outcomes": [r.to_json() for r in found]}, ensure_ascii=False))
+    else:
+        for result in found:
+            out.print(Text(_outcome_text(result)))
+    return 0 if all(r.done for r in found) else 1
+
+
+def _outcome_text(result: Result) -> str:
+    memory = memory_text(result.memory, width=10_000)
+    if result.done:
+        return memory if result.exit_text() == "*" else f"{memory}  (exit {result.exit_text()})"
+    return f"{memory}  ({result.status.replace('_', ' ')}: {result.reason})"
 
 
 def _print_result(result: Result, out: Console) -> None:

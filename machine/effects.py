@@ -1,0 +1,172 @@
+"""Running effectful terms: every coin explored (exact distributions), seeded sampling, and the
+set of outcomes of a non-deterministic run.
+
+Probability and non-determinism are streams (FMC I): a run pops Church booleans,
+``true = ⟨x⟩.⟨y⟩.x`` and ``false = ⟨x⟩.⟨y⟩.y``, from ``rnd`` (fair coins) or ``nd``
+(choices). Rather than guess a stream in advance, a run starts with the stream given (usually
+none) and whenever it is stuck on the empty stream it is run again with one more draw, both
+ways. A complete branch that drew k coins has probability 1/2^k, as a sympy ``Rational``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import sympy
+
+from calculus.fmc.syntax import DEFAULT, Pop, Term, Var
+from machine import fast
+from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
+
+__all__ = [
+    "FALSE",
+    "TRUE",
+    "Branch",
+    "Distribution",
+    "branches",
+    "distribution",
+    "outcome_key",
+    "outcomes",
+    "sample",
+]
+
+#: The Church booleans a coin yields: ``true = ⟨x⟩.⟨y⟩.x`` runs the first of two pushed terms.
+TRUE: Term = Pop(DEFAULT, "x", Pop(DEFAULT, "y", Var("x")))
+FALSE: Term = Pop(DEFAULT, "x", Pop(DEFAULT, "y", Var("y")))
+
+Runner = Callable[..., Result]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One way the draws can go: the coins drawn (first first), its probability, its result."""
+
+    draws: tuple[bool, ...]
+    probability: sympy.Rational
+    result: Result
+
+
+def _with_draws(
+    memory: dict[str, tuple[Term, ...]], location: str, draws: tuple[bool, ...]
+) -> dict[str, tuple[Term, ...]]:
+    """The memory whose ``location`` stream continues, after what it holds, with ``draws``."""
+    stream = tuple(TRUE if d else FALSE for d in reversed(draws))  # the first draw nearest the top
+    extended = dict(memory)
+    extended[location] = stream + memory.get(location, ())
+    return extended
+
+
+def _needs_a_draw(result: Result, location: str) -> bool:
+    return result.status == "stuck" and result.reason == stuck_reason("empty", location)
+
+
+def branches(
+    term: Term,
+    memory: MemoryInput | None = None,
+    location: str = "rnd",
+    *,
+    fuel: int = 1_000_000,
+    max_draws: int = 20,
+    run: Runner = fast.run,
+) -> Iterator[Branch]:
+    """Every branch of the run over the draws from ``location``, depth first, true before
+    false. A branch that would need more than ``max_draws`` draws is not followed: it is
+    reported as the stuck result it reached (see :class:`Distribution` ``unexplored``)."""
+    base = normalize_memory(memory)
+    pending: list[tuple[bool, ...]] = [()]
+    while pending:
+        draws = pending.pop()
+        result = run(term, _with_draws(base, location, draws), fuel=fuel)
+        if _needs_a_draw(result, location) and len(draws) < max_draws:
+            pending.append((*draws, False))
+            pending.append((*draws, True))
+            continue
+        yield Branch(draws, sympy.Rational(1, 2 ** len(draws)), result)
+
+
+def outcome_key(result: Result) -> str:
+    """What distinguishes outcomes: status, exit, reason and final memory (not the step count)."""
+    payload = result.to_json()
+    del payload["steps"]
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class Distribution:
+    """Outcomes with exact probabilities; ``unexplored`` is the mass of branches cut off by
+    ``max_draws`` (they still appear, as runs stuck on the empty stream)."""
+
+    entries: list[tuple[sympy.Rational, Result]] = field(default_factory=list)
+    unexplored: sympy.Rational = field(default_factory=lambda: sympy.Rational(0))
+
+    def probability(self, predicate: Callable[[Result], bool]) -> sympy.Rational:
+        return sum((p for p, r in self.entries if predicate(r)), sympy.Rational(0))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "distribution": [{"probability": str(p), **r.to_json()} for p, r in self.entries],
+            "unexplored": str(self.unexplored),
+        }
+
+
+def distribution(
+    term: Term,
+    memory: MemoryInput | None = None,
+    location: str = "rnd",
+    *,
+    fuel: int = 1_000_000,
+    max_draws: int = 20,
+    run: Runner = fast.run,
+) -> Distribution:
+    """The exact output distribution: equal outcomes (:func:`outcome_key`) merged, most likely
+    first."""
+    mass: dict[str, sympy.Rational] = {}
+    example: dict[str, Result] = {}
+    unexplored = sympy.Rational(0)
+    for branch in branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+        if _needs_a_draw(branch.result, location):
+            unexplored += branch.probability
+        key = outcome_key(branch.result)
+        mass[key] = mass.get(key, sympy.Rational(0)) + branch.probability
+        example.setdefault(key, branch.result)
+    order = sorted(mass, key=lambda k: (-mass[k], k))
+    return Distribution([(mass[k], example[k]) for k in order], unexplored)
+
+
+def outcomes(
+    term: Term,
+    memory: MemoryInput | None = None,
+    location: str = "nd",
+    *,
+    fuel: int = 1_000_000,
+    max_draws: int = 20,
+    run: Runner = fast.run,
+) -> list[Result]:
+    """The distinct outcomes of a non-deterministic run (every choice on ``location`` taken)."""
+    seen: dict[str, Result] = {}
+    for branch in branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+        seen.setdefault(outcome_key(branch.result), branch.result)
+    return [seen[k] for k in sorted(seen)]
+
+
+def sample(
+    term: Term,
+    memory: MemoryInput | None = None,
+    location: str = "rnd",
+    *,
+    rng: random.Random,
+    fuel: int = 1_000_000,
+    max_draws: int = 1_000,
+    run: Runner = fast.run,
+) -> Result:
+    """One run with fair coins from ``rng`` (seed it for reproducible samples)."""
+    base = normalize_memory(memory)
+    draws: tuple[bool, ...] = ()
+    while True:
+        result = run(term, _with_draws(base, location, draws), fuel=fuel)
+        if not _needs_a_draw(result, location) or len(draws) >= max_draws:
+            return result
+        draws = (*draws, rng.random() < 0.5)
