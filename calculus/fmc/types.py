@@ -26,7 +26,7 @@ swap ``⟨x⟩.⟨y⟩.[x].[y]`` has type ``λ(t u) ⇒ λ(u t)``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "Typing",
     "TypingError",
     "base_sort",
+    "fold_type",
     "ground",
     "infer",
     "inhabitant",
@@ -116,6 +117,30 @@ class TypingError(Exception):
         self.message = message
         self.term = term
         super().__init__(message)
+
+
+def fold_type(
+    t: Type, variable: Callable[[TypeVariable], Any], arrow: Callable[[Arrow, Callable[[Type], Any]], Any]
+) -> Any:
+    """Bottom-up over an immutable type, iteratively: ``variable(v)`` for a type variable,
+    ``arrow(a, result)`` for an arrow, where ``result(item)`` is the value already computed for
+    an item of its vectors; base sorts map to themselves."""
+    memo: dict[int, Any] = {}
+    stack: list[tuple[Type, bool]] = [(t, False)]
+    while stack:
+        x, ready = stack.pop()
+        if id(x) in memo:
+            continue
+        if isinstance(x, TypeVariable):
+            memo[id(x)] = variable(x)
+        elif isinstance(x, Base):
+            memo[id(x)] = x
+        elif not ready:
+            stack.append((x, True))
+            stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
+        else:
+            memo[id(x)] = arrow(x, lambda item: memo[id(item)])
+    return memo[id(t)]
 
 
 # -- inference structures (mutable, union-find) ---------------------------------------------------
@@ -487,30 +512,21 @@ class _Inference:
 
     def thaw(self, t: Type, variables: dict[str, Any]) -> Any:
         """A mutable copy of ``t`` whose variables are those in ``variables`` (made fresh on demand)."""
-        memo: dict[int, Any] = {}
-        stack: list[tuple[Type, bool]] = [(t, False)]
-        while stack:
-            x, ready = stack.pop()
-            if id(x) in memo:
-                continue
-            if isinstance(x, TypeVariable):
-                memo[id(x)] = variables.setdefault("t:" + x.name, self.tv())
-            elif isinstance(x, Base):
-                memo[id(x)] = x
-            elif not ready:
-                stack.append((x, True))
-                stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
-            else:
-                memo[id(x)] = _Arrow(self.thaw_mem(x.input, memo, variables), self.thaw_mem(x.output, memo, variables))
-        return memo[id(t)]
+        return fold_type(
+            t,
+            lambda v: variables.setdefault("t:" + v.name, self.tv()),
+            lambda a, result: _Arrow(
+                self.thaw_mem(a.input, result, variables), self.thaw_mem(a.output, result, variables)
+            ),
+        )
 
-    def thaw_mem(self, m: MemoryType, memo: dict[int, Any], variables: dict[str, Any]) -> _Mem:
+    def thaw_mem(self, m: MemoryType, result: Callable[[Type], Any], variables: dict[str, Any]) -> _Mem:
         row = variables.setdefault("r:" + m.row, self.mv())
         vectors: dict[str, Vector] = {}
         for loc, items in m.stacks:
             vector: Vector = None
             for item in items:  # bottom to top
-                vector = (memo[id(item)], vector)
+                vector = (result(item), vector)
             vectors[loc] = vector
         return _Mem(row, vectors)
 
@@ -750,24 +766,12 @@ def ground(t: Type, variable_sort: str = "int") -> Type:
     """``t`` with every type variable taken as ``variable_sort`` and every memory variable as
     the empty memory (all rows become the one row ``ε``): the instance that
     :func:`input_memory` and :func:`inhabitant` build values for."""
-    memo: dict[int, Type] = {}
-    stack: list[tuple[Type, bool]] = [(t, False)]
-    while stack:
-        x, ready = stack.pop()
-        if id(x) in memo:
-            continue
-        if isinstance(x, TypeVariable):
-            memo[id(x)] = Base(variable_sort)
-        elif isinstance(x, Base):
-            memo[id(x)] = x
-        elif not ready:
-            stack.append((x, True))
-            stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
-        else:
-            memo[id(x)] = Arrow(
-                *(
-                    MemoryType("ε", tuple((loc, tuple(memo[id(i)] for i in items)) for loc, items in m.stacks))
-                    for m in (x.input, x.output)
-                )
-            )
-    return memo[id(t)]
+
+    def memory(m: MemoryType, result: Callable[[Type], Type]) -> MemoryType:
+        return MemoryType("ε", tuple((loc, tuple(result(i) for i in items)) for loc, items in m.stacks))
+
+    return fold_type(
+        t,
+        lambda _v: Base(variable_sort),
+        lambda a, result: Arrow(memory(a.input, result), memory(a.output, result)),
+    )
