@@ -20,3 +20,14 @@ def test_throughput_quick_run_checks_its_workloads() -> None:
     assert "ceiling (minimal push/pop loop)" in done.stdout
     rows = [line for line in done.stdout.splitlines() if line.startswith("| Church") or line.startswith("| push")]
     assert len(rows) >= 5
+
+
+def test_typing_benchmark_smoke_run() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "typing.py"), "--depth", "1000"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n| ") == 7  # header and six workloads

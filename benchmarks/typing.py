@@ -1,0 +1,54 @@
+"""Type inference time on terms 100,000 deep (principal types, linear-time inference).
+
+python3 benchmarks/typing.py              # a markdown table
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
+
+from calculus.fmc.parser import parse
+from calculus.fmc.types import infer, pretty_type
+from calculus.terms import size
+
+
+def cases(n: int) -> dict[str, str]:
+    return {
+        "push chain": "[A]out." * n + "*",
+        "pushes then pops": "[A]." * n + "<x>." * n + "*",
+        "nested pushes": "[" * n + "*" + "]" * n,
+        "sequence": " ; ".join(["[A]out"] * n),
+        "λ-abstractions": "\\x." * n + "[x]out",
+        "left-nested sequence": "(" * n + "[A]out" + " ; *)" * n,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--depth", type=int, default=100_000)
+    n = options.parse_args(argv).depth
+    sys.setrecursionlimit(1000)  # inference and printing are iterative
+    print(f"Python {sys.version.split()[0]}; terms {n:,} deep; best of 3\n")
+    print("| term | nodes | infer s | print s | µs per node |")
+    print("|---|---:|---:|---:|---:|")
+    for name, source in cases(n).items():
+        term = parse(source)
+        best_infer = best_print = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            typing = infer(term)
+            middle = time.perf_counter()
+            pretty_type(typing.type)
+            best_infer = min(best_infer, middle - start)
+            best_print = min(best_print, time.perf_counter() - middle)
+        nodes = size(term)
+        print(f"| {name} | {nodes:,} | {best_infer:.2f} | {best_print:.2f} | {best_infer / nodes * 1e6:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
