@@ -24,7 +24,7 @@ def test_throughput_quick_run_checks_its_workloads() -> None:
 
 def test_typing_benchmark_smoke_run() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "typing.py"), "--depth", "1000"],
+        [sys.executable, str(ROOT / "benchmarks" / "type_inference.py"), "--depth", "1000"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,6 +1,6 @@
 """Type inference time on terms 100,000 deep (principal types, linear-time inference).
 
-python3 benchmarks/typing.py              # a markdown table
+python3 benchmarks/type_inference.py              # a markdown table
 """
 
 from __future__ import annotations
