@@ -282,11 +282,14 @@ def _iter_nodes_once(t: Term) -> Iterator[Term]:
         stack.extend(children(node))
 
 
-def fresh_name(base: str, avoid: Callable[[str], bool] | set[str] | frozenset[str]) -> str:
-    """A variant ``x1``, ``x2``, ... of ``base`` (its digits stripped) not in ``avoid``."""
+def fresh_name(base: str, avoid: Callable[[str], bool] | set[str] | frozenset[str], *, start: int = 1) -> str:
+    """A variant ``x1``, ``x2``, ... of ``base`` (its digits stripped) not in ``avoid``.
+
+    ``start`` is the first number tried (a caller that knows the smaller ones are taken).
+    """
     taken = avoid.__contains__ if isinstance(avoid, set | frozenset) else avoid
     stem = base.rstrip("0123456789'") or "x"
-    n = 1
+    n = start
     while True:
         candidate = f"{stem}{n}"
         if not taken(candidate):
@@ -313,6 +316,9 @@ def substitute(t: Term, mapping: Mapping[str, Term]) -> Term:
     for n in env.values():
         avoid |= free_variables(n)
     used: set[str] | None = None  # every name in sight, computed when a rename is needed
+    # per stem, the first number fresh_name has not yet tried: ``used`` only grows, so later
+    # renames continue from there (restarting at 1 made n nested captures cost O(n^2))
+    next_number: dict[str, int] = {}
     results: list[Any] = []
     saved: list[list[tuple[str, Term | None]]] = []
     stack: list[tuple[int, Any]] = [(_VISIT, t)]
@@ -340,7 +346,10 @@ def substitute(t: Term, mapping: Mapping[str, Term]) -> Term:
                     if any(x != y and x in body_fv and y in free_variables(n) for x, n in env.items()):
                         if used is None:
                             used = variable_names(t) | avoid | set(env)
-                        z = fresh_name(y, used)
+                        stem = y.rstrip("0123456789'") or "x"
+                        start = next_number.get(stem, 1)
+                        z = fresh_name(y, used, start=start)
+                        next_number[stem] = int(z[len(stem) :]) + 1
                         used.add(z)
                         args[i] = z
                         binding = cls.variable_class(z)  # type: ignore[attr-defined]
@@ -415,17 +424,20 @@ def alpha_equal(s: Term, t: Term) -> bool:
             continue
         args_a, args_b = a.args, b.args
         names = {i for i, _ in cls.binders}
-        scoped = {j: i for i, scope in cls.binders for j in scope}
+        scoped: dict[int, list[int]] = {}  # argument -> the binders over it, in order
+        for i, scope in cls.binders:
+            for j in scope:
+                scoped.setdefault(j, []).append(i)
         for j in range(len(args_a) - 1, -1, -1):
             u, v = args_a[j], args_b[j]
             if not isinstance(u, Term):
                 if j not in names and u != v:
                     return False
             elif j in scoped:
-                x, y = args_a[scoped[j]], args_b[scoped[j]]
-                stack.append((_EXIT, x, y))
+                over = scoped[j]
+                stack.extend((_EXIT, args_a[i], args_b[i]) for i in over)
                 stack.append((_VISIT, u, v))
-                stack.append((_ENTER, x, y))
+                stack.extend((_ENTER, args_a[i], args_b[i]) for i in reversed(over))
             else:
                 stack.append((_VISIT, u, v))
     return True

@@ -26,7 +26,7 @@ from calculus.collector import collector_paused
 from calculus.errors import ParseError, Position
 from calculus.fmc.syntax import DEFAULT, SKIP, Const, ConstValue, Name, Pop, Push, Seq, Term, Var
 from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
-from calculus.terms import substitute
+from calculus.terms import free_variables, substitute
 
 __all__ = ["PUNCTUATION", "Program", "parse", "parse_constant", "parse_program"]
 
@@ -61,9 +61,14 @@ class Program:
     def term(self) -> Term:
         """The term to run with every definition substituted (each sees the earlier ones)."""
         env: dict[str, Term] = {}
+
+        def inline(body: Term) -> Term:
+            # only the definitions body uses: passing all of them made n definitions cost O(n^2)
+            return substitute(body, {x: env[x] for x in free_variables(body) if x in env})
+
         for name, body in self.definitions:
-            env[name] = substitute(body, env)
-        return substitute(self.main, env)
+            env[name] = inline(body)
+        return inline(self.main)
 
 
 def parse(text: str, source: str = "<input>") -> Term:

@@ -40,6 +40,10 @@ def _normalize(term: Term, then: Term | None) -> Term:
     """``term ; then`` normalized, with ``then`` already normal (``None`` stands for ``⋆``)."""
     results: list[Term] = []
     stack: list[tuple[Any, ...]] = [(_EVAL, term, then)]
+    # every name of term and then, and each fresh one: computed once, at the first rename (a
+    # rename per nested pop used to scan the whole body each time, O(n^2) for n nested captures)
+    used: set[str] | None = None
+    next_number: dict[str, int] = {}  # per stem, the first number not yet tried
     while stack:
         task = stack.pop()
         tag = task[0]
@@ -55,9 +59,13 @@ def _normalize(term: Term, then: Term | None) -> Term:
             results.append(Pop(task[1], task[2], results.pop()))
             continue
         if tag == _THEN:
-            results.append(Seq(Var(task[1]), results.pop()))
+            # the papers' x.⋆ is written x, so that N ; ⋆ and N have the same normal form
+            rest = results.pop()
+            results.append(Var(task[1]) if isinstance(rest, Skip) else Seq(Var(task[1]), rest))
             continue
         node, k = task[1], task[2]
+        if isinstance(k, Skip):
+            k = None  # N ; ⋆ = N
         if isinstance(node, Skip):
             results.append(SKIP if k is None else k)
         elif isinstance(node, Var):
@@ -70,13 +78,16 @@ def _normalize(term: Term, then: Term | None) -> Term:
             stack.append((_EVAL, node.term, None))
         elif isinstance(node, Pop):
             x, body = node.variable, node.body
-            if k is not None and x in free_variables(k) and x in free_variables(body):
-                z = fresh_name(x, variable_names(body) | free_variables(k))
-                body = substitute(body, {x: Var(z)})
+            if k is not None and x in free_variables(k):
+                if used is None:
+                    used = variable_names(term) | (variable_names(then) if then is not None else set())
+                stem = x.rstrip("0123456789'") or "x"
+                z = fresh_name(x, used, start=next_number.get(stem, 1))
+                next_number[stem] = int(z[len(stem) :]) + 1
+                used.add(z)
+                if x in free_variables(body):  # else x is not used in body: rename the binder only
+                    body = substitute(body, {x: Var(z)})
                 x = z
-            elif k is not None and x in free_variables(k):
-                # x is not used in body: rename without substituting
-                x = fresh_name(x, variable_names(body) | free_variables(k))
             stack.append((_POP, node.location, x))
             stack.append((_EVAL, body, k))
         elif isinstance(node, Seq):
@@ -92,11 +103,12 @@ def _normalize(term: Term, then: Term | None) -> Term:
 
 
 def is_normal(term: Term) -> bool:
-    """Every ``Seq`` in ``term`` has a variable on its left (the papers' grammar)."""
+    """Every ``Seq`` in ``term`` is ``x ; M`` with ``M`` not ``⋆`` (the papers' grammar, where the
+    papers' ``x.⋆`` is written ``x``): exactly the terms that :func:`normalize` leaves as they are."""
     stack = [term]
     while stack:
         node = stack.pop()
-        if isinstance(node, Seq) and not isinstance(node.first, Var):
+        if isinstance(node, Seq) and (not isinstance(node.first, Var) or isinstance(node.then, Skip)):
             return False
         stack.extend(a for a in node.args if isinstance(a, Term))
     return True
