@@ -12,9 +12,11 @@ from typing import NamedTuple
 
 from calculus.errors import ParseError, Position
 
-__all__ = ["EOF", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "tokenize"]
+__all__ = ["EOF", "EXPRESSION", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "tokenize"]
 
 IDENT, NUMBER, STRING, SYMBOL, EOF = "identifier", "number", "string", "symbol", "end of input"
+#: ``$(x**2 + 1)``: a symbolic expression constant; the token's value is the text inside.
+EXPRESSION = "symbolic expression"
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "0": "\0"}
 
@@ -56,6 +58,7 @@ def tokenize(
         rf"(?P<comment>{re.escape(comment)}[^\n]*)",
         rf"(?P<number>{_NUMBER})",
         rf"(?P<symbol>{_SYMBOL})",
+        r"(?P<expression>\$\()",
         rf"(?P<ident>{_IDENT})",
         r'(?P<string>")',
     ]
@@ -92,12 +95,29 @@ def tokenize(
             append(Token(NUMBER, m.group(), line, start - line_start + 1, start))
         elif kind == "symbol":
             append(Token(SYMBOL, m.group(), line, start - line_start + 1, start, m.group()[1:]))
+        elif kind == "expression":
+            inner, end = _read_parenthesized(text, start, where, source)
+            append(Token(EXPRESSION, text[start:end], line, start - line_start + 1, start, inner))
         else:  # string
             value, end = _read_string(text, start, where, source)
             append(Token(STRING, text[start:end], line, start - line_start + 1, start, value))
         pos = end
     tokens.append(Token(EOF, "", line, n - line_start + 1, n))
     return tokens
+
+
+def _read_parenthesized(text: str, start: int, where, source: str) -> tuple[str, int]:
+    """Read ``$( ... )`` from ``text[start]`` (balanced, on one line); return (inside, end)."""
+    depth, i, n = 0, start + 1, len(text)
+    while i < n and text[i] != "\n":
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start + 2 : i], i + 1
+        i += 1
+    raise ParseError("unclosed '$(': a symbolic expression ends with ')' on the same line", text, where(start), source)
 
 
 def _read_string(text: str, start: int, where, source: str) -> tuple[str, int]:

@@ -17,19 +17,42 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import sympy
+from hypothesis import reject
 from hypothesis import strategies as st
 
-from calculus.fmc.syntax import DEFAULT, Const, Name, Pop, Push, Seq, Skip, Term, Var
+from calculus.fmc.syntax import (
+    ANY,
+    DEFAULT,
+    PRIMITIVES,
+    STAR,
+    Branch,
+    Case,
+    Const,
+    Loop,
+    Name,
+    NoBranch,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Term,
+    Var,
+)
 from calculus.fmc.types import Arrow, TypingError, infer, input_memory
+from calculus.terms import SUBTERM_SORTS
 
 __all__ = [
+    "FMC3_NODES",
     "FMC_NODES",
     "LOCATIONS",
     "VARIABLES",
     "TypedTerm",
     "constant_values",
+    "fmc3_terms",
     "fmc_constants",
     "fmc_terms",
+    "labels",
     "memories",
     "terms",
     "typed_terms",
@@ -37,6 +60,8 @@ __all__ = [
 
 #: The FMC node classes (constants included).
 FMC_NODES: tuple[type[Term], ...] = (Skip, Var, Push, Pop, Seq, Const)
+#: FMC III adds case frames, loops and primitives.
+FMC3_NODES: tuple[type[Term], ...] = (*FMC_NODES, Case, Branch, NoBranch, Loop, Prim)
 #: Locations drawn by default: the default location λ and two others.
 LOCATIONS: tuple[str, ...] = (DEFAULT, "a", "out")
 #: Variable names drawn by default (few, so that shadowing and capture happen).
@@ -51,6 +76,14 @@ def constant_values() -> st.SearchStrategy[Any]:
         st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6),
         st.sampled_from(["A", "B", "True", "False", "Nil", "Cons"]).map(Name),
         st.sampled_from(["n", "m", "k1"]).map(sympy.Symbol),
+    )
+
+
+def labels() -> st.SearchStrategy[Any]:
+    """Labels of case branches and loops: ``*``, ``_``, a few Names and small integers (few, so
+    that branches catch; ``_`` in a loop, or a repeated label, is refused and redrawn)."""
+    return st.sampled_from([STAR, ANY, Name("A"), Name("B"), Name("True"), Name("False")]) | st.integers(0, 2).map(
+        sympy.Integer
     )
 
 
@@ -71,30 +104,42 @@ def terms(
 
     ``atoms`` gives a strategy per atom sort (``"location"``, ``"constant"``, ...); bound names
     and variable occurrences are drawn from ``variables``. With ``closed=True``, a variable
-    occurs only under a binder of its name. Depth is at most ``max_depth``.
+    occurs only under a binder of its name. Depth is at most ``max_depth`` (counted in ``"term"``
+    positions; a ``"frame"`` position, the next branch of a case frame, is drawn from the
+    classes of kind ``"frame"`` at the same depth). A node its class refuses (``ValueError``, e.g.
+    a case frame listing a label twice) is drawn again, a few times, before the example is
+    rejected.
     """
-    leaf_classes = [c for c in classes if "term" not in c.sorts]
-    if not leaf_classes:
+    by_kind = {kind: [c for c in classes if c.kind == kind] for kind in {c.kind for c in classes}}
+    if not [c for c in by_kind.get("term", []) if not SUBTERM_SORTS & set(c.sorts)]:
         raise ValueError("need at least one class without sub-terms")
 
     @st.composite
-    def build(draw: st.DrawFn, depth: int, scope: frozenset[str]) -> Term:
-        choices = [c for c in (classes if depth > 0 else leaf_classes) if not (closed and c.is_variable and not scope)]
-        cls = draw(st.sampled_from(choices))
-        args: list[Any] = [None] * len(cls.sorts)
-        for i, sort in enumerate(cls.sorts):
-            if sort == "binder":
-                args[i] = draw(st.sampled_from(list(variables)))
-            elif sort == "name":
-                pool = sorted(scope) if closed else list(variables)
-                args[i] = draw(st.sampled_from(pool))
-            elif sort != "term":
-                args[i] = draw(atoms[sort])
-        for i, sort in enumerate(cls.sorts):
-            if sort == "term":
-                inner = scope | {args[b] for b, sc in cls.binders if i in sc}
-                args[i] = draw(build(depth - 1, frozenset(inner)))
-        return cls(*args)
+    def build(draw: st.DrawFn, depth: int, scope: frozenset[str], kind: str = "term") -> Term:
+        pool = by_kind[kind]
+        if kind == "term" and depth <= 0:
+            pool = [c for c in pool if not SUBTERM_SORTS & set(c.sorts)]
+        choices = [c for c in pool if not (closed and c.is_variable and not scope)]
+        for _ in range(5):
+            cls = draw(st.sampled_from(choices))
+            args: list[Any] = [None] * len(cls.sorts)
+            for i, sort in enumerate(cls.sorts):
+                if sort == "binder":
+                    args[i] = draw(st.sampled_from(list(variables)))
+                elif sort == "name":
+                    names = sorted(scope) if closed else list(variables)
+                    args[i] = draw(st.sampled_from(names))
+                elif sort not in SUBTERM_SORTS:
+                    args[i] = draw(atoms[sort])
+            for i, sort in enumerate(cls.sorts):
+                if sort in SUBTERM_SORTS:
+                    inner = scope | {args[b] for b, sc in cls.binders if i in sc}
+                    args[i] = draw(build(depth - 1 if sort == "term" else depth, frozenset(inner), sort))
+            try:
+                return cls(*args)
+            except ValueError:
+                continue
+        reject()
 
     return st.deferred(lambda: build(max_depth, frozenset()))
 
@@ -111,6 +156,23 @@ def fmc_terms(
     classes = FMC_NODES if constants else tuple(c for c in FMC_NODES if c is not Const)
     atoms = {"location": st.sampled_from(list(locations)), "constant": constant_values()}
     return terms(classes, atoms, max_depth=max_depth, closed=closed, variables=variables)
+
+
+def fmc3_terms(
+    *,
+    closed: bool = False,
+    max_depth: int = 5,
+    locations: Sequence[str] = LOCATIONS,
+    variables: Sequence[str] = VARIABLES,
+) -> st.SearchStrategy[Term]:
+    """FMC III terms: the FMC's, with jumps (constants), case frames, loops and primitives."""
+    atoms = {
+        "location": st.sampled_from(list(locations)),
+        "constant": constant_values() | labels().filter(lambda j: j is not ANY and j is not STAR),
+        "label": labels(),
+        "primitive": st.sampled_from(list(PRIMITIVES)),
+    }
+    return terms(FMC3_NODES, atoms, max_depth=max_depth, closed=closed, variables=variables)
 
 
 def memories(

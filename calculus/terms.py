@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "SUBTERM_SORTS",
     "Term",
     "alpha_equal",
     "children",
@@ -41,6 +42,9 @@ __all__ = [
 
 R = TypeVar("R")
 
+#: The argument sorts that hold sub-terms (nodes); every other sort is an atom.
+SUBTERM_SORTS = frozenset({"term", "frame"})
+
 
 class Term:
     """Base of all term nodes. Subclasses are ``@dataclass(frozen=True, slots=True, eq=False)``."""
@@ -53,9 +57,12 @@ class Term:
     is_variable: ClassVar[bool] = False
     #: the tag mixed into the hash (distinct per node class).
     _tag: ClassVar[int] = 0
-    #: the sort of each argument, for generic generators and bridges: ``"term"``, ``"binder"``
-    #: (a bound name), ``"name"`` (a variable occurrence), ``"location"``, ``"constant"``.
+    #: the sort of each argument, for generic generators and bridges: ``"term"`` or ``"frame"``
+    #: (a sub-term of that kind, see :data:`SUBTERM_SORTS`), ``"binder"`` (a bound name),
+    #: ``"name"`` (a variable occurrence), or an atom: ``"location"``, ``"constant"``, ``"label"``...
     sorts: ClassVar[tuple[str, ...]] = ()
+    #: the sort of the node itself: ``"term"``, or ``"frame"`` for the branches of a case frame.
+    kind: ClassVar[str] = "term"
 
     _hash: int
     _fv: frozenset[str] | None
@@ -133,7 +140,9 @@ def _hash_plan(cls: type[Term]) -> tuple[tuple[int, bool], ...]:
         names = {i for i, _ in cls.binders}
         if len(cls.sorts) != len(_field_names(cls)):
             raise TypeError(f"{cls.__name__}.sorts must give the sort of each of its fields")
-        plan = tuple((i, sort == "term") for i, sort in enumerate(cls.sorts) if i not in names and sort != "name")
+        plan = tuple(
+            (i, sort in SUBTERM_SORTS) for i, sort in enumerate(cls.sorts) if i not in names and sort != "name"
+        )
     _HASH_PLANS[cls] = plan
     return plan
 

@@ -3,8 +3,10 @@
 Terms are compiled once to tuples ``(op, info, ...)`` with variables as de Bruijn indices and
 locations as indices into a list of Python lists; a pushed term is a closure ``(code, env)``
 with ``env`` a linked list ``(closure, env)``. The loop performs exactly the steps of
-:mod:`machine.fmc` (push, pop, seq, skip, pass; looking a variable up is not a step), so step
-counts agree, and closures left in memory are read back to terms by substitution at the end.
+:mod:`machine.fmc` (push, pop, seq, skip, loop, catch, pass, again, exit, prim; looking a variable
+up is not a step), so step counts agree, and closures left in memory are read back to terms by
+substitution at the end. Continuation frames are ``(code, env)`` pairs: the code of a sequence's
+second half, a case frame ``BRANCHES`` or a loop frame ``LOOPFRAME``.
 """
 
 from __future__ import annotations
@@ -12,14 +14,34 @@ from __future__ import annotations
 from typing import Any
 
 from calculus.collector import collector_paused
+from calculus.fmc.labels import UNDETERMINED, meets, select
+from calculus.fmc.printer import to_ascii
+from calculus.fmc.syntax import (
+    DEFAULT,
+    STAR,
+    Case,
+    Const,
+    Loop,
+    LoopFrame,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Term,
+    Var,
+    branches,
+)
 from calculus.fmc.syntax import SKIP as SKIP_TERM
-from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
 from calculus.terms import free_variables, substitute
+from machine.primitives import PrimitiveError, arity, primitive_result
 from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
 
 __all__ = ["compile_term", "readback", "run"]
 
-PUSH, POP, VAR, SEQ, SKIP, CONST, FREE, PUSHES, POPS, SEQVAR, PUSHVAR = range(11)
+PUSH, POP, VAR, SEQ, SKIP, CONST, FREE, PUSHES, POPS, SEQVAR, PUSHVAR, CASE, LOOP, PRIM = range(14)
+#: frames on the continuation stack (opcodes above every instruction's)
+BRANCHES, LOOPFRAME = 20, 21
 #: The longest run of pushes (or pops) fused into one instruction.
 MAX_FUSED = 16
 
@@ -63,6 +85,17 @@ def compile_term(term: Term, locations: dict[str, int]) -> Code:
                 stack.append((3, node, info))
                 stack.append((0, node.then, scope))
                 stack.append((0, node.first, scope))
+            elif isinstance(node, Case):
+                pairs = branches(node.frame)
+                stack.append((6, node, info, tuple(label for label, _ in pairs), (node.frame, info[1])))
+                stack.extend((0, body, scope) for _, body in reversed(pairs))
+                stack.append((0, node.first, scope))
+            elif isinstance(node, Loop):
+                stack.append((7, node, info, node.label))
+                stack.append((0, node.body, scope))
+            elif isinstance(node, Prim):
+                lam = locations.setdefault(DEFAULT, len(locations))
+                results.append((PRIM, info, node.name, arity(node.name), lam))
             elif isinstance(node, Var):
                 bound = levels.get(node.name)
                 if bound:
@@ -75,7 +108,7 @@ def compile_term(term: Term, locations: dict[str, int]) -> Code:
                 results.append((CONST, info, node.value))
             else:
                 raise TypeError(f"not an FMC term: {node!r}")
-            if closed and not isinstance(node, Push | Pop | Seq):
+            if closed and not isinstance(node, Push | Pop | Seq | Case | Loop):
                 closed_memo[id(node)] = results[-1]
         elif tag == 5:  # enter a binder, then visit the body
             depth += 1
@@ -95,6 +128,16 @@ def compile_term(term: Term, locations: dict[str, int]) -> Code:
                     code = _fuse_push((PUSH, info, task[3], arg, body))
             elif tag == 2:
                 code = _fuse_pop((POP, info, task[3], results.pop()))
+            elif tag == 6:  # case: first, then one body per label
+                labels = task[3]
+                bodies = results[len(results) - len(labels) :]
+                del results[len(results) - len(labels) :]
+                first = results.pop()
+                code = (CASE, info, first, (BRANCHES, task[4], tuple(zip(labels, bodies, strict=True))))
+            elif tag == 7:  # loop: (LOOP, info, (LOOPFRAME, frame info, label, body))
+                body = results.pop()
+                frame_info = (LoopFrame(node.body, task[3]), info[1])
+                code = (LOOP, info, (LOOPFRAME, frame_info, task[3], body))
             else:
                 then = results.pop()
                 first = results.pop()
@@ -236,16 +279,47 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
         elif op == SEQ:
             kpush((code[3], env))
             code = code[2]
-        elif op == SKIP:
+        elif op == SKIP and kont and kont[-1][0][0] < BRANCHES:
+            code, env = kpop()  # skip
+        elif op in (SKIP, CONST):
             if not kont:
-                halt = ("done", SKIP_TERM)
+                halt = ("done", SKIP_TERM if op == SKIP else code[1][0])
                 break
-            code, env = kpop()
-        elif op == CONST:
-            if not kont:
-                halt = ("done", code[1][0])
+            frame, frame_env = kont[-1]
+            kind = frame[0]
+            if kind < BRANCHES:
+                kpop()  # pass
+            else:
+                label = STAR if op == SKIP else code[2]
+                if kind == BRANCHES:
+                    body = select(frame[2], label)
+                    if body is UNDETERMINED:
+                        halt = ("undetermined", code)
+                        break
+                    kpop()  # pass, or catch:
+                    if body is not None:
+                        code, env = body, frame_env
+                else:  # LOOPFRAME
+                    met = meets(label, frame[2])
+                    if met is None:
+                        halt = ("undetermined", code)
+                        break
+                    if met:  # again
+                        code, env = frame[3], frame_env
+                    else:  # exit
+                        kpop()
+        elif op == CASE:
+            kpush((code[3], env))
+            code = code[2]
+        elif op == LOOP:
+            kpush((code[2], env))
+            code = code[2][3]
+        elif op == PRIM:
+            error = _primitive(code, stacks)
+            if error is not None:
+                halt = error
                 break
-            kpop()
+            code = _SKIP_CODE
         else:  # FREE
             halt = ("stuck", code)
             break
@@ -259,11 +333,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             code, env = e[0]
         if code[0] in (PUSHES, POPS, SEQVAR):
             code = code[4]  # the unfused instruction
-        op = code[0]
-        if op in (SKIP, CONST) and not kont:
-            halt = ("done", SKIP_TERM if op == SKIP else code[1][0])
-        elif op == FREE or (op == POP and not stacks[code[2]]):
-            halt = ("stuck", code)
+        halt = _final(code, kont, stacks)
     names = {i: loc for loc, i in locations.items()}
     memo: dict[int, tuple[Any, Term]] = {}
     memory_out = {names[i]: tuple(readback(c, memo) for c in s) for i, s in enumerate(stacks) if s}
@@ -271,7 +341,11 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
         return Result("done", steps, memory_out, exit=halt[1])
     if halt is not None:
         stuck_at = halt[1]
-        if stuck_at[0] == FREE:
+        if halt[0] == "undetermined":
+            reason = stuck_reason("undetermined", to_ascii(stuck_at[1][0]))
+        elif halt[0] == "primitive":
+            reason = halt[2]
+        elif stuck_at[0] == FREE:
             reason = stuck_reason("free", stuck_at[2])
         else:
             reason = stuck_reason("empty", names[stuck_at[2]])
@@ -286,6 +360,46 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
         reason=reason,
         stopped_at=lambda: (readback((code, env), memo), tuple(readback(c, memo) for c in reversed(kont))),
     )
+
+
+_SKIP_CODE: Code = (SKIP, (SKIP_TERM, None))
+
+
+def _primitive(code: Code, stacks: list[list[Any]]) -> tuple[str, Code, str] | None:
+    """``prim``: replace the arguments on λ by the result; or why it cannot (stacks untouched)."""
+    _, _, name, n, lam = code
+    s = stacks[lam]
+    if len(s) < n:
+        return ("primitive", code, stuck_reason("arguments", f"{name} {n}"))
+    args = [c[0][1][0] if c[0][0] == CONST else readback(c) for c in reversed(s[len(s) - n :])]
+    try:
+        value = primitive_result(name, args)
+    except PrimitiveError as error:
+        return ("primitive", code, str(error))
+    del s[len(s) - n :]
+    s.append(((CONST, (value, None), value.value), None))
+    return None
+
+
+def _final(code: Code, kont: list[tuple[Code, Any]], stacks: list[list[Any]]) -> tuple[Any, ...] | None:
+    """Whether the state a run ran out of fuel in is final or stuck (as the next step would say)."""
+    op = code[0]
+    if op in (SKIP, CONST):
+        if not kont:
+            return ("done", SKIP_TERM if op == SKIP else code[1][0])
+        frame = kont[-1][0]
+        label = STAR if op == SKIP else code[2]
+        if (frame[0] == BRANCHES and select(frame[2], label) is UNDETERMINED) or (
+            frame[0] == LOOPFRAME and meets(label, frame[2]) is None
+        ):
+            return ("undetermined", code)
+        return None
+    if op == FREE or (op == POP and not stacks[code[2]]):
+        return ("stuck", code)
+    if op == PRIM:
+        copy = [list(s) for s in stacks]
+        return _primitive(code, copy)
+    return None
 
 
 def readback(closure: tuple[Code, Any], memo: dict[int, tuple[Any, Term]] | None = None) -> Term:

@@ -2,13 +2,21 @@
 
     push   S, K, [N]a.M            ->  S(a += N), K, M
     pop    S(a = s.N), K, a⟨x⟩.M   ->  S(a = s), K, {N/x}M
-    seq    S, K, N ; M             ->  S, K.M, N
+    seq    S, K, N ; C             ->  S, K.C, N          (N ; M pushes the frame M, i.e. {⋆ -> M})
     skip   S, K.M, ⋆               ->  S, K, M
-    pass   S, K.M, j               ->  S, K, j          (a constant j ≠ ⋆ passes a sequence frame)
+    loop   S, K, M^j               ->  S, K.loop(j, M), M
+    catch  S, K.C, j               ->  S, K, C(j)         if C has a branch for j (or _)
+    pass   S, K.C, j               ->  S, K, j            otherwise (a constant passes K.M too)
+    again  S, K.loop(j, M), j      ->  S, K.loop(j, M), M
+    exit   S, K.loop(k, M), j      ->  S, K, j            j ≠ k
+    prim   S(λ = s.vn...v1), K, p  ->  S(λ = s.r), K, ⋆   r = p(v1, ..., vn)
 
-The run terminates in ``S, ε, ⋆`` (or ``S, ε, j``: exit with label j). It is stuck on a pop from
-an empty stack or on a free variable. Stacks are persistent cons lists ``(top, rest)``, so every
-state of a trace is kept at no copying cost.
+A jump ``j`` is ``⋆`` or a constant. The run terminates in ``S, ε, j`` (exit with label j, ``⋆``
+for success). It is stuck on a pop from an empty stack, a free variable, a primitive on
+arguments it does not take, or a label whose branch depends on symbolic constants (use
+:mod:`machine.symbolic`). Stacks are persistent cons lists ``(top, rest)``, so every state of a
+trace is kept at no copying cost. The continuation stack holds terms ``M`` (sequence frames),
+case frames (``Branch`` chains) and :class:`~calculus.fmc.syntax.LoopFrame`.
 """
 
 from __future__ import annotations
@@ -18,8 +26,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from calculus.collector import collector_paused
-from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Term, Var
+from calculus.fmc.labels import UNDETERMINED, meets, select
+from calculus.fmc.printer import to_ascii as to_text
+from calculus.fmc.syntax import (
+    DEFAULT,
+    SKIP,
+    STAR,
+    Branch,
+    Case,
+    Const,
+    Loop,
+    LoopFrame,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Term,
+    Var,
+    branches,
+)
 from calculus.terms import substitute
+from machine.primitives import PrimitiveError, arity, primitive_result
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
 
 __all__ = [
@@ -37,7 +65,7 @@ __all__ = [
 ]
 
 #: The machine's rule names, in the order of the spec.
-RULES = ("push", "pop", "seq", "skip", "pass")
+RULES = ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
 Stack = tuple[Any, Any] | None  # a cons list (top, rest), None when empty
 
@@ -120,12 +148,57 @@ def step(state: State) -> Transition | Halt:
     if isinstance(term, Skip | Const):
         if k is None:
             return Halt("done", exit=halted_label(term))
-        if isinstance(term, Skip):
-            return Transition("skip", State(memory, k[1], k[0]))
-        return Transition("pass", State(memory, k[1], term))
+        return _jump(memory, k, term)
+    if isinstance(term, Case):
+        return Transition("seq", State(memory, (term.frame, k), term.first))
+    if isinstance(term, Loop):
+        return Transition("loop", State(memory, (LoopFrame(term.body, term.label), k), term.body))
+    if isinstance(term, Prim):
+        return _primitive(memory, k, term)
     if isinstance(term, Var):
         return Halt("stuck", reason=stuck_reason("free", term.name))
     raise TypeError(f"not an FMC term: {term!r}")
+
+
+def _jump(memory: dict[str, Stack], k: tuple[Any, Any], term: Term) -> Transition | Halt:
+    """A jump meets the top frame: skip, catch, pass, again or exit."""
+    frame, rest = k
+    label = STAR if isinstance(term, Skip) else term.value  # type: ignore[attr-defined]
+    if isinstance(frame, LoopFrame):
+        met = meets(label, frame.label)
+        if met is None:
+            return Halt("stuck", reason=stuck_reason("undetermined", to_text(term)))
+        if met:
+            return Transition("again", State(memory, k, frame.body))
+        return Transition("exit", State(memory, rest, term))
+    if isinstance(frame, Branch):
+        body = select(branches(frame), label)
+        if body is UNDETERMINED:
+            return Halt("stuck", reason=stuck_reason("undetermined", to_text(term)))
+        if body is None:
+            return Transition("pass", State(memory, rest, term))
+        return Transition("catch", State(memory, rest, body))
+    if isinstance(term, Skip):
+        return Transition("skip", State(memory, rest, frame))
+    return Transition("pass", State(memory, rest, term))
+
+
+def _primitive(memory: dict[str, Stack], k: Stack, term: Prim) -> Transition | Halt:
+    """``prim``: the arguments from λ (first on top), the result back on λ, then ``⋆``."""
+    stack = memory.get(DEFAULT)
+    args: list[Term] = []
+    for _ in range(arity(term.name)):
+        if stack is None:
+            return Halt("stuck", reason=stuck_reason("arguments", f"{term.name} {arity(term.name)}"))
+        args.append(stack[0])
+        stack = stack[1]
+    try:
+        value = primitive_result(term.name, args)
+    except PrimitiveError as error:
+        return Halt("stuck", reason=str(error))
+    updated = dict(memory)
+    updated[DEFAULT] = (value, stack)
+    return Transition("prim", State(updated, k, SKIP))
 
 
 def steps(state: State, fuel: int | None = None) -> Iterator[Transition | Halt]:

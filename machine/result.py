@@ -43,6 +43,11 @@ def stuck_reason(kind: str, detail: str) -> str:
     """The reason text of a stuck run (one wording for both machines)."""
     if kind == "empty":
         return f"pop from the empty stack at location {detail}"
+    if kind == "undetermined":
+        return f"the branch for label {detail} depends on symbolic constants (run symbolically)"
+    if kind == "arguments":
+        name, n = detail.split(" ")
+        return f"primitive {name} needs {n} arguments on λ"
     return f"free variable {detail}"
 
 
@@ -132,7 +137,7 @@ def _location_order(item: tuple[str, object]) -> tuple[int, str]:
 
 def halted_label(term: Term) -> Term:
     """The exit label of a terminal term: the skip or constant itself."""
-    assert isinstance(term, Skip | Const)
+    assert isinstance(term, Skip | Const), term
     return term
 
 

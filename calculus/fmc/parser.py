@@ -3,13 +3,21 @@
 Grammar (prefix actions bind tighter than ``;``, which associates to the right)::
 
     program  ::= (name '=' term)* term                 definitions, then the term to run
-    term     ::= prefix (';' prefix)*
+    term     ::= prefix (';' prefix)* (';' frame)?     a frame takes everything left of it as N
+               | term ';' '{' frame '}' (';' term)?
+    frame    ::= label '->' term ('|' label '->' term)*     (Unicode → for ->)
     prefix   ::= '[' term ']' loc? ('.' prefix)?       push; a missing continuation is *
                | loc? '<' var '>' ('.' prefix)?        pop   (Unicode ⟨ ⟩)
                | ('λ' | '\\') var+ '.' prefix           sugar for <x>.<y>. ...
-               | atom ('.' prefix)?                    atom.M is atom ; M (the sequential variable)
-    atom     ::= var | '*' | '⋆' | constant | '(' term ')'
-    constant ::= integer | integer/integer | "string" | Capitalized | $symbol
+               | atom ('^' label)* ('.' prefix)?       loops; atom.M is atom ; M
+    atom     ::= var | '*' | '⋆' | constant | primitive | '(' term ')'
+    constant ::= integer | integer/integer | "string" | Capitalized | $symbol | $(sympy text)
+    label    ::= '*' | constant | '_'                  ('_', the default branch, only last)
+    primitive::= + - × mul / % == != < <= > >= not     (× / mul is multiplication)
+
+``N ; j -> M`` is the one-branch frame ``N ; {j -> M}``: its ``M`` runs to the end of the
+sequence. ``A ; B ; {...}`` is ``(A ; B) ; {...}``, so that a frame catches what all of the
+sequence before it exits with.
 
 A location after ``]`` must stand on the same line as the ``]`` (so that a definition ending in
 a push is not continued by the next line's name). ``--`` starts a comment.
@@ -24,11 +32,29 @@ import sympy
 
 from calculus.collector import collector_paused
 from calculus.errors import ParseError, Position
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, ConstValue, Name, Pop, Push, Seq, Term, Var
-from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
+from calculus.fmc.syntax import (
+    ANY,
+    DEFAULT,
+    SKIP,
+    STAR,
+    Const,
+    ConstValue,
+    Label,
+    Loop,
+    Name,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Term,
+    Var,
+    case,
+)
+from calculus.lexing import EOF, EXPRESSION, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
+from calculus.symbolic_text import parse_expression
 from calculus.terms import free_variables, substitute
 
-__all__ = ["PUNCTUATION", "Program", "parse", "parse_constant", "parse_program"]
+__all__ = ["PUNCTUATION", "RESERVED", "Program", "parse", "parse_constant", "parse_program"]
 
 #: Every symbol of the notation and the token kind it stands for (Unicode and ASCII alike).
 PUNCTUATION = {
@@ -47,7 +73,41 @@ PUNCTUATION = {
     "\\": "\\",
     "λ": "\\",
     "=": "=",
+    "{": "{",
+    "}": "}",
+    "|": "|",
+    "->": "->",
+    "→": "->",
+    "^": "^",
+    "+": "+",
+    "-": "-",
+    "×": "*mul",
+    "/": "/",
+    "%": "%",
+    "==": "==",
+    "!=": "!=",
+    "<=": "<=",
+    ">=": ">=",
 }
+
+#: Words that name primitives, so they are not variables.
+RESERVED = {"not": "not", "mul": "*"}
+
+# token kind -> primitive name, for the primitives written with symbols
+_PRIMITIVE_TOKENS = {
+    "+": "+",
+    "-": "-",
+    "*mul": "*",
+    "/": "/",
+    "%": "%",
+    "==": "==",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+}
+_CONSTANT_TOKENS = (NUMBER, STRING, SYMBOL, EXPRESSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +152,7 @@ def parse_constant(token_text: str) -> ConstValue:
 
 
 # Frames of the iterative parser: each waits for the value of a sub-term.
-_SEQ, _PUSH, _PAREN, _PUSH_BODY, _POP_BODY, _LAMBDA_BODY, _THEN = range(7)
+_SEQ, _PUSH, _PAREN, _PUSH_BODY, _POP_BODY, _LAMBDA_BODY, _THEN, _FRAME, _ARM = range(9)
 
 
 class _Parser:
@@ -140,6 +200,8 @@ class _Parser:
                     f"a definition's name must start with a lowercase letter or '_': {name_tok.text!r}",
                     name_tok,
                 )
+            if name_tok.text in RESERVED:
+                raise self.error(f"{name_tok.text!r} is a primitive, not a name to define", name_tok)
             if name_tok.text in names:
                 raise self.error(f"{name_tok.text!r} is defined twice", name_tok)
             names.add(name_tok.text)
@@ -174,12 +236,12 @@ class _Parser:
                 value = None
                 if self.peek().kind == ";":
                     self.advance()
+                    if self.starts_frame():
+                        self.open_frame(frames, frame)
                     continue
                 items = frame[1]
                 frames.pop()
-                value = items[-1]
-                for item in reversed(items[:-1]):
-                    value = Seq(item, value)
+                value = _sequence(items)
                 if not frames:
                     return value
             elif kind == _PUSH:
@@ -198,7 +260,7 @@ class _Parser:
             elif kind == _PAREN:
                 frames.pop()
                 self.expect(")", "')'", frame[1])
-                value = self.maybe_then(frames, value)
+                value = self.atom_done(frames, value)
             elif kind == _PUSH_BODY:
                 frames.pop()
                 value = Push(frame[1], frame[2], value)
@@ -209,9 +271,85 @@ class _Parser:
                 frames.pop()
                 for x in reversed(frame[1]):
                     value = Pop(DEFAULT, x, value)
+            elif kind == _FRAME:  # [_FRAME, first, pairs, labels (tokens), '{' token]
+                frame[2].append((frame[3][-1][1], value))
+                value = None
+                if self.peek().kind == "|":
+                    self.advance()
+                    self.open_branch(frames, frame)
+                    continue
+                self.expect("}", "'|' or '}'", frame[4])
+                frames.pop()
+                value = case(frame[1], *frame[2])
+            elif kind == _ARM:  # [_ARM, first, label]
+                frames.pop()
+                value = case(frame[1], (frame[2], value))
             else:  # _THEN
                 frames.pop()
                 value = Seq(frame[1], value)
+
+    def starts_frame(self) -> bool:
+        """After ';': a case frame ``{...}`` or a one-branch ``j -> M`` follows."""
+        tok = self.peek()
+        if tok.kind == "{":
+            return True
+        return self.peek(1).kind == "->" and (tok.kind in ("*", *_CONSTANT_TOKENS) or tok.kind == IDENT)
+
+    def open_frame(self, frames: list[list[Any]], seq: list[Any]) -> None:
+        """``N ; {...}`` or ``N ; j -> M``: ``N`` is the sequence so far; read the first label."""
+        first = _sequence(seq[1])
+        seq[1] = []
+        if self.peek().kind == "{":
+            frames.append([_FRAME, first, [], [], self.advance()])
+            self.open_branch(frames, frames[-1])
+        else:
+            label = self.label(allow_any=True)
+            self.expect("->", "'->'")
+            frames.append([_ARM, first, label])
+            frames.append([_SEQ, []])
+
+    def open_branch(self, frames: list[list[Any]], frame: list[Any]) -> None:
+        """``j -> M`` inside braces: check the label against the earlier ones, then read ``M``."""
+        tok = self.peek()
+        label = self.label(allow_any=True)
+        for earlier_tok, earlier in frame[3]:
+            if earlier == label:
+                raise self.error(
+                    f"label {tok.text!r} already has a branch at {earlier_tok.line}:{earlier_tok.column}", tok
+                )
+            if earlier is ANY:
+                raise self.error(
+                    f"the default branch '_' at {earlier_tok.line}:{earlier_tok.column} must come last", tok
+                )
+        frame[3].append((tok, label))
+        self.expect("->", f"'->' after the label {tok.text!r}")
+        frames.append([_SEQ, []])
+
+    def label(self, *, allow_any: bool) -> Label:
+        """``*``, a constant, or (in a case frame) ``_``."""
+        tok = self.peek()
+        if tok.kind == "*":
+            self.advance()
+            return STAR
+        if tok.kind in _CONSTANT_TOKENS:
+            self.advance()
+            return self.constant(tok)
+        if tok.kind == IDENT and tok.text == "_" and allow_any:
+            self.advance()
+            return ANY
+        if tok.kind == IDENT and not _is_variable_name(tok.text):
+            self.advance()
+            return Name(tok.text)
+        found = "end of input" if tok.kind == EOF else repr(tok.text)
+        default = ", '_'" if allow_any else ""
+        raise self.error(f"expected a label ('*', a constant, a Capitalized name{default}), found {found}", tok)
+
+    def atom_done(self, frames: list[list[Any]], atom: Term) -> Term | None:
+        """After an atom: its loops ``^j``, then ``.M`` (see :meth:`maybe_then`)."""
+        while self.peek().kind == "^":
+            self.advance()
+            atom = Loop(atom, self.label(allow_any=False))
+        return self.maybe_then(frames, atom)
 
     def maybe_then(self, frames: list[list[Any]], atom: Term) -> Term | None:
         """``atom.M`` is ``atom ; M``: open a frame if a '.' follows, else return the atom."""
@@ -235,7 +373,10 @@ class _Parser:
             frames.append([_PAREN, tok])
             frames.append([_SEQ, []])
             return None
-        if kind == "<" or (kind == IDENT and self.peek(1).kind == "<" and self.peek(1).line == tok.line):
+        is_pop = self.peek(1).kind in (IDENT, ">")  # else '<' is the primitive (nothing can follow it)
+        if (kind == "<" and is_pop) or (
+            kind == IDENT and tok.text not in RESERVED and self.peek(1).kind == "<" and self.peek(1).line == tok.line
+        ):
             location = self.advance().text if kind == IDENT else DEFAULT
             self.expect("<", "'<'")
             variable = self.variable("'<'")
@@ -255,21 +396,28 @@ class _Parser:
             return None
         if kind == "*":
             self.advance()
-            return self.maybe_then(frames, SKIP)
+            return self.atom_done(frames, SKIP)
+        if kind in _PRIMITIVE_TOKENS:
+            self.advance()
+            return self.atom_done(frames, Prim(_PRIMITIVE_TOKENS[kind]))
         if kind == IDENT:
             self.advance()
+            if tok.text in RESERVED:
+                return self.atom_done(frames, Prim(RESERVED[tok.text]))
             if _is_variable_name(tok.text):
-                return self.maybe_then(frames, Var(tok.text))
-            return self.maybe_then(frames, Const(Name(tok.text)))
-        if kind in (NUMBER, STRING, SYMBOL):
+                return self.atom_done(frames, Var(tok.text))
+            return self.atom_done(frames, Const(Name(tok.text)))
+        if kind in _CONSTANT_TOKENS:
             self.advance()
-            return self.maybe_then(frames, Const(self.constant(tok)))
+            return self.atom_done(frames, Const(self.constant(tok)))
         if kind == EOF:
             raise self.error("unexpected end of input: expected a term", tok)
         raise self.error(f"unexpected {tok.text!r}: expected a term", tok)
 
     def variable(self, after: str) -> str:
         tok = self.peek()
+        if tok.kind == IDENT and tok.text in RESERVED:
+            raise self.error(f"{tok.text!r} is a primitive, not a variable", tok)
         if tok.kind != IDENT or not _is_variable_name(tok.text):
             found = "end of input" if tok.kind == EOF else repr(tok.text)
             raise self.error(
@@ -284,12 +432,35 @@ class _Parser:
             return tok.value
         if tok.kind == SYMBOL:
             return sympy.Symbol(str(tok.value))
+        if tok.kind == EXPRESSION:
+            try:
+                value = parse_expression(str(tok.value))
+            except ValueError as error:
+                raise self.error(str(error), tok) from None
+            return canonical_constant(value)
         numerator, _, denominator = tok.text.partition("/")
         if denominator:
             if int(denominator) == 0:
                 raise self.error(f"zero denominator in {tok.text!r}", tok)
             return sympy.Rational(int(numerator), int(denominator))
         return sympy.Integer(int(numerator))
+
+
+def canonical_constant(value: Any) -> ConstValue:
+    """sympy's ``true``/``false`` are the Names ``True``/``False``; other values are themselves."""
+    if value is sympy.true:
+        return Name("True")
+    if value is sympy.false:
+        return Name("False")
+    return value
+
+
+def _sequence(items: list[Term]) -> Term:
+    """``M1 ; (M2 ; ... Mn)``."""
+    value = items[-1]
+    for item in reversed(items[:-1]):
+        value = Seq(item, value)
+    return value
 
 
 def _is_variable_name(text: str) -> bool:

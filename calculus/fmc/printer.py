@@ -1,7 +1,9 @@
 """Printers for FMC terms: Unicode (the papers' notation), ASCII and LaTeX.
 
 Unicode and ASCII round-trip through :func:`calculus.fmc.parser.parse`. Parentheses appear only
-where needed: a sequence ``N ; M`` inside a prefix position (after ``.``, or left of ``;``).
+where needed: a sequence ``N ; M`` inside a prefix position (after ``.``, or left of ``;``), a
+case ``N ; {...}`` right of ``;`` (there it would take the whole sequence as its ``N``), and a
+loop's body unless it is an atom (``x^j``, ``(M)^j``).
 The papers' sequential variable ``x.M`` is used when ``M`` is a push or pop. Printing is
 iterative, so terms of any depth print.
 """
@@ -13,7 +15,28 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.syntax import DEFAULT, Const, ConstValue, Name, Pop, Push, Seq, Skip, Term, Var
+from calculus.fmc.syntax import (
+    DEFAULT,
+    Branch,
+    Case,
+    Const,
+    ConstValue,
+    Label,
+    Loop,
+    LoopFrame,
+    Name,
+    NoBranch,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Star,
+    Term,
+    Var,
+    Wildcard,
+    branches,
+)
 
 __all__ = [
     "ASCII",
@@ -22,6 +45,7 @@ __all__ = [
     "UNICODE",
     "Notation",
     "constant_text",
+    "label_text",
     "pretty",
     "to_ascii",
     "to_latex",
@@ -39,14 +63,46 @@ class Notation:
     close_pop: str
     seq: str
     escape_name: bool = False  # LaTeX: names in \mathit{...} with _ escaped
+    open_frame: str = "{"
+    close_frame: str = "}"
+    arrow: str = " -> "
+    bar: str = " | "
+    loop: str = "^"
+    primitives: tuple[tuple[str, str], ...] = ()  # how primitives whose name differs are written
+
+    def primitive(self, name: str) -> str:
+        return dict(self.primitives).get(name, name)
 
 
-UNICODE = Notation("unicode", "⋆", "⟨", "⟩", " ; ")
-ASCII = Notation("ascii", "*", "<", ">", " ; ")
-LATEX = Notation("latex", r"\star", r"\langle ", r"\rangle", r" \mathbin{;} ", escape_name=True)
+UNICODE = Notation("unicode", "⋆", "⟨", "⟩", " ; ", arrow=" → ", primitives=(("*", "×"),))
+ASCII = Notation("ascii", "*", "<", ">", " ; ", primitives=(("*", "mul"),))
+LATEX = Notation(
+    "latex",
+    r"\star",
+    r"\langle ",
+    r"\rangle",
+    r" \mathbin{;} ",
+    escape_name=True,
+    open_frame=r"\{",
+    close_frame=r"\}",
+    arrow=r" \to ",
+    bar=r" \mid ",
+    loop="^",
+    primitives=(
+        ("*", r"\times"),
+        ("%", r"\bmod"),
+        ("==", r"\mathrel{==}"),
+        ("!=", r"\neq"),
+        ("<=", r"\leq"),
+        (">=", r"\geq"),
+        ("not", r"\neg"),
+    ),
+)
 NOTATIONS = {n.name: n for n in (UNICODE, ASCII, LATEX)}
 
-_PREFIX, _SEQ = 0, 1  # contexts: a prefix position (sequences need parentheses) or a sequence
+# contexts: a prefix position (sequences need parentheses), a sequence, or the right of ';'
+# (a sequence, but a case there needs parentheses), or a loop's body (only atoms go bare)
+_PREFIX, _SEQ, _TAIL, _ATOM = 0, 1, 2, 3
 
 
 class _Text(str):
@@ -84,13 +140,35 @@ def to_latex(term: Term) -> str:
 
 def _pieces(node: Term, ctx: int, nt: Notation) -> list[Any]:
     """One node as text pieces and sub-items, for the given context."""
+    if ctx == _ATOM and not isinstance(node, Var | Skip | Const | Prim | Loop):
+        return [_Text("("), (node, _SEQ), _Text(")")]
     if isinstance(node, Seq):
         first, then = node.first, node.then
         if isinstance(first, Var) and isinstance(then, Push | Pop):  # x.M is a prefix form
             return [_Text(_name(first.name, nt) + "."), (then, _PREFIX)]
-        if ctx == _PREFIX:
+        if ctx in (_PREFIX, _ATOM):
             return [_Text("("), (node, _SEQ), _Text(")")]
-        return [(first, _PREFIX), _Text(nt.seq), (then, _SEQ)]
+        # a case on the left needs no parentheses: ``A ; {...} ; M`` is ``(A ; {...}) ; M``
+        # (not right of another ';', where the case would take that one's left side too)
+        bare = isinstance(first, Case) and ctx == _SEQ
+        return [(first, _SEQ if bare else _PREFIX), _Text(nt.seq), (then, _TAIL)]
+    if isinstance(node, Case):
+        if ctx != _SEQ:
+            return [_Text("("), (node, _SEQ), _Text(")")]
+        return [(node.first, _SEQ), _Text(nt.seq), (node.frame, _SEQ)]
+    if isinstance(node, Branch | NoBranch):  # a case frame alone (on the continuation stack)
+        pieces = [_Text(nt.open_frame)]
+        for i, (label, body) in enumerate(branches(node)):
+            pieces += [_Text((nt.bar if i else "") + label_text(label, nt) + nt.arrow), (body, _SEQ)]
+        return [*pieces, _Text(nt.close_frame)]
+    if isinstance(node, LoopFrame):
+        return [_Text(f"loop({label_text(node.label, nt)}, "), (node.body, _SEQ), _Text(")")]
+    if isinstance(node, Loop):
+        label = label_text(node.label, nt)
+        return [(node.body, _ATOM), _Text(nt.loop + (f"{{{label}}}" if nt.escape_name else label))]
+    if isinstance(node, Prim):
+        return [_Text(nt.primitive(node.name))]
+
     if isinstance(node, Push):
         pieces: list[Any] = [_Text("["), (node.term, _SEQ), _Text("]" + _location(node.location, nt))]
         return pieces + _continuation(node.body)
@@ -107,6 +185,16 @@ def _pieces(node: Term, ctx: int, nt: Notation) -> list[Any]:
             text = _latex_constant(node.value, text)
         return [_Text(text)]
     raise TypeError(f"not an FMC term: {node!r}")
+
+
+def label_text(label: Label, nt: Notation = UNICODE) -> str:
+    """A label as written in a case frame or after ``^``: ``*``, ``_`` or a constant."""
+    if isinstance(label, Star):
+        return nt.skip
+    if isinstance(label, Wildcard):
+        return r"\_" if nt.escape_name else "_"
+    text = constant_text(label)
+    return _latex_constant(label, text) if nt.escape_name else text
 
 
 def _continuation(body: Term) -> list[Any]:
@@ -137,6 +225,8 @@ def constant_text(value: ConstValue) -> str:
         return "$" + value.name
     if isinstance(value, sympy.Rational):  # Integer is a Rational
         return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
+    if isinstance(value, sympy.Basic):  # a symbolic expression built by primitives
+        return f"$({sympy.sstr(value)})"
     raise TypeError(f"not a constant value: {value!r}")
 
 
@@ -165,7 +255,7 @@ def _latex_constant(value: ConstValue, text: str) -> str:
         return r"\texttt{" + "".join(specials.get(ch, ch) for ch in text) + "}"
     if isinstance(value, Name):
         return r"\mathsf{" + value.text.replace("_", r"\_") + "}"
-    if isinstance(value, sympy.Symbol):
+    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
         return sympy.latex(value)
     if isinstance(value, sympy.Rational) and value.q != 1:
         return rf"\tfrac{{{value.p}}}{{{value.q}}}"

@@ -1,12 +1,20 @@
-"""FMC terms (parts I and II), with constants as atoms (FMC III labels).
+"""FMC terms (parts I and II) and FMC III's control (constants, jumps, case, loops, primitives).
 
     M, N ::= *            skip: the empty instruction sequence       Skip()
            | x            variable: execute the term bound to x      Var("x")
            | [N]a.M       push N onto location a, then M             Push(N, "a", M)
            | a<x>.M       pop the top of a into x, then M            Pop("a", "x", M)
-           | N ; M        sequential composition                     Seq(N, M)
+           | N ; M        sequential composition (N ; {* -> M})      Seq(N, M)
            | c            a constant (integer, rational, string,     Const(value)
-                          capitalized name, $symbol)
+                          capitalized name, $symbol); run, it is the jump c
+           | N ; {j1 -> M1 | ... | jn -> Mn}    case sequencing     Case(N, Branch(j1, M1, ...))
+           | M ^ j        loop on label j                            Loop(M, j)
+           | p            primitive operation (+ - * / ...)          Prim("+")
+
+A jump exits with a label: ``*`` (skip, the normal exit) or a constant. The branches of a case
+frame are a chain ``Branch(j1, M1, Branch(j2, M2, ... NoBranch()))`` of kind ``"frame"``; the
+label ``_`` (:data:`ANY`) is the default branch, allowed last. ``N ; {* -> M}`` is written
+``Seq(N, M)``: a ``Case`` whose only branch is ``*`` is refused, so each term has one form.
 
 The default location λ is the string ``DEFAULT`` (``"λ"``). ``Pop`` binds its variable in its
 body; every other node is binder-free.
@@ -22,16 +30,33 @@ import sympy
 from calculus.terms import Term
 
 __all__ = [
+    "ANY",
     "DEFAULT",
+    "NO_BRANCH",
+    "PRIMITIVES",
     "SKIP",
+    "STAR",
+    "Branch",
+    "Case",
     "Const",
     "ConstValue",
+    "Label",
+    "Loop",
+    "LoopFrame",
     "Name",
+    "NoBranch",
     "Pop",
+    "Prim",
     "Push",
     "Seq",
     "Skip",
+    "Star",
     "Var",
+    "Wildcard",
+    "branches",
+    "case",
+    "exit_label",
+    "jump",
     "lam",
     "sequence_of",
 ]
@@ -50,8 +75,49 @@ class Name:
         return self.text
 
 
-#: What a constant may be: an exact number, a sympy symbol ($n), a string literal or a Name.
-ConstValue = sympy.Integer | sympy.Rational | sympy.Symbol | str | Name
+#: What a constant may be: an exact number, a sympy symbol ($n) or symbolic expression (built by
+#: primitives on symbols, e.g. ``$n + 1`` or ``$n < 3``), a string literal or a Name.
+ConstValue = sympy.Integer | sympy.Rational | sympy.Symbol | sympy.Expr | sympy.logic.boolalg.Boolean | str | Name
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    """The label ``*`` (Unicode ``⋆``): the normal exit, which skip jumps with."""
+
+    def __str__(self) -> str:
+        return "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Wildcard:
+    """The default branch label ``_``: catches every label not listed before it."""
+
+    def __str__(self) -> str:
+        return "_"
+
+
+STAR = Star()
+ANY = Wildcard()
+
+#: A label: ``*``, a constant, or (in a case frame only) the wildcard ``_``.
+Label = ConstValue | Star | Wildcard
+
+#: The primitives and their arities. ``*`` is multiplication (printed ``×``; ASCII ``mul``, as
+#: ``*`` is skip there). A primitive of arity n pops n constants from λ, first argument on top.
+PRIMITIVES: dict[str, int] = {
+    "+": 2,
+    "-": 2,
+    "*": 2,
+    "/": 2,
+    "%": 2,
+    "==": 2,
+    "!=": 2,
+    "<": 2,
+    "<=": 2,
+    ">": 2,
+    ">=": 2,
+    "not": 1,
+}
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -115,8 +181,136 @@ class Const(Term):
     sorts: ClassVar[tuple[str, ...]] = ("constant",)
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Branch(Term):
+    """One branch ``j -> M`` of a case frame, followed by the ``rest`` of the frame."""
+
+    label: Label
+    body: Term
+    rest: Term
+    kind: ClassVar[str] = "frame"
+    _tag: ClassVar[int] = 7
+    sorts: ClassVar[tuple[str, ...]] = ("label", "term", "frame")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NoBranch(Term):
+    """The end of a case frame's branches."""
+
+    kind: ClassVar[str] = "frame"
+    _tag: ClassVar[int] = 8
+    sorts: ClassVar[tuple[str, ...]] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Case(Term):
+    """``N ; {j1 -> M1 | ... | jn -> Mn}``: run ``N``; on exit with ``ji`` continue with ``Mi``.
+
+    An exit no branch lists (and no ``_`` catches) passes outward. Labels are distinct, ``_``
+    comes last, and the frame is not the lone ``{* -> M}`` (that is ``Seq(N, M)``).
+    """
+
+    first: Term
+    frame: Term
+    _tag: ClassVar[int] = 9
+    sorts: ClassVar[tuple[str, ...]] = ("term", "frame")
+
+    def __post_init__(self) -> None:
+        Term.__post_init__(self)
+        labels = [label for label, _ in branches(self.frame)]
+        if not labels:
+            raise ValueError("a case frame needs at least one branch")
+        if labels == [STAR]:
+            raise ValueError("N ; {* -> M} is Seq(N, M)")
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"a case frame lists a label twice: {', '.join(map(str, labels))}")
+        if ANY in labels[:-1]:
+            raise ValueError("the default branch '_' must come last")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Loop(Term):
+    """``M ^ j``: run ``M``; each exit with ``j`` runs ``M`` again; any other exit leaves the loop."""
+
+    body: Term
+    label: Label
+    _tag: ClassVar[int] = 10
+    sorts: ClassVar[tuple[str, ...]] = ("term", "label")
+
+    def __post_init__(self) -> None:
+        Term.__post_init__(self)
+        if isinstance(self.label, Wildcard):
+            raise ValueError("a loop needs a label, not '_'")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Prim(Term):
+    """A primitive operation: pops its arguments (constants) from λ, pushes the result, exits ``*``."""
+
+    name: str
+    _tag: ClassVar[int] = 11
+    sorts: ClassVar[tuple[str, ...]] = ("primitive",)
+
+    def __post_init__(self) -> None:
+        Term.__post_init__(self)
+        if self.name not in PRIMITIVES:
+            raise ValueError(f"unknown primitive {self.name!r} (known: {' '.join(PRIMITIVES)})")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class LoopFrame(Term):
+    """The machine's loop frame ``loop(j, M)`` (printed so): on exit ``j`` run ``M`` again.
+
+    Not a term of the grammar: it appears only on the continuation stack (kind ``"frame"``).
+    """
+
+    body: Term
+    label: Label
+    kind: ClassVar[str] = "frame"
+    _tag: ClassVar[int] = 12
+    sorts: ClassVar[tuple[str, ...]] = ("term", "label")
+
+
 #: The one skip node (any ``Skip()`` is equal to it).
 SKIP = Skip()
+NO_BRANCH = NoBranch()
+
+
+def jump(label: Label) -> Term:
+    """The term that exits with ``label``: ``*`` for :data:`STAR`, else the constant."""
+    if isinstance(label, Star):
+        return SKIP
+    if isinstance(label, Wildcard):
+        raise ValueError("'_' is not a jump")
+    return Const(label)
+
+
+def exit_label(term: Term) -> Label | None:
+    """The label a jump exits with (``*`` for skip, the value for a constant); None otherwise."""
+    if isinstance(term, Skip):
+        return STAR
+    if isinstance(term, Const):
+        return term.value
+    return None
+
+
+def branches(frame: Term) -> list[tuple[Label, Term]]:
+    """The branches ``(j, M)`` of a frame chain, in order."""
+    out: list[tuple[Label, Term]] = []
+    while isinstance(frame, Branch):
+        out.append((frame.label, frame.body))
+        frame = frame.rest
+    return out
+
+
+def case(first: Term, *pairs: tuple[Label, Term]) -> Term:
+    """``first ; {j1 -> M1 | ...}``; ``Seq(first, M)`` for the lone ``{* -> M}``."""
+    if len(pairs) == 1 and isinstance(pairs[0][0], Star):
+        return Seq(first, pairs[0][1])
+    frame: Term = NO_BRANCH
+    for label, body in reversed(pairs):
+        frame = Branch(label, body, frame)
+    return Case(first, frame)
 
 
 def lam(variables: str, body: Term) -> Term:

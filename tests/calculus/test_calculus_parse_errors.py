@@ -48,7 +48,7 @@ MALFORMED = [
     (")", 1, 1, ")", "expected a term"),
     ("x # y", 1, 3, "#", "unexpected character '#'"),
     ("@", 1, 1, "@", "unexpected character '@'"),
-    ("<x>.x ; %", 1, 9, "%", "unexpected character '%'"),
+    ("<x>.x ; @", 1, 9, "@", "unexpected character '@'"),
     ("x !", 1, 3, "!", "unexpected character '!'"),
     ("", 1, 1, "", "empty input"),
     ("   ", 1, 4, "", "empty input"),

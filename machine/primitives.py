@@ -1,0 +1,117 @@
+"""FMC III's primitive operations, with exact sympy arithmetic.
+
+    prim    S(λ = s.vn...v1), K, p  ->  S(λ = s.r), K, ⋆      r = p(v1, ..., vn)
+
+A primitive of arity n takes its n arguments from the default location λ, the first argument on
+top (``5 - 2`` is ``[2].[5].-``). Each argument must be a constant. Numbers are exact (sympy
+Integer and Rational; ``/`` gives a Rational); on symbolic constants arithmetic builds sympy
+expressions and comparisons build sympy conditions. Comparisons give the constants ``True`` and
+``False``. Anything else (a non-constant argument, a type mismatch such as ``1 + True``,
+division by zero) is a :class:`PrimitiveError`, which a machine reports as a stuck run.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sympy
+
+from calculus.fmc.printer import to_ascii
+from calculus.fmc.syntax import PRIMITIVES, Const, ConstValue, Name, Term
+
+__all__ = ["PrimitiveError", "apply_primitive", "arity", "boolean", "primitive_result"]
+
+TRUE, FALSE = Name("True"), Name("False")
+
+
+class PrimitiveError(Exception):
+    """A primitive applied to arguments it does not take; the message names both."""
+
+
+def arity(name: str) -> int:
+    return PRIMITIVES[name]
+
+
+def boolean(value: Any) -> ConstValue:
+    """A Python or sympy truth value as a constant: ``True``/``False``, or a symbolic condition."""
+    if value is True or value is sympy.true:
+        return TRUE
+    if value is False or value is sympy.false:
+        return FALSE
+    return value
+
+
+def _is_number(v: object) -> bool:
+    # a sympy Symbol is also a Boolean: a symbolic constant may stand for a number
+    return isinstance(v, sympy.Expr) and (isinstance(v, sympy.Symbol) or not isinstance(v, sympy.logic.boolalg.Boolean))
+
+
+def _is_condition(v: object) -> bool:
+    return v in (TRUE, FALSE) or (isinstance(v, sympy.logic.boolalg.Boolean) and not isinstance(v, sympy.Symbol))
+
+
+def _as_sympy_boolean(v: object) -> Any:
+    return sympy.true if v == TRUE else sympy.false if v == FALSE else v
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": sympy.Mod,
+}
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "<": sympy.Lt,
+    "<=": sympy.Le,
+    ">": sympy.Gt,
+    ">=": sympy.Ge,
+}
+
+
+def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
+    """``p(v1, ..., vn)`` on constant values (v1 the first argument)."""
+    if name == "not":
+        (v,) = args
+        if not _is_condition(v) and not isinstance(v, sympy.Symbol):
+            raise _mismatch(name, args)
+        return boolean(sympy.Not(_as_sympy_boolean(v)))
+    a, b = args
+    if name in ("==", "!="):
+        if _is_number(a) and _is_number(b):
+            same = sympy.Eq(a, b)
+        elif (isinstance(a, sympy.Basic) and a.free_symbols) or (isinstance(b, sympy.Basic) and b.free_symbols):
+            raise _mismatch(name, args)
+        else:
+            same = sympy.true if (a == b and type(a) is type(b)) or (_is_number(a) and a == b) else sympy.false
+        return boolean(same if name == "==" else sympy.Not(same))
+    if not (_is_number(a) and _is_number(b)):
+        raise _mismatch(name, args)
+    if name in _ORDER:
+        return boolean(_ORDER[name](a, b))
+    if name in ("/", "%") and b.is_zero:
+        raise PrimitiveError(f"primitive {name}: division by zero ({_text(a)} {name} {_text(b)})")
+    if name == "%" and not (a.is_integer is not False and b.is_integer is not False):
+        raise PrimitiveError(f"primitive %: needs integers, not {_text(a)} and {_text(b)}")
+    return _ARITHMETIC[name](a, b)
+
+
+def primitive_result(name: str, args: Sequence[Term]) -> Const:
+    """The constant ``p`` leaves on λ, given its argument terms (first argument first)."""
+    values = []
+    for t in args:
+        if not isinstance(t, Const):
+            raise PrimitiveError(f"primitive {name}: argument {to_ascii(t)} is not a constant")
+        values.append(t.value)
+    return Const(apply_primitive(name, values))
+
+
+def _text(v: ConstValue) -> str:
+    return to_ascii(Const(v))
+
+
+def _mismatch(name: str, args: Sequence[ConstValue]) -> PrimitiveError:
+    shown = ", ".join(_text(v) for v in args)
+    return PrimitiveError(f"primitive {name}: type mismatch on {shown}")
