@@ -7,7 +7,8 @@ top (``5 - 2`` is ``[2].[5].-``). Each argument must be a constant. Numbers are 
 Integer and Rational; ``/`` gives a Rational); on symbolic constants arithmetic builds sympy
 expressions and comparisons build sympy conditions. Comparisons give the constants ``True`` and
 ``False``. Anything else (a non-constant argument, a type mismatch such as ``1 + True``,
-division by zero) is a :class:`PrimitiveError`, which a machine reports as a stuck run.
+division by zero) is a :class:`PrimitiveError`, which a machine reports as a stuck run. The
+named primitive ``error`` takes a string and raises it: a compiled program's run-time error.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ _ORDER: dict[str, Callable[[Any, Any], Any]] = {
 
 def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
     """``p(v1, ..., vn)`` on constant values (v1 the first argument)."""
+    if name == "error":
+        (message,) = args
+        raise PrimitiveError(message if isinstance(message, str) else f"error {_text(message)}")
     if name == "not":
         (v,) = args
         if not _is_condition(v) and not isinstance(v, sympy.Symbol):

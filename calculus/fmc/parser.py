@@ -13,7 +13,7 @@ Grammar (prefix actions bind tighter than ``;``, which associates to the right):
     atom     ::= var | '*' | '⋆' | constant | primitive | '(' term ')'
     constant ::= integer | integer/integer | "string" | Capitalized | $symbol | $(sympy text)
     label    ::= '*' | constant | '_'                  ('_', the default branch, only last)
-    primitive::= + - × mul / % == != < <= > >= not     (× / mul is multiplication)
+    primitive::= + - × mul / % == != < <= > >= not error  (× / mul is multiplication)
 
 ``N ; j -> M`` is the one-branch frame ``N ; {j -> M}``: its ``M`` runs to the end of the
 sequence. ``A ; B ; {...}`` is ``(A ; B) ; {...}``, so that a frame catches what all of the
@@ -91,7 +91,7 @@ PUNCTUATION = {
 }
 
 #: Words that name primitives, so they are not variables.
-RESERVED = {"not": "not", "mul": "*"}
+RESERVED = {"not": "not", "mul": "*", "error": "error"}
 
 # token kind -> primitive name, for the primitives written with symbols
 _PRIMITIVE_TOKENS = {

@@ -104,6 +104,7 @@ Label = ConstValue | Star | Wildcard
 
 #: The primitives and their arities. ``*`` is multiplication (printed ``×``; ASCII ``mul``, as
 #: ``*`` is skip there). A primitive of arity n pops n constants from λ, first argument on top.
+#: ``error`` (a named primitive) pops a string and stops the run with it as a run-time error.
 PRIMITIVES: dict[str, int] = {
     "+": 2,
     "-": 2,
@@ -117,6 +118,7 @@ PRIMITIVES: dict[str, int] = {
     ">": 2,
     ">=": 2,
     "not": 1,
+    "error": 1,
 }
 
 

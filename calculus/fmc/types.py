@@ -412,8 +412,14 @@ class _Inference:
                     stack.append((1, node, None))
                     stack.append((0, node.then, None))
                     stack.append((0, node.first, None))
-                else:
+                elif isinstance(node, Var | Skip | Const):
                     results.append(self.leaf(node, scope, free))
+                else:
+                    raise TypingError(
+                        f"FMC III's {node.head.lower()} has no simple type here: these types cover FMC "
+                        "terms (skip, variables, push, pop, sequencing, constants as values)",
+                        node,
+                    )
                 continue
             try:
                 results.append(self.build(node, extra, results))

@@ -1,0 +1,251 @@
+"""While -> FMC III.
+
+The store: variable ``x`` is location ``x`` holding one cell, the thunk ``[v]`` of its value
+(an unassigned variable holds a free variable, so reading it is a stuck run). Output is location
+``out``, input ``in``, an exception's payload ``exc``. Values: constants are constants; a data
+value ``C(v1, ..., vn)`` is the term ``[vn]. ... .[v1].C``, which run pushes its fields (v1 on top)
+and jumps ``C``, so that ``match`` is case sequencing on the constructor.
+
+    E⟦c⟧ = [c]                 E⟦x⟧ = x⟨t⟩.[t]x.t          E⟦input()⟧ = in⟨v⟩.[v]
+    E⟦a op b⟧ = E⟦a⟧ ; E⟦b⟧ ; ⟨b⟩.⟨a⟩.[b].[a].op       (first argument on top)
+    E⟦C(e1..en)⟧ = E⟦e1⟧ ; ... ; E⟦en⟧ ; ⟨fn⟩...⟨f1⟩.[[fn]. ... .[f1].C]
+    S⟦x = e⟧ = E⟦e⟧ ; ⟨v⟩.x⟨_⟩.[[v]]x                    S⟦print(e)⟧ = E⟦e⟧ ; ⟨v⟩.[v]out
+    S⟦if (e) A else B⟧ = E⟦e⟧ ; ⟨b⟩.(b ; {True -> S⟦A⟧ | False -> S⟦B⟧ | _ -> error})
+    S⟦while (e) B⟧ = (E⟦e⟧ ; ⟨b⟩.(b ; {True -> S⟦B⟧ ; "continue" | False -> "break" | _ -> error}))^"continue"
+                     ; {"break" -> ⋆}
+    S⟦break⟧ = "break"        S⟦continue⟧ = "continue"
+    S⟦throw E(e)⟧ = E⟦e⟧ ; ⟨v⟩.[[v]]exc.E
+    S⟦try A catch E(x) H ...⟧ = S⟦A⟧ ; {E -> exc⟨t⟩.x⟨_⟩.[t]x.S⟦H⟧ | ...}
+    S⟦match e {C(x..) => A | _ => D}⟧ = E⟦e⟧ ; ⟨v⟩.(v ; {C -> ⟨f1⟩.x⟨_⟩.[[f1]]x ... S⟦A⟧ | ... | _ -> S⟦D⟧})
+
+``error`` is ``["message"].error``, the primitive that stops the run with the message. Loop
+labels are strings, which While cannot throw; exceptions are Names. ``and``/``or`` short-circuit.
+The compiler recurses over the While AST, whose depth the parser bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sympy
+
+from calculus.fmc.syntax import (
+    ANY,
+    DEFAULT,
+    SKIP,
+    Const,
+    Loop,
+    Name,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Term,
+    Var,
+    case,
+    sequence_of,
+)
+from embeddings.imperative.syntax import (
+    Assign,
+    Binary,
+    Break,
+    Construct,
+    Continue,
+    Data,
+    Expr,
+    If,
+    Input,
+    Literal,
+    Match,
+    Print,
+    Program,
+    Skip,
+    Stmt,
+    Throw,
+    Try,
+    Unary,
+    Value,
+    Variable,
+    While,
+)
+
+__all__ = ["BREAK", "CONTINUE", "EXC", "IN", "OUT", "compile_program", "unassigned", "value_term"]
+
+OUT, IN, EXC = "out", "in", "exc"
+BREAK, CONTINUE = Const("break"), Const("continue")
+TRUE, FALSE = Name("True"), Name("False")
+_PRIMITIVE = {"*": "*", "+": "+", "-": "-", "/": "/", "%": "%", "==": "==", "!=": "!="}
+_PRIMITIVE.update({op: op for op in ("<", "<=", ">", ">=")})
+
+
+def unassigned(variable: str) -> Term:
+    """The content of an unassigned variable's cell: a free variable, stuck when read."""
+    return Var(f"unassigned_{variable}")
+
+
+def value_term(v: Value) -> Term:
+    """A While value as the FMC term that stands for it."""
+    if isinstance(v, bool):
+        return Const(TRUE if v else FALSE)
+    if isinstance(v, Data):
+        term: Term = Const(Name(v.constructor))
+        for f in v.fields:  # v1 pushed last: on top when run
+            term = Push(value_term(f), DEFAULT, term)
+        return term
+    if isinstance(v, str | sympy.Basic):
+        return Const(v)
+    if isinstance(v, int):
+        return Const(sympy.Integer(v))
+    raise TypeError(f"not a While value: {v!r}")
+
+
+def compile_program(program: Program) -> Term:
+    """The FMC III term of a While program."""
+    return _Compiler(program).block(program.body)
+
+
+class _Compiler:
+    def __init__(self, program: Program) -> None:
+        self.arities = program.arities()
+        self.names = (f"v{i}" for i in itertools.count(1))
+
+    def fresh(self) -> str:
+        return next(self.names)
+
+    def error(self, message: str) -> Term:
+        return Push(Const(message), DEFAULT, Prim("error"))
+
+    def block(self, body: tuple[Stmt, ...]) -> Term:
+        return sequence_of(*(self.statement(s) for s in body))
+
+    def assign(self, location: str, value_variable: str, then: Term = SKIP) -> Term:
+        """``x⟨_⟩.[[v]]x.then``: overwrite the cell of ``location`` with the thunk of ``v``."""
+        return Pop(location, self.fresh(), Push(Push(Var(value_variable), DEFAULT, SKIP), location, then))
+
+    def statement(self, s: Stmt) -> Term:
+        if isinstance(s, Assign):
+            v = self.fresh()
+            return Seq(self.expression(s.value), Pop(DEFAULT, v, self.assign(s.name, v)))
+        if isinstance(s, Print):
+            v = self.fresh()
+            return Seq(self.expression(s.value), Pop(DEFAULT, v, Push(Var(v), OUT, SKIP)))
+        if isinstance(s, Skip):
+            return SKIP
+        if isinstance(s, If):
+            return self.branch(s.condition, "if", self.block(s.then), self.block(s.otherwise))
+        if isinstance(s, While):
+            body = self.branch(s.condition, "while", Seq(self.block(s.body), CONTINUE), BREAK)
+            return case(Loop(body, "continue"), ("break", SKIP))
+        if isinstance(s, Break):
+            return BREAK
+        if isinstance(s, Continue):
+            return CONTINUE
+        if isinstance(s, Throw):
+            label = Const(Name(s.name))
+            if s.payload is None:
+                return Push(Var(f"no_payload_{s.name}"), EXC, label)
+            v = self.fresh()
+            return Seq(self.expression(s.payload), Pop(DEFAULT, v, Push(Push(Var(v), DEFAULT, SKIP), EXC, label)))
+        if isinstance(s, Try):
+            arms = []
+            for h in s.handlers:
+                t = self.fresh()
+                if h.variable is None:
+                    handler = Pop(EXC, t, self.block(h.handler))
+                else:
+                    handler = Pop(
+                        EXC, t, Pop(h.variable, self.fresh(), Push(Var(t), h.variable, self.block(h.handler)))
+                    )
+                arms.append((Name(h.name), handler))
+            return case(self.block(s.body), *arms)
+        if isinstance(s, Match):
+            return self.match(s)
+        raise TypeError(s)  # pragma: no cover
+
+    def branch(self, condition: Expr, what: str, if_true: Term, if_false: Term) -> Term:
+        """``E⟦c⟧ ; ⟨b⟩.(b ; {True -> if_true | False -> if_false | _ -> error})``."""
+        b = self.fresh()
+        frame = case(Var(b), (TRUE, if_true), (FALSE, if_false), (ANY, self.error(f"{what}: not a Boolean")))
+        return Seq(self.expression(condition), Pop(DEFAULT, b, frame))
+
+    def match(self, s: Match) -> Term:
+        v = self.fresh()
+        listed = {arm.constructor for arm in s.arms}
+        default = next((arm for arm in s.arms if arm.constructor is None), None)
+        otherwise = self.block(default.body) if default else self.error("match: no arm for the value")
+        arms: list[tuple[Any, Term]] = []
+        for arm in s.arms:
+            if arm.constructor is None:
+                continue
+            body = self.block(arm.body)
+            for x in reversed(arm.variables):
+                f = self.fresh()
+                body = Pop(DEFAULT, f, self.assign(x, f, body))
+            arms.append((Name(arm.constructor), body))
+        for con, n in self.arities.items():  # the default must drop the fields of the others
+            if con not in listed and n:
+                dropped = otherwise
+                for _ in range(n):
+                    dropped = Pop(DEFAULT, self.fresh(), dropped)
+                arms.append((Name(con), dropped))
+        arms.append((ANY, otherwise))
+        return Seq(self.expression(s.scrutinee), Pop(DEFAULT, v, case(Var(v), *arms)))
+
+    def expression(self, e: Expr) -> Term:
+        if isinstance(e, Literal):
+            return Push(value_term(e.value), DEFAULT, SKIP)
+        if isinstance(e, Variable):
+            t = self.fresh()
+            return Pop(e.name, t, Push(Var(t), e.name, Var(t)))
+        if isinstance(e, Input):
+            v = self.fresh()
+            return Pop(IN, v, Push(Var(v), DEFAULT, SKIP))
+        if isinstance(e, Construct):
+            if not e.arguments:
+                return Push(Const(Name(e.constructor)), DEFAULT, SKIP)
+            names = [self.fresh() for _ in e.arguments]
+            value: Term = Const(Name(e.constructor))
+            for f in names:  # f1 innermost: pushed last, on top when the value runs
+                value = Push(Var(f), DEFAULT, value)
+            build: Term = Push(value, DEFAULT, SKIP)
+            for f in names:  # the last argument is on top: popped first
+                build = Pop(DEFAULT, f, build)
+            return sequence_of(*(self.expression(a) for a in e.arguments), build)
+        if isinstance(e, Unary):
+            if e.operator == "not":
+                return Seq(self.expression(e.operand), Prim("not"))
+            a = self.fresh()
+            zero = Const(sympy.Integer(0))
+            return Seq(
+                self.expression(e.operand), Pop(DEFAULT, a, Push(Var(a), DEFAULT, Push(zero, DEFAULT, Prim("-"))))
+            )
+        assert isinstance(e, Binary)
+        if e.operator in ("and", "or"):
+            return self.short_circuit(e)
+        a, b = self.fresh(), self.fresh()
+        swap = Pop(
+            DEFAULT, b, Pop(DEFAULT, a, Push(Var(b), DEFAULT, Push(Var(a), DEFAULT, Prim(_PRIMITIVE[e.operator]))))
+        )
+        return sequence_of(self.expression(e.left), self.expression(e.right), swap)
+
+    def short_circuit(self, e: Binary) -> Term:
+        b = self.fresh()
+        check = Pop(
+            DEFAULT,
+            b,
+            case(
+                Var(b),
+                (TRUE, Push(Const(TRUE), DEFAULT, SKIP)),
+                (FALSE, Push(Const(FALSE), DEFAULT, SKIP)),
+                (ANY, self.error(f"{e.operator}: not a Boolean")),
+            ),
+        )
+        right = Seq(self.expression(e.right), check)
+        stop = Push(Const(TRUE if e.operator == "or" else FALSE), DEFAULT, SKIP)
+        a = self.fresh()
+        arms = ((TRUE, stop), (FALSE, right)) if e.operator == "or" else ((TRUE, right), (FALSE, stop))
+        return Seq(
+            self.expression(e.left),
+            Pop(DEFAULT, a, case(Var(a), *arms, (ANY, self.error(f"{e.operator}: not a Boolean")))),
+        )

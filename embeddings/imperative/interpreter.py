@@ -1,0 +1,261 @@
+"""The reference interpreter for While: a direct big-step semantics, independent of the machine.
+
+    ⟨x = e, σ⟩ ⇓ σ[x ↦ v]          if ⟨e, σ⟩ ⇓ v
+    ⟨while (e) B, σ⟩ ⇓ ...          unfolding while e is True; break and continue as usual
+    ⟨throw E(e), σ⟩ ⇓ exception E with payload v; try/catch catches by name
+
+Control is Python exceptions (break, continue, throw, run-time error); arithmetic is sympy's,
+exact. Values: sympy numbers (``/`` gives rationals), strings, Booleans, :class:`Data`.
+The outcome is normal termination, an uncaught exception with its name and payload, or a run-time
+error (unassigned variable, type mismatch, division by zero, exhausted input, fuel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from typing import Literal as LiteralType
+
+import sympy
+
+from embeddings.imperative.syntax import (
+    Assign,
+    Binary,
+    Break,
+    Construct,
+    Continue,
+    Data,
+    Expr,
+    If,
+    Input,
+    Literal,
+    Match,
+    Print,
+    Program,
+    Skip,
+    Stmt,
+    Throw,
+    Try,
+    Unary,
+    Value,
+    Variable,
+    While,
+    value_json,
+    value_text,
+)
+
+__all__ = ["Outcome", "interpret"]
+
+
+@dataclass
+class Outcome:
+    """How a While run ended, its final store and its output (the JSON contract of ``mcalc while``)."""
+
+    outcome: LiteralType["normal", "exception", "error"]
+    store: dict[str, Value] = field(default_factory=dict)
+    output: list[Value] = field(default_factory=list)
+    exception: str | None = None
+    payload: Value | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "exception": self.exception,
+            "payload": None if self.payload is None else value_json(self.payload),
+            "error": self.error,
+            "store": {k: value_json(v) for k, v in sorted(self.store.items())},
+            "output": [value_json(v) for v in self.output],
+        }
+
+    def key(self) -> tuple[Any, ...]:
+        """What two runs must agree on: outcome, exception and payload, store, output."""
+        return (
+            self.outcome,
+            self.exception,
+            None if self.payload is None else value_text(self.payload),
+            {k: value_text(v) for k, v in self.store.items()},
+            [value_text(v) for v in self.output],
+        )
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Thrown(Exception):
+    def __init__(self, name: str, payload: Value | None) -> None:
+        self.name, self.payload = name, payload
+
+
+class _Error(Exception):
+    pass
+
+
+def interpret(
+    program: Program,
+    store: Mapping[str, Value] | None = None,
+    inputs: Iterable[Value] = (),
+    fuel: int = 1_000_000,
+) -> Outcome:
+    """Run ``program`` from the initial ``store`` with the ``inputs`` stream."""
+    machine = _Interpreter(dict(store or {}), list(inputs), fuel)
+    try:
+        machine.block(program.body)
+    except _Thrown as thrown:
+        return Outcome("exception", machine.store, machine.output, thrown.name, thrown.payload)
+    except _Error as error:
+        return Outcome("error", machine.store, machine.output, error=str(error))
+    return Outcome("normal", machine.store, machine.output)
+
+
+def _is_number(v: Value) -> bool:
+    return isinstance(v, sympy.Expr) and (isinstance(v, sympy.Symbol) or not isinstance(v, sympy.logic.boolalg.Boolean))
+
+
+def _truth(v: Value) -> Value:
+    if v is sympy.true:
+        return True
+    if v is sympy.false:
+        return False
+    return v
+
+
+class _Interpreter:
+    def __init__(self, store: dict[str, Value], inputs: list[Value], fuel: int) -> None:
+        self.store = store
+        self.inputs = inputs
+        self.output: list[Value] = []
+        self.fuel = fuel
+
+    def tick(self) -> None:
+        self.fuel -= 1
+        if self.fuel < 0:
+            raise _Error("out of fuel")
+
+    def block(self, body: tuple[Stmt, ...]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def boolean(self, e: Expr, what: str) -> bool:
+        v = self.expression(e)
+        if not isinstance(v, bool):
+            raise _Error(f"{what}: {value_text(v)} is not a Boolean")
+        return v
+
+    def statement(self, s: Stmt) -> None:
+        self.tick()
+        if isinstance(s, Assign):
+            self.store[s.name] = self.expression(s.value)
+        elif isinstance(s, Print):
+            self.output.append(self.expression(s.value))
+        elif isinstance(s, Skip):
+            pass
+        elif isinstance(s, If):
+            self.block(s.then if self.boolean(s.condition, "if") else s.otherwise)
+        elif isinstance(s, While):
+            while self.boolean(s.condition, "while"):
+                self.tick()
+                try:
+                    self.block(s.body)
+                except _Break:
+                    break
+                except _Continue:
+                    continue
+        elif isinstance(s, Break):
+            raise _Break
+        elif isinstance(s, Continue):
+            raise _Continue
+        elif isinstance(s, Throw):
+            raise _Thrown(s.name, None if s.payload is None else self.expression(s.payload))
+        elif isinstance(s, Try):
+            try:
+                self.block(s.body)
+            except _Thrown as thrown:
+                for handler in s.handlers:
+                    if handler.name == thrown.name:
+                        if handler.variable is not None:
+                            if thrown.payload is None:
+                                self.store.pop(handler.variable, None)  # no payload: x unassigned
+                            else:
+                                self.store[handler.variable] = thrown.payload
+                        self.block(handler.handler)
+                        break
+                else:
+                    raise
+        elif isinstance(s, Match):
+            v = self.expression(s.scrutinee)
+            for arm in s.arms:
+                if arm.constructor is None or (isinstance(v, Data) and v.constructor == arm.constructor):
+                    if arm.constructor is not None:
+                        for name, field_value in zip(arm.variables, v.fields, strict=True):
+                            self.store[name] = field_value
+                    self.block(arm.body)
+                    break
+            else:
+                raise _Error(f"match: no arm for {value_text(v)}")
+        else:  # pragma: no cover - the parser builds only the statements above
+            raise TypeError(s)
+
+    def expression(self, e: Expr) -> Value:
+        if isinstance(e, Literal):
+            return e.value
+        if isinstance(e, Variable):
+            if e.name not in self.store:
+                raise _Error(f"variable {e.name} is not assigned")
+            return self.store[e.name]
+        if isinstance(e, Input):
+            if not self.inputs:
+                raise _Error("input exhausted")
+            return self.inputs.pop(0)
+        if isinstance(e, Construct):
+            return Data(e.constructor, tuple(self.expression(a) for a in e.arguments))
+        if isinstance(e, Unary):
+            v = self.expression(e.operand)
+            if e.operator == "not":
+                if isinstance(v, bool):
+                    return not v
+                if isinstance(v, sympy.logic.boolalg.Boolean) and not _is_number(v):
+                    return _truth(sympy.Not(v))
+                raise _Error(f"not: {value_text(v)} is not a Boolean")
+            return self.arithmetic("-", sympy.Integer(0), v)
+        assert isinstance(e, Binary)
+        if e.operator in ("and", "or"):
+            left = self.boolean(e.left, e.operator)
+            if left == (e.operator == "or"):
+                return left
+            return self.boolean(e.right, e.operator)
+        a = self.expression(e.left)
+        b = self.expression(e.right)
+        return self.arithmetic(e.operator, a, b)
+
+    def arithmetic(self, op: str, a: Value, b: Value) -> Value:
+        if op in ("==", "!="):
+            for v in (a, b):
+                if isinstance(v, Data) and v.fields:
+                    raise _Error(f"{op}: {value_text(v)} is not a constant")
+            if _is_number(a) and _is_number(b):
+                same = _truth(sympy.Eq(a, b))
+            elif type(a) is not type(b):
+                same = False
+            else:
+                same = a == b
+            if isinstance(same, bool):
+                return same if op == "==" else not same
+            return same if op == "==" else _truth(sympy.Not(same))
+        if not (_is_number(a) and _is_number(b)):
+            raise _Error(f"{op}: type mismatch on {value_text(a)} and {value_text(b)}")
+        if op in ("<", "<=", ">", ">="):
+            return _truth({"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[op](a, b))
+        if op in ("/", "%") and b == 0:
+            raise _Error(f"{op}: division by zero")
+        if op == "%":
+            if a.is_integer is False or b.is_integer is False:
+                raise _Error(f"%: needs integers, not {value_text(a)} and {value_text(b)}")
+            return sympy.Mod(a, b)
+        return {"+": a + b, "-": a - b, "*": a * b}[op] if op != "/" else a / b

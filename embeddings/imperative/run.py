@@ -1,0 +1,98 @@
+"""Run a While program on the FMC III machine and read the outcome back (``mcalc while``).
+
+    run_while(program, store, inputs)  =  read_back(machine.run(compile(program), memory))
+
+The memory holds one cell per variable (the thunk of its initial value, or the unassigned
+marker), the input stream on ``in`` (first value on top). The outcome: exit ``⋆`` is normal
+termination, exit ``E`` an uncaught exception (its payload on ``exc``), a stuck run a run-time
+error (its reason, in While's words where it has one), out of fuel an error saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Push, Skip, Term, Var
+from embeddings.imperative.compiler import EXC, IN, OUT, compile_program, unassigned, value_term
+from embeddings.imperative.interpreter import Outcome
+from embeddings.imperative.syntax import Data, Program, Value
+from machine import fast
+from machine.result import Result, input_stream
+
+__all__ = ["initial_memory", "outcome_of", "run_while", "term_value"]
+
+
+def initial_memory(
+    program: Program, store: Mapping[str, Value] | None = None, inputs: Iterable[Value] = ()
+) -> dict[str, tuple[Term, ...]]:
+    """Every variable's cell, and the input stream."""
+    store = dict(store or {})
+    memory: dict[str, tuple[Term, ...]] = {}
+    for x in [*program.variables(), *store]:
+        memory[x] = (Push(value_term(store[x]), DEFAULT, SKIP),) if x in store else (unassigned(x),)
+    memory[IN] = input_stream(*(value_term(v) for v in inputs))
+    return memory
+
+
+def term_value(t: Term) -> Value:
+    """The While value a term stands for (the inverse of :func:`value_term`)."""
+    fields = []
+    while isinstance(t, Push):
+        fields.append(term_value(t.term))
+        t = t.body
+    if not isinstance(t, Const):
+        raise ValueError(f"not a value: {t!r}")
+    v = t.value
+    if isinstance(v, Name):
+        if not fields and v.text in ("True", "False"):
+            return v.text == "True"
+        return Data(v.text, tuple(reversed(fields)))
+    return v
+
+
+def _cell(stack: tuple[Term, ...]) -> Value | None:
+    """The value in a cell ``[v]``, or None if unassigned."""
+    if not stack or isinstance(stack[-1], Var):
+        return None
+    top = stack[-1]
+    assert isinstance(top, Push) and isinstance(top.body, Skip), top
+    return term_value(top.term)
+
+
+def outcome_of(program: Program, result: Result) -> Outcome:
+    """Read a machine result back as a While outcome."""
+    store = {}
+    for x in program.variables():
+        v = _cell(result.stack(x))
+        if v is not None:
+            store[x] = v
+    output = [term_value(t) for t in result.stack(OUT)]
+    if result.status == "done":
+        exit_label = result.exit
+        if isinstance(exit_label, Skip):
+            return Outcome("normal", store, output)
+        assert isinstance(exit_label, Const)
+        name = exit_label.value.text if isinstance(exit_label.value, Name) else str(exit_label.value)
+        return Outcome("exception", store, output, name, _cell(result.stack(EXC)))
+    return Outcome("error", store, output, error=_error_text(result))
+
+
+def _error_text(result: Result) -> str:
+    reason = result.reason or ""
+    if reason.startswith("free variable unassigned_"):
+        return f"variable {reason.removeprefix('free variable unassigned_')} is not assigned"
+    if reason == f"pop from the empty stack at location {IN}":
+        return "input exhausted"
+    return reason
+
+
+def run_while(
+    program: Program,
+    store: Mapping[str, Value] | None = None,
+    inputs: Iterable[Value] = (),
+    fuel: int = 10_000_000,
+) -> Outcome:
+    """Compile ``program``, run it on the fast machine, and read the outcome back."""
+    term = compile_program(program)
+    memory = initial_memory(program, store, inputs)
+    return outcome_of(program, fast.run(term, memory, fuel))

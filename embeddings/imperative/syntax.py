@@ -1,0 +1,263 @@
+"""The While language's abstract syntax and values.
+
+    program ::= decl* stmt*
+    decl    ::= data Name = Con | Con(field, ...) | ... ;
+    stmt    ::= x = e ; | print(e) ; | if (e) block [else block] | while (e) block
+              | break ; | continue ; | throw Name [(e)] ; | skip ;
+              | try block catch Name [(x)] block (catch Name [(x)] block)*
+              | match e { Con(x, ...) => block ... [_ => block] }
+    e       ::= integer | "string" | True | False | x | input() | Con | Con(e, ...)
+              | e op e | - e | not e | ( e )          op: + - * / % == != < <= > >= and or
+
+Nodes are frozen dataclasses carrying the source line (for messages); blocks are tuples of
+statements. Values: exact sympy numbers (``/`` gives rationals), strings, Booleans, data
+values :class:`Data` and, with symbolic inputs, sympy expressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+__all__ = [
+    "Assign",
+    "Binary",
+    "Block",
+    "Break",
+    "Catch",
+    "Construct",
+    "Continue",
+    "Data",
+    "DataType",
+    "Expr",
+    "If",
+    "Input",
+    "Literal",
+    "Match",
+    "MatchArm",
+    "Print",
+    "Program",
+    "Skip",
+    "Stmt",
+    "Throw",
+    "Try",
+    "Unary",
+    "Value",
+    "Variable",
+    "While",
+    "value_json",
+    "value_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    """A data value ``Con(v1, ..., vn)`` (``Con`` alone when n = 0)."""
+
+    constructor: str
+    fields: tuple[Any, ...] = ()
+
+
+#: A run-time value: an exact number, a string, a Boolean, a data value, or a sympy expression.
+Value = Any
+
+
+# -- expressions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Value
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Construct:
+    constructor: str
+    arguments: tuple[Expr, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    operator: str  # "-" or "not"
+    operand: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    operator: str
+    left: Expr
+    right: Expr
+    line: int = 0
+
+
+Expr = Literal | Variable | Input | Construct | Unary | Binary
+
+
+# -- statements ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    name: str
+    value: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Print:
+    value: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    condition: Expr
+    then: Block
+    otherwise: Block
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class While:
+    condition: Expr
+    body: Block
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Continue:
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Throw:
+    name: str
+    payload: Expr | None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Catch:
+    name: str
+    variable: str | None
+    handler: Block
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    body: Block
+    handlers: tuple[Catch, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MatchArm:
+    constructor: str | None  # None: the default arm ``_``
+    variables: tuple[str, ...]
+    body: Block
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    scrutinee: Expr
+    arms: tuple[MatchArm, ...]
+    line: int = 0
+
+
+Stmt = Assign | Print | Skip | If | While | Break | Continue | Throw | Try | Match
+Block = tuple[Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataType:
+    """``data Name = Con(field, ...) | ...;``: constructor -> field names."""
+
+    name: str
+    constructors: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    types: tuple[DataType, ...]
+    body: Block
+
+    def arities(self) -> dict[str, int]:
+        """Every declared constructor and its number of fields."""
+        return {con: len(fields) for t in self.types for con, fields in t.constructors}
+
+    def variables(self) -> list[str]:
+        """The store variables the program assigns, reads or catches into, in order of appearance."""
+        seen: dict[str, None] = {}
+        stack: list[Any] = list(reversed(self.body))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Variable | Assign):
+                seen.setdefault(node.name, None)
+            if isinstance(node, Catch) and node.variable:
+                seen.setdefault(node.variable, None)
+            if isinstance(node, MatchArm):
+                for v in node.variables:
+                    seen.setdefault(v, None)
+            for child in _children(node):
+                stack.append(child)
+        return list(seen)
+
+
+def _children(node: Any) -> list[Any]:
+    out: list[Any] = []
+    for name in node.__slots__:
+        value = getattr(node, name)
+        if isinstance(value, tuple):
+            out.extend(reversed([v for v in value if hasattr(v, "__slots__")]))
+        elif hasattr(value, "__slots__") and not isinstance(value, Data | sympy.Basic):
+            out.append(value)
+    return list(reversed(out))
+
+
+def value_text(v: Value) -> str:
+    """A value as While writes it: ``3``, ``1/2``, ``"s"``, ``True``, ``Cons(1, Nil)``."""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, Data):
+        if not v.fields:
+            return v.constructor
+        return f"{v.constructor}({', '.join(value_text(f) for f in v.fields)})"
+    return sympy.sstr(v)
+
+
+def value_json(v: Value) -> Any:
+    """A value in the JSON contract: integers and strings and Booleans as themselves, the rest
+    (rationals, data values, symbolic expressions) as their While text."""
+    if isinstance(v, bool | str):
+        return v
+    if isinstance(v, sympy.Integer):
+        return int(v)
+    return value_text(v)
