@@ -4,6 +4,7 @@
                         [--machine fast|small-step]
     mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
     mcalc type FILE|TERM [--notation unicode|ascii|latex]
+    mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback).
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import sympy
 from rich.console import Console
 from rich.text import Text
 
@@ -26,9 +28,10 @@ from calculus.fmc.printer import NOTATIONS, pretty
 from calculus.fmc.sequencing import normalize
 from calculus.fmc.syntax import DEFAULT, Term
 from calculus.fmc.types import TypingError, infer, pretty_type
-from machine import effects, fast, fmc
+from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
+from mcalc.while_command import add_while_parser, command_while
 
 __all__ = ["build_parser", "main"]
 
@@ -74,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--all", action="store_true", help="take every choice drawn from nd and print every outcome")
     run.add_argument(
+        "--symbolic",
+        action="store_true",
+        help="symbolic execution: fork where a branch depends on $symbols; print each path and its condition",
+    )
+    run.add_argument(
         "--max-draws",
         type=_natural,
         default=20,
@@ -102,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     typing.add_argument("source", metavar="FILE|TERM")
     typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
+    add_while_parser(sub, _natural)
     return parser
 
 
@@ -118,7 +127,7 @@ def _natural(text: str) -> int:
 def read_source(source: str) -> tuple[str, str]:
     """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
     path = Path(source)
-    looks_like_file = path.suffix in {".fmc", ".rmc"} or "/" in source
+    looks_like_file = path.suffix in {".fmc", ".rmc", ".while"} or "/" in source
     try:
         if path.is_file():
             return path.read_text(encoding="utf-8"), source
@@ -180,6 +189,8 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
     term = parse(text, source=name)
     memory = parse_stacks(args.stack)
+    if args.symbolic:
+        return _symbolic(args, term, memory, out)
     if args.distribution or args.all:
         return _explore(args, term, memory, out)
     if args.trace:
@@ -237,8 +248,25 @@ def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term,
     return 0 if all(r.done for r in found) else 1
 
 
+def _symbolic(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:
+    """``--symbolic``: every path of the run, each with its path condition."""
+    if args.trace or args.distribution or args.all:
+        raise UsageError("--symbolic cannot be combined with --trace, --distribution or --all")
+    explored = symbolic.explore(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_FUEL)
+    if args.json:
+        print(json.dumps(explored.to_json(), ensure_ascii=False))
+    else:
+        for path in explored.paths:
+            out.print(Text(f"when {sympy.sstr(path.condition)}:  {_outcome_text(path.result)}"))
+        if explored.truncated:
+            out.print(Text(f"(stopped after {len(explored.paths)} paths)"))
+    return 0 if all(p.result.done for p in explored.paths) and not explored.truncated else 1
+
+
 def _outcome_text(result: Result) -> str:
     memory = memory_text(result.memory, width=10_000)
+    if result.done and not result.memory:
+        return f"done, exit {result.exit_text()}"
     if result.done:
         return memory if result.exit_text() == "*" else f"{memory}  (exit {result.exit_text()})"
     return f"{memory}  ({result.status.replace('_', ' ')}: {result.reason})"
@@ -282,7 +310,11 @@ def command_type(args: argparse.Namespace, out: Console) -> int:
     return 0
 
 
-COMMANDS = {"run": command_run, "print": command_print, "type": command_type}
+def _command_while(args: argparse.Namespace, out: Console) -> int:
+    return command_while(args, out, read_source, UsageError)
+
+
+COMMANDS = {"run": command_run, "print": command_print, "type": command_type, "while": _command_while}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

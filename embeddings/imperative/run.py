@@ -11,6 +11,9 @@ error (its reason, in While's words where it has one), out of fuel an error sayi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sympy
 
 from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Push, Skip, Term, Var
 from embeddings.imperative.compiler import EXC, IN, OUT, compile_program, unassigned, value_term
@@ -18,8 +21,9 @@ from embeddings.imperative.interpreter import Outcome
 from embeddings.imperative.syntax import Data, Program, Value
 from machine import fast
 from machine.result import Result, input_stream
+from machine.symbolic import explore
 
-__all__ = ["initial_memory", "outcome_of", "run_while", "term_value"]
+__all__ = ["initial_memory", "outcome_of", "run_while", "symbolic_paths", "term_value"]
 
 
 def initial_memory(
@@ -59,10 +63,11 @@ def _cell(stack: tuple[Term, ...]) -> Value | None:
     return term_value(top.term)
 
 
-def outcome_of(program: Program, result: Result) -> Outcome:
-    """Read a machine result back as a While outcome."""
+def outcome_of(program: Program, result: Result, variables: Iterable[str] = ()) -> Outcome:
+    """Read a machine result back as a While outcome (the store: the program's variables and
+    ``variables``, those of the initial store)."""
     store = {}
-    for x in program.variables():
+    for x in dict.fromkeys([*program.variables(), *variables]):
         v = _cell(result.stack(x))
         if v is not None:
             store[x] = v
@@ -95,4 +100,20 @@ def run_while(
     """Compile ``program``, run it on the fast machine, and read the outcome back."""
     term = compile_program(program)
     memory = initial_memory(program, store, inputs)
-    return outcome_of(program, fast.run(term, memory, fuel))
+    return outcome_of(program, fast.run(term, memory, fuel), store or {})
+
+
+def symbolic_paths(
+    program: Program,
+    store: Mapping[str, Value] | None = None,
+    inputs: Iterable[Value] = (),
+    fuel: int = 1_000_000,
+    max_paths: int = 64,
+) -> list[tuple[Any, Outcome]]:
+    """Run ``program`` symbolically (symbolic values in ``store`` or ``inputs``): one
+    ``(path condition, outcome)`` per path (see :mod:`machine.symbolic`)."""
+    run = explore(compile_program(program), initial_memory(program, store, inputs), fuel, max_paths)
+    paths = [(p.condition, outcome_of(program, p.result, store or {})) for p in run.paths]
+    if run.truncated:
+        paths.append((sympy.true, Outcome("error", error=f"more than {max_paths} paths: exploration stopped")))
+    return paths

@@ -1,0 +1,109 @@
+"""``mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--term]``.
+
+Runs a While program through its compilation to FMC III on the machine (``--reference``: the
+reference interpreter instead). A ``--set`` value is a While expression (``3``, ``"s"``,
+``True``, ``Cons(1, Nil)``, ``1/2``) or a symbolic constant ``$x``; with symbolic inputs the run
+is symbolic and prints one result per path with its path condition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import sympy
+from rich.console import Console
+from rich.text import Text
+
+from calculus.fmc.printer import to_ascii
+from embeddings.imperative.compiler import compile_program
+from embeddings.imperative.interpreter import Outcome, interpret
+from embeddings.imperative.parser import parse_while
+from embeddings.imperative.printer import to_source
+from embeddings.imperative.run import run_while, symbolic_paths
+from embeddings.imperative.syntax import DataType, Program, Value, value_text
+
+__all__ = ["add_while_parser", "command_while"]
+
+DEFAULT_FUEL = 10_000_000
+
+
+def add_while_parser(sub: Any, natural: Any) -> None:
+    p = sub.add_parser(
+        "while",
+        help="run a While program (compiled to FMC III)",
+        description="Run a While program: compiled to FMC III and run on the machine.",
+    )
+    p.add_argument("source", metavar="FILE", help="a .while file (or the program text)")
+    p.add_argument("--set", action="append", default=[], metavar="x=VALUE", help="initial value of x; repeatable")
+    p.add_argument("--input", default=None, metavar="v1,v2,...", help="the stream input() reads, v1 first")
+    p.add_argument("--fuel", type=natural, default=DEFAULT_FUEL, help=f"machine steps (default {DEFAULT_FUEL:,})")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
+    p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")
+    p.add_argument("--term", action="store_true", help="print the compiled FMC III term (ASCII) and stop")
+
+
+def _value(text: str, types: tuple[DataType, ...], where: str) -> Value:
+    text = text.strip()
+    if text.startswith("$") and text[1:].isidentifier():
+        return sympy.Symbol(text[1:])
+    declarations = to_source(Program(types, ()))
+    program = parse_while(declarations + f"value = {text};", source=where)
+    outcome = interpret(program)
+    if outcome.outcome != "normal" or len(program.body) != 1:
+        raise ValueError(f"{where}: {text!r} is not a value")
+    return outcome.store["value"]
+
+
+def command_while(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
+    text, name = read_source(args.source)
+    program: Program = parse_while(text, source=name)
+    store: dict[str, Value] = {}
+    for spec in args.set:
+        variable, eq, value = spec.partition("=")
+        if not eq or not variable.strip().isidentifier():
+            raise usage_error(f"--set expects x=VALUE (got {spec!r})")
+        try:
+            store[variable.strip()] = _value(value, program.types, f"--set {variable.strip()}")
+        except ValueError as exc:
+            raise usage_error(str(exc)) from None
+    inputs: list[Value] = []
+    if args.input:
+        try:
+            inputs = [_value(v, program.types, f"--input value {i + 1}") for i, v in enumerate(args.input.split(","))]
+        except ValueError as exc:
+            raise usage_error(str(exc)) from None
+    if args.term:
+        out.print(Text(to_ascii(compile_program(program))), soft_wrap=True)
+        return 0
+    symbolic = any(isinstance(v, sympy.Basic) and v.free_symbols for v in [*store.values(), *inputs])
+    if symbolic and not args.reference:
+        paths = symbolic_paths(program, store, inputs, fuel=args.fuel)
+        if args.json:
+            print(json.dumps({"paths": [{"condition": sympy.sstr(c), **o.to_json()} for c, o in paths]}))
+        else:
+            for condition, outcome in paths:
+                out.print(Text(f"when {sympy.sstr(condition)}:", style="bold"))
+                _print_outcome(outcome, out, indent="  ")
+        return 0 if all(o.outcome != "error" for _, o in paths) else 1
+    outcome = (interpret if args.reference else run_while)(program, store, inputs, fuel=args.fuel)
+    if args.json:
+        print(json.dumps(outcome.to_json(), ensure_ascii=False))
+    else:
+        _print_outcome(outcome, out)
+    return 1 if outcome.outcome == "error" else 0
+
+
+def _print_outcome(outcome: Outcome, out: Console, indent: str = "") -> None:
+    if outcome.outcome == "normal":
+        head = Text(indent + "normal termination", style="bold green")
+    elif outcome.outcome == "exception":
+        payload = "" if outcome.payload is None else f"({value_text(outcome.payload)})"
+        head = Text(indent + f"uncaught exception {outcome.exception}{payload}", style="bold yellow")
+    else:
+        head = Text(indent + f"run-time error: {outcome.error}", style="bold red")
+    out.print(head)
+    out.print(Text(indent + "output: [" + ", ".join(value_text(v) for v in outcome.output) + "]"))
+    store = ", ".join(f"{k} = {value_text(v)}" for k, v in sorted(outcome.store.items()))
+    out.print(Text(indent + f"store: {store}"))

@@ -1,0 +1,189 @@
+"""The While language: the spec's examples, static checks, and the differential test
+(reference interpreter = compiled FMC III on the machine) on generated programs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calculus.errors import ParseError
+from embeddings.imperative.compiler import compile_program, value_term
+from embeddings.imperative.interpreter import Outcome, interpret
+from embeddings.imperative.parser import parse_while
+from embeddings.imperative.printer import to_source
+from embeddings.imperative.run import run_while, symbolic_paths, term_value
+from embeddings.imperative.strategies import programs, stores, values
+from embeddings.imperative.syntax import Data, Program, Value
+from machine import fast, fmc
+from mcalc.cli import main
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+x = sympy.Symbol("x")
+
+
+def both(text: str, store: dict[str, Value] | None = None, inputs: list[Value] | None = None) -> Outcome:
+    """Run on the machine and the reference interpreter; they must agree."""
+    program = parse_while(text)
+    machine, reference = run_while(program, store, inputs or []), interpret(program, store, inputs or [])
+    assert machine.key() == reference.key()
+    return machine
+
+
+@pytest.mark.parametrize(("n", "expected"), [(10, 3628800), (0, 1), (1, 1), (20, 2432902008176640000)])
+def test_factorial(n: int, expected: int) -> None:
+    r = both((EXAMPLES / "factorial.while").read_text(), {"n": sympy.Integer(n)})
+    assert r.outcome == "normal" and r.output == [expected]
+
+
+def test_gcd() -> None:
+    assert both((EXAMPLES / "gcd.while").read_text()).output == [21]
+
+
+def test_found_escapes_the_loop() -> None:
+    r = both((EXAMPLES / "found.while").read_text())
+    assert r.output == [8] and r.store["v"] == 8
+
+
+def test_break_and_continue() -> None:
+    r = both("i = 0; while (True) { i = i + 1; if (i == 5) { break; } } print(i);")
+    assert r.output == [5]
+    r = both("i = 0; s = 0; while (i < 10) { i = i + 1; if (i % 2 == 0) { continue; } s = s + i; } print(s);")
+    assert r.output == [25]  # 1 + 3 + 5 + 7 + 9
+
+
+def test_list_sum_with_data_and_match() -> None:
+    r = both((EXAMPLES / "list_sum.while").read_text())
+    assert r.output == [55] and r.store["xs"] == Data("Nil")
+
+
+def test_uncaught_exception_after_output() -> None:
+    r = both((EXAMPLES / "overflow.while").read_text())
+    assert (r.outcome, r.exception, r.payload, r.output) == ("exception", "Overflow", None, [1, 2])
+
+
+def test_exception_with_payload_and_nested_handlers() -> None:
+    r = both(
+        "data List = Nil | Cons(h, t);\n"
+        "try { try { throw A(1); } catch B { print(0); } } catch A(v) { print(v + 1); } throw C(Cons(v + 1, Nil));"
+    )
+    assert r.output == [2] and (r.exception, r.payload) == ("C", Data("Cons", (2, Data("Nil"))))
+    assert r.store["v"] == 1
+
+
+def test_symbolic_inputs() -> None:
+    (only,) = symbolic_paths(parse_while("y = x * x + 1;"), {"x": x})
+    assert only[0] is sympy.true and only[1].store["y"] == x**2 + 1
+    paths = symbolic_paths(parse_while((EXAMPLES / "symbolic.while").read_text()), {"x": x})
+    assert [(c, o.output) for c, o in paths] == [(x**2 + 1 > 10, ["big"]), (x**2 + 1 <= 10, ["small"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("print(y);", "variable y is not assigned"),
+        ("print(1 + True);", "type mismatch"),
+        ("print(1 / 0);", "division by zero"),
+        ("print(input());", "input exhausted"),
+        ("if (1) { skip; }", "if: not a Boolean"),
+        ('print("a" < "b");', "type mismatch"),
+        ("print(Cons(1, Nil) == Nil);", "not a constant"),
+        ("match 3 { Nil => { skip; } }", "match: no arm"),
+    ],
+)
+def test_run_time_errors_are_outcomes(text: str, error: str) -> None:
+    r = both("data List = Nil | Cons(h, t);\n" + text)
+    assert r.outcome == "error" and error in (r.error or "")
+
+
+def test_fuel_exhaustion_is_an_outcome() -> None:
+    r = run_while(parse_while("while (True) { skip; }"), fuel=1000)
+    assert r.outcome == "error" and "out of fuel" in (r.error or "")
+    assert interpret(parse_while("while (True) { skip; }"), fuel=1000).outcome == "error"
+
+
+def test_rationals_are_exact() -> None:
+    assert both("print(1/2 + 1/3); print(7 % 3); print(-7 % 3);").output == [
+        sympy.Rational(5, 6),
+        1,
+        2,
+    ]
+
+
+def test_input_stream() -> None:
+    assert both("print(input() - input());", inputs=[sympy.Integer(5), sympy.Integer(2)]).output == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("break;", 1, 1, "'break' outside a loop"),
+        ("x = Foo;", 1, 5, "unknown constructor 'Foo'"),
+        ("data L = Nil | Cons(h, t);\nx = Cons(1);", 2, 5, "Cons has 2 fields, not 1"),
+        ("data L = Nil | Nil;", 1, 16, "declared twice"),
+        ("data L = Nil;\nmatch 1 { _ => { skip; } Nil => { skip; } }", 2, 26, "must come last"),
+        ("try { skip; } catch A { skip; } catch A { skip; }", 1, 39, "caught twice"),
+        ("out = 1;", 1, 1, "'out' is reserved"),
+        ("x = 1 < 2 < 3;", 1, 11, "do not chain"),
+        ("x = " + "(" * 150 + "1" + ")" * 150 + ";", 1, 4 + 101, "nested more than 100 deep"),
+        ("x = 1", 1, 6, "expected ';'"),
+    ],
+)
+def test_parse_errors(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_while(text)
+    assert (info.value.line, info.value.column) == (line, column) and message in info.value.message
+
+
+def test_values_round_trip_through_terms() -> None:
+    for v in (sympy.Integer(3), sympy.Rational(1, 2), "s", True, Data("Cons", (1, Data("Nil"))), x + 1):
+        assert term_value(value_term(v)) == v
+
+
+@given(programs(), stores(), st.lists(values(), max_size=3))
+def test_machine_agrees_with_the_reference_interpreter(
+    program: Program, store: dict[str, Value], inputs: list[Value]
+) -> None:
+    """The translation's theorem: same outcome, exception and payload, store and output."""
+    text = to_source(program)
+    parsed = parse_while(text)
+    assert to_source(parsed) == text
+    assert run_while(parsed, store, inputs).key() == interpret(parsed, store, inputs).key()
+
+
+@given(programs(depth=2), stores())
+def test_small_step_machine_agrees_with_the_fast_run(program: Program, store: dict[str, Value]) -> None:
+    from embeddings.imperative.run import initial_memory
+
+    term, memory = compile_program(program), initial_memory(program, store)
+    assert fmc.run(term, memory, 200_000) == fast.run(term, memory, 200_000)
+
+
+def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["while", str(EXAMPLES / "factorial.while"), "--set", "n=10", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "outcome": "normal",
+        "exception": None,
+        "payload": None,
+        "error": None,
+        "store": {"f": 3628800, "n": 0},
+        "output": [3628800],
+    }
+    assert main(["while", str(EXAMPLES / "overflow.while"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["exception"] == "Overflow"
+    assert main(["while", "print(y);", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"] == "variable y is not assigned"
+    assert main(["while", str(EXAMPLES / "symbolic.while"), "--set", "x=$x", "--json"]) == 0
+    paths = json.loads(capsys.readouterr().out)["paths"]
+    assert [(p["condition"], p["output"]) for p in paths] == [("x**2 + 1 > 10", ["big"]), ("x**2 + 1 <= 10", ["small"])]
+    assert main(["while", "x = 1 +;"]) == 2
+    assert "1:8" in capsys.readouterr().err
+    assert main(["while", "print(x);", "--set", "x"]) == 2
+    assert "--set expects" in capsys.readouterr().err
+    assert main(["while", "print(x);", "--set", "x=Cons(1, Nil)"]) == 2
+    assert main(["while", "data L = Nil | Cons(h, t);\nprint(x);", "--set", "x=Cons(1, Nil)"]) == 0
+    assert "Cons(1, Nil)" in capsys.readouterr().out
