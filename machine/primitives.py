@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -74,6 +75,10 @@ _ORDER: dict[str, Callable[[Any, Any], Any]] = {
 
 def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
     """``p(v1, ..., vn)`` on constant values (v1 the first argument)."""
+    if len(args) == 2 and type(args[0]) in _EXACT and type(args[1]) in _EXACT:
+        fast = _on_numbers(name, args[0], args[1])  # type: ignore[arg-type]
+        if fast is not None:
+            return fast
     if name == "error":
         (message,) = args
         raise PrimitiveError(message if isinstance(message, str) else f"error {_text(message)}")
@@ -100,6 +105,38 @@ def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
     if name == "%" and not (a.is_integer is not False and b.is_integer is not False):
         raise PrimitiveError(f"primitive %: needs integers, not {_text(a)} and {_text(b)}")
     return _ARITHMETIC[name](a, b)
+
+
+# sympy's Integer and its cached small integers, and Rational: exact numbers Python can do faster
+_EXACT = {type(sympy.Integer(n)) for n in (-1, 0, 1, 2, 7)} | {sympy.Integer, sympy.Rational}
+_FAST_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def _on_numbers(name: str, a: sympy.Rational, b: sympy.Rational) -> ConstValue | None:
+    """Concrete exact numbers, with Python's integers and fractions (sympy's assumptions system
+    makes its own comparisons slow); None where the general path should decide."""
+    x = a.p if a.q == 1 else Fraction(a.p, a.q)
+    y = b.p if b.q == 1 else Fraction(b.p, b.q)
+    if name in _FAST_ORDER:
+        return TRUE if _FAST_ORDER[name](x, y) else FALSE
+    if name in ("+", "-", "*"):
+        r = x + y if name == "+" else x - y if name == "-" else x * y
+    elif name == "/" and y != 0:
+        r = Fraction(x) / y
+    elif name == "%" and y != 0 and isinstance(x, int) and isinstance(y, int):
+        r = x % y  # the sign of the divisor, as sympy's Mod
+    else:
+        return None  # division by zero and % on fractions: the general path says what is wrong
+    if isinstance(r, Fraction) and r.denominator == 1:
+        r = r.numerator
+    return sympy.Integer(r) if isinstance(r, int) else sympy.Rational(r.numerator, r.denominator)
 
 
 def primitive_result(name: str, args: Sequence[Term]) -> Const:

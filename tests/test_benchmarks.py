@@ -31,3 +31,14 @@ def test_typing_benchmark_smoke_run() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n| ") == 7  # header and six workloads
+
+
+def test_control_benchmark_smoke_run() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "control.py"), "--quick", "--markdown"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n| While:") == 4 and "| FMC III by hand" in done.stdout
