@@ -56,6 +56,8 @@ def _rows(trace: Trace) -> list[tuple[str, str, str, str, str]]:
 def _status_line(result: Result) -> str:
     if result.status == "done":
         return f"done after {result.steps} steps, exit {result.exit_text()}"
+    if result.status == "out_of_fuel":
+        return result.reason or f"out of fuel after {result.steps} steps"
     return f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}"
 
 

@@ -140,7 +140,20 @@ def _equals(label: Label, pattern: Label) -> Any:
 
 
 def _feasible(successors: list[tuple[State, Any]]) -> list[tuple[State, Any]]:
-    return [(s, c) for s, c in successors if _possible(c)]
+    return [(s, c) for s, c in ((s, _simplify(c)) for s, c in successors) if _possible(c)]
+
+
+def _simplify(condition: Any) -> Any:
+    """Substitute the condition's equations ``n = 2`` into its other parts (``n ≠ 1`` goes)."""
+    parts = sympy.And.make_args(condition)
+    equations = {
+        c.lhs: c.rhs
+        for c in parts
+        if isinstance(c, sympy.Eq) and isinstance(c.lhs, sympy.Symbol) and not c.rhs.free_symbols
+    }
+    if not equations:
+        return condition
+    return sympy.And(*[c if isinstance(c, sympy.Eq) and c.lhs in equations else c.subs(equations) for c in parts])
 
 
 def _possible(condition: Any) -> bool:

@@ -276,9 +276,8 @@ def _print_result(result: Result, out: Console) -> None:
     if result.done:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
     else:
-        out.print(
-            Text(f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}", style="bold red")
-        )
+        status = f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}"
+        out.print(Text(result.reason if result.status == "out_of_fuel" else status, style="bold red"))
         if result.term is not None:
             out.print(Text("at term: " + pretty(result.term, "unicode")[:2000]))
     out.print(Text(memory_text(result.memory, width=10_000)))

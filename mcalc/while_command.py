@@ -106,4 +106,4 @@ def _print_outcome(outcome: Outcome, out: Console, indent: str = "") -> None:
     out.print(head)
     out.print(Text(indent + "output: [" + ", ".join(value_text(v) for v in outcome.output) + "]"))
     store = ", ".join(f"{k} = {value_text(v)}" for k, v in sorted(outcome.store.items()))
-    out.print(Text(indent + f"store: {store}"))
+    out.print(Text(indent + f"store: {store or '(empty)'}"))
