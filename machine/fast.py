@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy
+
 from calculus.collector import collector_paused
 from calculus.fmc.labels import UNDETERMINED, meets, select
 from calculus.fmc.printer import to_ascii
 from calculus.fmc.syntax import (
+    ANY,
     DEFAULT,
     STAR,
     Case,
     Const,
     Loop,
     LoopFrame,
+    Name,
     Pop,
     Prim,
     Push,
@@ -133,7 +137,8 @@ def compile_term(term: Term, locations: dict[str, int]) -> Code:
                 bodies = results[len(results) - len(labels) :]
                 del results[len(results) - len(labels) :]
                 first = results.pop()
-                code = (CASE, info, first, (BRANCHES, task[4], tuple(zip(labels, bodies, strict=True))))
+                pairs = tuple(zip(labels, bodies, strict=True))
+                code = (CASE, info, first, (BRANCHES, task[4], pairs, _dispatch(pairs)))
             elif tag == 7:  # loop: (LOOP, info, (LOOPFRAME, frame info, label, body))
                 body = results.pop()
                 frame_info = (LoopFrame(node.body, task[3]), info[1])
@@ -292,7 +297,11 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             else:
                 label = STAR if op == SKIP else code[2]
                 if kind == BRANCHES:
-                    body = select(frame[2], label)
+                    table = frame[3]
+                    if table is not None and type(label) in _CONCRETE:
+                        body = table[0].get(label, table[1])  # a dict lookup: the same as select
+                    else:
+                        body = select(frame[2], label)
                     if body is UNDETERMINED:
                         halt = ("undetermined", code)
                         break
@@ -363,6 +372,25 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
 
 
 _SKIP_CODE: Code = (SKIP, (SKIP_TERM, None))
+
+# label types whose equality is plain equality of hashable values (no symbols): a frame over such
+# labels dispatches by a dict lookup (sympy canonicalizes numbers, so equal numbers share a type)
+_CONCRETE = {Name, str, type(STAR), sympy.Rational, *(type(sympy.Integer(n)) for n in (-1, 0, 1, 2))}
+_CONCRETE |= {type(sympy.Rational(1, 2))}
+
+
+def _dispatch(pairs: tuple[tuple[Any, Code], ...]) -> tuple[dict[Any, Code], Code | None] | None:
+    """``(table, default)`` for a frame whose labels are all concrete; None otherwise."""
+    table: dict[Any, Code] = {}
+    default: Code | None = None
+    for label, body in pairs:
+        if label is ANY:
+            default = body
+        elif type(label) in _CONCRETE:
+            table.setdefault(label, body)
+        else:
+            return None
+    return table, default
 
 
 def _primitive(code: Code, stacks: list[list[Any]]) -> tuple[str, Code, str] | None:
