@@ -164,15 +164,18 @@ def fmc3_terms(
     max_depth: int = 5,
     locations: Sequence[str] = LOCATIONS,
     variables: Sequence[str] = VARIABLES,
+    loops: bool = True,
 ) -> st.SearchStrategy[Term]:
-    """FMC III terms: the FMC's, with jumps (constants), case frames, loops and primitives."""
+    """FMC III terms: the FMC's, with jumps (constants), case frames, loops (unless
+    ``loops=False``) and primitives."""
     atoms = {
         "location": st.sampled_from(list(locations)),
         "constant": constant_values() | labels().filter(lambda j: j is not ANY and j is not STAR),
         "label": labels(),
         "primitive": st.sampled_from(list(PRIMITIVES)),
     }
-    return terms(FMC3_NODES, atoms, max_depth=max_depth, closed=closed, variables=variables)
+    nodes = FMC3_NODES if loops else tuple(c for c in FMC3_NODES if c is not Loop)
+    return terms(nodes, atoms, max_depth=max_depth, closed=closed, variables=variables)
 
 
 def memories(
@@ -198,18 +201,22 @@ class TypedTerm(NamedTuple):
     memory: dict[str, tuple[Term, ...]]
 
 
-def typed_terms(*, max_depth: int = 6, tries: int = 12, **options: Any) -> st.SearchStrategy[TypedTerm]:
+def typed_terms(
+    *, max_depth: int = 6, tries: int = 12, control: bool = False, **options: Any
+) -> st.SearchStrategy[TypedTerm]:
     """Closed FMC terms that have a simple type, with the type and a matching initial memory.
 
-    Terms are drawn from :func:`fmc_terms` (closed) until one is typable (about one in four
-    is); the memory holds an inhabitant of each input item (type variables as ``int``, memory
-    variables empty), so the run starts in a memory of exactly the input type.
+    Terms are drawn from :func:`fmc_terms` (with ``control=True``, :func:`fmc3_terms`; pass
+    ``loops=False`` for loop-free ones) until one is typable (about one in four is); the memory
+    holds an inhabitant of each input item (type variables as ``int``, memory variables empty),
+    so the run starts in a memory of exactly the input type.
     """
+    source = fmc3_terms if control else fmc_terms
 
     @st.composite
     def build(draw: st.DrawFn) -> TypedTerm:
         for _ in range(tries):
-            term = draw(fmc_terms(closed=True, max_depth=max_depth, **options))
+            term = draw(source(closed=True, max_depth=max_depth, **options))
             try:
                 t = infer(term).type
             except TypingError:

@@ -33,9 +33,26 @@ from typing import Any
 import sympy
 
 from calculus.collector import collector_paused
-from calculus.fmc.syntax import DEFAULT, Const, Name, Pop, Push, Seq, Skip, Term, Var
+from calculus.fmc.syntax import (
+    ANY,
+    DEFAULT,
+    STAR,
+    Case,
+    Const,
+    Loop,
+    Name,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Term,
+    Var,
+    branches,
+)
 
 __all__ = [
+    "FAMILIES",
     "Arrow",
     "Base",
     "MemoryType",
@@ -44,6 +61,8 @@ __all__ = [
     "Typing",
     "TypingError",
     "base_sort",
+    "family_of_label",
+    "family_of_sort",
     "fold_type",
     "ground",
     "infer",
@@ -90,10 +109,19 @@ class MemoryType:
 
 @dataclass(frozen=True, slots=True)
 class Arrow:
-    """``A ⇒ B``: a computation from memories of type A to memories of type B."""
+    """``A ⇒ B``: a computation from memories of type A to memories of type B.
+
+    FMC III: ``exits`` gives, per family of labels, the memory a jump with such a label leaves
+    (``A ⇒ {⋆: B, name: C}``); ``output`` is the normal exit ``⋆``'s. A family not listed is
+    unconstrained (the term need not exit with it).
+    """
 
     input: MemoryType
     output: MemoryType
+    exits: tuple[tuple[str, MemoryType], ...] = ()
+
+    def memories(self) -> tuple[MemoryType, ...]:
+        return (self.input, self.output, *(m for _, m in self.exits))
 
 
 Type = TypeVariable | Base | Arrow
@@ -137,7 +165,7 @@ def fold_type(
             memo[id(x)] = x
         elif not ready:
             stack.append((x, True))
-            stack.extend((i, False) for m in (x.input, x.output) for _, items in m.stacks for i in items)
+            stack.extend((i, False) for m in x.memories() for _, items in m.stacks for i in items)
         else:
             memo[id(x)] = arrow(x, lambda item: memo[id(item)])
     return memo[id(t)]
@@ -167,11 +195,17 @@ class _MV:
 
 
 class _Arrow:
-    __slots__ = ("input", "output")
+    """``input ⇒ output`` with one exit memory per label family (created with the arrow)."""
 
-    def __init__(self, input: _Mem, output: _Mem) -> None:
+    __slots__ = ("exits", "input", "output")
+
+    def __init__(self, input: _Mem, output: _Mem, exits: dict[str, _Mem]) -> None:
         self.input = input
         self.output = output
+        self.exits = exits
+
+    def memories(self) -> list[_Mem]:
+        return [self.input, self.output, *self.exits.values()]
 
 
 Vector = tuple[Any, Any] | None
@@ -216,6 +250,9 @@ class _Inference:
         self.counter = itertools.count()
         self.occurs_check = occurs_check
         self.created: list[Any] = []
+        # type variables run as computations, not yet known to be thunks or constants: a constant
+        # run is a jump, a thunk is the computation itself (decided when the variable is bound)
+        self.runs: dict[int, tuple[_TV, list[_Arrow]]] = {}
 
     def tv(self) -> _TV:
         v = _TV(next(self.counter))
@@ -227,9 +264,13 @@ class _Inference:
         self.created.append(v)
         return v
 
+    def exits(self) -> dict[str, _Mem]:
+        """A fresh memory for each family of exit labels."""
+        return {family: _Mem(self.mv()) for family in FAMILIES}
+
     def arrow(self) -> _Arrow:
         row = self.mv()
-        return _Arrow(_Mem(row), _Mem(row))
+        return _Arrow(_Mem(row), _Mem(row), self.exits())
 
     # -- resolution ---------------------------------------------------------------------------
     @staticmethod
@@ -280,13 +321,24 @@ class _Inference:
                     seen.add((id(x), id(y)))
                     self.unify_memories(x, y, work)
                 continue
+            if kind == "run":  # x was run as the computation y: a jump if it is a constant
+                x = self.prune(x)
+                if isinstance(x, _TV):
+                    self.runs.setdefault(id(x), (x, []))[1].append(y)
+                elif isinstance(x, Base):
+                    work.append(("m", y.input, y.exits[family_of_sort(x.name)]))
+                else:
+                    work.append(("t", x, y))
+                continue
             x, y = self.prune(x), self.prune(y)
             if x is y:
                 continue
             if isinstance(x, _TV):
                 self.bind(x, y)
+                work.extend(("run", y, a) for a in self.runs.pop(id(x), (x, []))[1])
             elif isinstance(y, _TV):
                 self.bind(y, x)
+                work.extend(("run", x, a) for a in self.runs.pop(id(y), (y, []))[1])
             elif isinstance(x, Base) and isinstance(y, Base):
                 if x != y:
                     raise _Clash(f"{x.name} ≠ {y.name}")
@@ -295,6 +347,7 @@ class _Inference:
                     seen.add((id(x), id(y)))
                     work.append(("m", x.input, y.input))
                     work.append(("m", x.output, y.output))
+                    work.extend(("m", x.exits[f], y.exits[f]) for f in FAMILIES)
             else:
                 base, arrow = (x, y) if isinstance(x, Base) else (y, x)
                 raise _Clash(f"a constant of sort {base.name} is used as a computation {{arrow}}", base, arrow)
@@ -350,7 +403,7 @@ class _Inference:
             seen.add(id(x))
             yield x
             if isinstance(x, _Arrow):
-                for m in (self.mem(x.input), self.mem(x.output)):
+                for m in map(self.mem, x.memories()):
                     yield m.row
                     for vector in m.vectors.values():
                         stack.extend(_items(vector))
@@ -382,7 +435,7 @@ class _Inference:
         if isinstance(node, _TV | _MV):
             return [] if node.ref is None else [node.ref]
         if isinstance(node, _Arrow):
-            return [node.input, node.output]
+            return node.memories()
         if isinstance(node, _Mem):
             return [node.row, *(v for v in node.vectors.values() if v is not None)]
         if isinstance(node, tuple):  # a cell of a vector: its item and the rest (shared tails once)
@@ -412,14 +465,22 @@ class _Inference:
                     stack.append((1, node, None))
                     stack.append((0, node.then, None))
                     stack.append((0, node.first, None))
+                elif isinstance(node, Case):
+                    stack.append((1, node, None))
+                    stack.extend((0, body, None) for _, body in reversed(branches(node.frame)))
+                    stack.append((0, node.first, None))
+                elif isinstance(node, Loop):
+                    stack.append((1, node, None))
+                    stack.append((0, node.body, None))
+                elif isinstance(node, Prim):
+                    try:
+                        results.append(self.primitive(node.name))
+                    except _Clash as clash:
+                        raise self.error(clash, node) from None
                 elif isinstance(node, Var | Skip | Const):
                     results.append(self.leaf(node, scope, free))
                 else:
-                    raise TypingError(
-                        f"FMC III's {node.head.lower()} has no simple type here: these types cover FMC "
-                        "terms (skip, variables, push, pop, sequencing, constants as values)",
-                        node,
-                    )
+                    raise TypingError(f"not a term of the FMC: {node.head}", node)
                 continue
             try:
                 results.append(self.build(node, extra, results))
@@ -429,7 +490,9 @@ class _Inference:
                 if isinstance(node, Pop):
                     scope[node.variable].pop()
         try:
-            return self.computation(results[0], "term"), free
+            whole = self.computation(results[0], "term")
+            self.settle()
+            return whole, free
         except _Clash as clash:
             raise self.error(clash, term) from None
 
@@ -447,11 +510,46 @@ class _Inference:
         t = self.prune(t)
         if isinstance(t, _Arrow):
             return t
-        if isinstance(t, Base):
-            raise _Clash(f"the {part} is a constant of sort {t.name}, run as a computation (exits come with FMC III)")
-        a = _Arrow(_Mem(self.mv()), _Mem(self.mv()))
-        self.unify(t, a)
+        if isinstance(t, Base):  # FMC III: a constant run is a jump with a label of its family
+            a = _Arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
+            self.drain([("m", a.input, a.exits[family_of_sort(t.name)])])
+            return a
+        a = _Arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
+        if isinstance(t, _TV):
+            self.runs.setdefault(id(t), (t, []))[1].append(a)
+        else:
+            self.unify(t, a)
         return a
+
+    def settle(self) -> None:
+        """Variables run but never bound are thunks: each is the computation it was run as."""
+        while self.runs:
+            _, (v, arrows) = self.runs.popitem()
+            if self.prune(v) is v:
+                self.drain([("t", v, arrows[0])])
+                rest = arrows[1:]
+            else:
+                rest = arrows
+            self.drain([("run", v, a) for a in rest])
+
+    def primitive(self, name: str) -> _Arrow:
+        """``ρ·λ(v1 ... vn) ⇒ ρ·λ(r)``: + - * % take two of one sort to it, comparisons two of one
+        sort to bool, not bool to bool; error takes a string and never exits."""
+        if name == "/":
+            raise _Clash("'/' has no simple type: its result is an int or a rat depending on the values")
+        row = self.mv()
+        if name == "not":
+            arguments, result = [Base("bool")], Base("bool")
+        elif name == "error":
+            return _Arrow(_Mem(row, {DEFAULT: (Base("str"), None)}), _Mem(self.mv()), self.exits())
+        else:
+            sort = self.tv()
+            arguments = [sort, sort]
+            result = Base("bool") if name in ("==", "!=", "<", "<=", ">", ">=") else sort
+        vector: Vector = None
+        for item in reversed(arguments):  # the first argument on top
+            vector = (item, vector)
+        return _Arrow(_Mem(row, {DEFAULT: vector}), _Mem(row, {DEFAULT: (result, None)}), self.exits())
 
     def build(self, node: Term, extra: Any, results: list[Any]) -> Any:
         if isinstance(node, Push):
@@ -459,18 +557,58 @@ class _Inference:
             pushed = results.pop()
             rest = _Mem(self.mv())
             self.drain([("m", body.input, _Mem(rest.row, {node.location: (pushed, None)}))])
-            return _Arrow(rest, body.output)
+            return _Arrow(rest, body.output, body.exits)
         if isinstance(node, Pop):
             body = self.computation(results.pop(), "body")
             m = self.mem(body.input)
             vectors = dict(m.vectors)
             vectors[node.location] = (extra, vectors.get(node.location))
-            return _Arrow(_Mem(m.row, vectors), body.output)
+            return _Arrow(_Mem(m.row, vectors), body.output, body.exits)
+        if isinstance(node, Loop):
+            return self.loop(node, self.computation(results.pop(), "body of the loop"))
+        if isinstance(node, Case):
+            pairs = branches(node.frame)
+            bodies = [self.computation(r, "branch") for r in results[len(results) - len(pairs) :]]
+            del results[len(results) - len(pairs) :]
+            first = self.computation(results.pop(), "computation before the frame")
+            return self.case(first, [(label, body) for (label, _), body in zip(pairs, bodies, strict=True)])
         assert isinstance(node, Seq)
         then = self.computation(results.pop(), "second part of the sequence")
         first = self.computation(results.pop(), "first part of the sequence")
         self.drain([("m", first.output, then.input)])
-        return _Arrow(first.input, then.output)
+        self.drain([("m", first.exits[f], then.exits[f]) for f in FAMILIES])  # exits of N pass M
+        return _Arrow(first.input, then.output, then.exits)
+
+    def case(self, first: _Arrow, arms: list[tuple[Any, _Arrow]]) -> _Arrow:
+        """``N ; {j -> Mj | ...}``: each branch starts from N's exit memory for its label's family
+        (``⋆``: N's output); all branches and what passes end alike. A family with some labels
+        caught may have others that pass (or reach ``_``): its memory is shared with them."""
+        out = _Arrow(first.input, _Mem(self.mv()), self.exits())
+        work: list[tuple[str, Any, Any]] = []
+        labels = [label for label, _ in arms]
+        default = next((body for label, body in arms if label == ANY), None)
+        for label, body in arms:
+            if label == STAR:
+                work.append(("m", body.input, first.output))
+            elif label != ANY:
+                work.append(("m", body.input, first.exits[family_of_label(label)]))
+            work.append(("m", body.output, out.output))
+            work.extend(("m", body.exits[f], out.exits[f]) for f in FAMILIES)
+        passing = out if default is None else default
+        if STAR not in labels:
+            work.append(("m", first.output, passing.output if default is None else default.input))
+        for f in FAMILIES:
+            work.append(("m", first.exits[f], out.exits[f] if default is None else default.input))
+        self.drain(work)
+        return out
+
+    def loop(self, node: Loop, body: _Arrow) -> _Arrow:
+        """``M^j``: exit j runs M again, so j's memory is M's input; other exits leave."""
+        if node.label == STAR:
+            self.drain([("m", body.output, body.input)])
+            return _Arrow(body.input, _Mem(self.mv()), body.exits)
+        self.drain([("m", body.exits[family_of_label(node.label)], body.input)])
+        return _Arrow(body.input, body.output, body.exits)
 
     def error(self, clash: _Clash, node: Term) -> TypingError:
         from calculus.fmc.printer import to_unicode
@@ -485,8 +623,10 @@ class _Inference:
         return TypingError(f"cannot type {shown}: {message}", node)
 
     # -- back to immutable types --------------------------------------------------------------
-    def freeze(self, t: Any) -> Type:
-        """The immutable type of ``t`` (iterative; the graph must be acyclic)."""
+    def freeze(self, t: Any, counts: dict[int, int] | None = None) -> Type:
+        """The immutable type of ``t`` (iterative; the graph must be acyclic). Exit memories that
+        say nothing are left out (``counts``: row occurrences over everything being frozen)."""
+        counts = self.row_counts(t) if counts is None else counts
         memo: dict[int, Type] = {}
         stack: list[tuple[Any, bool]] = [(t, False)]
         while stack:
@@ -500,12 +640,35 @@ class _Inference:
                 memo[id(x)] = x
             elif not ready:
                 stack.append((x, True))
-                for m in (self.mem(x.input), self.mem(x.output)):
+                for m in map(self.mem, x.memories()):
                     for vector in m.vectors.values():
                         stack.extend((i, False) for i in _items(vector))
             else:
-                memo[id(x)] = Arrow(self.freeze_mem(x.input, memo), self.freeze_mem(x.output, memo))
+                exits = tuple(
+                    (f, self.freeze_mem(m, memo)) for f, m in sorted(x.exits.items()) if not self.idle(m, counts)
+                )
+                memo[id(x)] = Arrow(self.freeze_mem(x.input, memo), self.freeze_mem(x.output, memo), exits)
         return memo[id(self.prune(t))]
+
+    def idle(self, m: _Mem, counts: dict[int, int]) -> bool:
+        """An exit memory that says nothing: an unbound row with no vectors, found nowhere else."""
+        m = self.mem(m)
+        return not m.vectors and counts.get(id(m.row), 0) <= 1
+
+    def row_counts(self, t: Any) -> dict[int, int]:
+        """How many memories of the type graph from ``t`` have each row variable."""
+        counts: dict[int, int] = {}
+        stack, seen = [t], set()
+        while stack:
+            x = self.prune(stack.pop())
+            if id(x) in seen or not isinstance(x, _Arrow):
+                continue
+            seen.add(id(x))
+            for m in map(self.mem, x.memories()):
+                counts[id(m.row)] = counts.get(id(m.row), 0) + 1
+                for vector in m.vectors.values():
+                    stack.extend(_items(vector))
+        return counts
 
     def freeze_mem(self, m: _Mem, memo: dict[int, Type]) -> MemoryType:
         m = self.mem(m)
@@ -522,7 +685,14 @@ class _Inference:
             t,
             lambda v: variables.setdefault("t:" + v.name, self.tv()),
             lambda a, result: _Arrow(
-                self.thaw_mem(a.input, result, variables), self.thaw_mem(a.output, result, variables)
+                self.thaw_mem(a.input, result, variables),
+                self.thaw_mem(a.output, result, variables),
+                {
+                    f: self.thaw_mem(dict(a.exits)[f], result, variables)
+                    if f in dict(a.exits)
+                    else _Mem(variables.setdefault(f"r:exit {len(variables)}", self.mv()))
+                    for f in FAMILIES
+                },
             ),
         )
 
@@ -562,6 +732,23 @@ def _nth(base: tuple[str, ...], n: int) -> str:
 # -- the public functions -------------------------------------------------------------------------
 
 
+#: The families of exit labels a type tells apart: capitalized names (True and False among them),
+#: integers, rationals, strings and symbolic constants. ``⋆`` is the arrow's output.
+FAMILIES = ("name", "int", "rat", "str", "sym")
+
+
+def family_of_sort(sort: str) -> str:
+    """The label family a constant of base sort ``sort`` jumps with when run."""
+    return "name" if sort in ("bool", "name") else sort
+
+
+def family_of_label(label: Any) -> str:
+    """The family of a (non-``⋆``, non-``_``) label."""
+    if isinstance(label, sympy.Basic) and not isinstance(label, sympy.Rational) and label.free_symbols:
+        return "sym"
+    return family_of_sort(base_sort(label))
+
+
 def base_sort(value: Any) -> str:
     """The base sort of a constant: int, rat, str, bool, sym or name."""
     if isinstance(value, str):
@@ -574,6 +761,8 @@ def base_sort(value: Any) -> str:
         return "int"
     if isinstance(value, sympy.Rational):
         return "rat"
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        return "sym"
     raise ValueError(f"not a constant value: {value!r}")
 
 
@@ -591,7 +780,12 @@ def infer(term: Term, env: Mapping[str, Type] | None = None) -> Typing:
                     raise
                 continue  # the checked run gives the error, with the occurs check where it bites
             if occurs_check or inference.acyclic():
-                return Typing(inference.freeze(t), {name: inference.freeze(v) for name, v in free.items()})
+                counts: dict[int, int] = {}
+                for x in (t, *free.values()):
+                    for row, n in inference.row_counts(x).items():
+                        counts[row] = counts.get(row, 0) + n
+                frozen = inference.freeze(t, counts)
+                return Typing(frozen, {name: inference.freeze(v, counts) for name, v in free.items()})
     raise AssertionError("unreachable: the checked inference either types the term or raises")
 
 
@@ -625,9 +819,9 @@ def instance_of(specific: Type, general: Type) -> bool:
 # -- printing ----------------------------------------------------------------------------------------
 
 _SYMBOLS = {
-    "unicode": {"arrow": " ⇒ ", "dot": "·", "empty": "ε"},
-    "ascii": {"arrow": " => ", "dot": ".", "empty": "e"},
-    "latex": {"arrow": r" \Rightarrow ", "dot": r"\cdot ", "empty": r"\varepsilon"},
+    "unicode": {"arrow": " ⇒ ", "dot": "·", "empty": "ε", "skip": "⋆"},
+    "ascii": {"arrow": " => ", "dot": ".", "empty": "e", "skip": "*"},
+    "latex": {"arrow": r" \Rightarrow ", "dot": r"\cdot ", "empty": r"\varepsilon", "skip": r"\star"},
 }
 _ASCII_ROWS = {"ρ": "r", "σ": "s", "π": "p", "κ": "k"}
 _LATEX_ROWS = {"ρ": r"\rho", "σ": r"\sigma", "π": r"\pi", "κ": r"\kappa"}
@@ -641,7 +835,7 @@ def pretty_type(t: Type, notation: str = "unicode") -> str:
     when an arrow's input and output have the same variable and it occurs nowhere else, it is
     left out.
     """
-    counts = _row_counts(t)
+    counts, exit_only = _row_counts(t)
     symbols = _SYMBOLS[notation]
     names = _Names()
     out: list[str] = []
@@ -660,10 +854,21 @@ def pretty_type(t: Type, notation: str = "unicode") -> str:
             out.append(item.name if notation != "latex" else rf"\mathsf{{{item.name}}}")
         else:
             hide = item.input.row == item.output.row and counts[item.input.row] == 2
+            exits = [(f, m) for f, m in item.exits if not (not m.stacks and m.row in exit_only)]
+            silent = not item.output.stacks and counts[item.output.row] == 1  # never exits normally
             pieces: list[Any] = ["(" if nested else ""]
             pieces += _memory_pieces(item.input, hide, notation)
             pieces.append(symbols["arrow"])
-            pieces += _memory_pieces(item.output, hide, notation)
+            if exits:
+                pieces.append("{")
+                if not silent:
+                    pieces += [symbols["skip"] + ": ", *_memory_pieces(item.output, hide, notation)]
+                for i, (family, m) in enumerate(exits):
+                    pieces.append(", " if i or not silent else "")
+                    pieces += [family + ": ", *_memory_pieces(m, False, notation)]
+                pieces.append("}")
+            else:
+                pieces += _memory_pieces(item.output, hide, notation)
             pieces.append(")" if nested else "")
             stack.extend(reversed(pieces))
     return "".join(out)
@@ -700,17 +905,22 @@ def _memory_pieces(m: MemoryType, hide_row: bool, notation: str) -> list[Any]:
     return pieces
 
 
-def _row_counts(t: Type) -> dict[str, int]:
+def _row_counts(t: Type) -> tuple[dict[str, int], set[str]]:
+    """How often each memory variable occurs, and those that occur only as bare exit memories
+    (an exit passed along unchanged, never produced or consumed: the printer leaves it out)."""
     counts: dict[str, int] = {}
+    elsewhere: set[str] = set()
     stack: list[Type] = [t]
     while stack:
         x = stack.pop()
         if isinstance(x, Arrow):
-            for m in (x.input, x.output):
+            for i, m in enumerate(x.memories()):
                 counts[m.row] = counts.get(m.row, 0) + 1
+                if i < 2 or m.stacks:
+                    elsewhere.add(m.row)
                 for _, items in m.stacks:
                     stack.extend(items)
-    return counts
+    return counts, set(counts) - elsewhere
 
 
 # -- inhabitants: closed terms and memories of a given type -------------------------------------------
@@ -779,5 +989,7 @@ def ground(t: Type, variable_sort: str = "int") -> Type:
     return fold_type(
         t,
         lambda _v: Base(variable_sort),
-        lambda a, result: Arrow(memory(a.input, result), memory(a.output, result)),
+        lambda a, result: Arrow(
+            memory(a.input, result), memory(a.output, result), tuple((f, memory(m, result)) for f, m in a.exits)
+        ),
     )

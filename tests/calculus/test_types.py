@@ -79,11 +79,13 @@ def test_environment_gives_variables_types() -> None:
 @pytest.mark.parametrize(
     ("term", "sub_term", "clash"),
     [
-        ("[<x>.[x].x].<x>.[x].x", "[x].x", "contain itself"),  # self-application (omega)
-        ("<x>.[x].x", "[x].x", "contain itself"),
-        ("3", "3", "constant of sort int"),
-        ("<x>.(x ; 3)", "x ; 3", "constant of sort int"),
-        ("[1].<x>.x", "[1].⟨x⟩.x", "constant of sort int is used as a computation"),
+        # self-application (omega): found when the variable run is settled, so the whole term is named
+        ("[<x>.[x].x].<x>.[x].x", "[⟨x⟩.[x].x].⟨x⟩.[x].x", "contain itself"),
+        ("<x>.[x].x", "⟨x⟩.[x].x", "contain itself"),
+        ('[1].["s"].+', '[1].["s"].+', "str ≠ int"),
+        ("[<x>.x].[1].+", "[⟨x⟩.x].[1].+", "constant of sort int is used as a computation"),
+        ("[1].[2]./", "/", "'/' has no simple type"),
+        ("(<x>.x)^A", "(⟨x⟩.x)^A", "contain itself"),
         ("[[A]out].<x>.x.x", "[[A]out].⟨x⟩.(x ; x)", "two different depths"),
     ],
 )
