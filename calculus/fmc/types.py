@@ -412,7 +412,7 @@ class _Inference:
         """No type reachable from any variable contains itself (iterative depth-first search)."""
         state: dict[int, int] = {}  # 1: on the current path, 2: done
         for start in self.created:
-            if id(start) in state:
+            if id(start) in state or start.ref is None:  # an unbound variable leads nowhere
                 continue
             stack: list[tuple[Any, bool]] = [(start, False)]
             while stack:
