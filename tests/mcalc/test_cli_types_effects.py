@@ -26,7 +26,7 @@ def test_type_lists_free_variables(capsys: pytest.CaptureFixture[str]) -> None:
 def test_untypable_exits_1_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["type", "[<x>.[x].x].<x>.[x].x"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("untypable: cannot type [x].x:") and "contain itself" in out
+    assert out.startswith("untypable: cannot type [⟨x⟩.[x].x].⟨x⟩.[x].x:") and "contain itself" in out
 
 
 def test_type_of_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
