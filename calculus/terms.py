@@ -43,7 +43,7 @@ __all__ = [
 R = TypeVar("R")
 
 #: The argument sorts that hold sub-terms (nodes); every other sort is an atom.
-SUBTERM_SORTS = frozenset({"term", "frame"})
+SUBTERM_SORTS = frozenset({"term", "frame", "args"})
 
 
 class Term:

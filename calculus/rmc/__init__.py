@@ -1,0 +1,1 @@
+"""The Relational Machine Calculus (spec rmc.md): first-order terms and unification so far."""

@@ -1,0 +1,105 @@
+"""First-order terms and unification (RMC): the mgu unifies, is most general, and fails exactly
+when no unifier exists (against a naive recursive reference); deep terms; persistence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calculus.rmc.firstorder import NO_ARG, Arg, Fn, FVar, NoArg, arguments, fn, term_text
+from calculus.rmc.unify import EMPTY, resolve, unify
+from calculus.strategies import terms
+from calculus.terms import Term, free_variables
+
+NAMES = ("x", "y", "z")
+first_order = terms(
+    (FVar, Fn, Arg, NoArg), {"symbol": st.sampled_from(["a", "b", "f", "g"])}, max_depth=4, variables=NAMES
+)
+
+
+def naive_unify(t: Term, u: Term) -> dict[str, Term] | None:
+    """Robinson's algorithm, recursively and by eager substitution (the textbook version)."""
+    s: dict[str, Term] = {}
+
+    def apply(x: Term) -> Term:
+        if isinstance(x, FVar):
+            return apply(s[x.name]) if x.name in s else x
+        return fn(x.symbol, *(apply(a) for a in arguments(x)))  # type: ignore[union-attr]
+
+    def go(a: Term, b: Term) -> bool:
+        a, b = apply(a), apply(b)
+        if isinstance(a, FVar) and isinstance(b, FVar) and a.name == b.name:
+            return True
+        if isinstance(a, FVar) or isinstance(b, FVar):
+            v, other = (a, b) if isinstance(a, FVar) else (b, a)
+            if v.name in free_variables(other):  # type: ignore[union-attr]
+                return False
+            s[v.name] = other  # type: ignore[union-attr]
+            return True
+        xs, ys = arguments(a), arguments(b)  # type: ignore[arg-type]
+        if a.symbol != b.symbol or len(xs) != len(ys):  # type: ignore[union-attr]
+            return False
+        return all(go(p, q) for p, q in zip(xs, ys, strict=True))
+
+    return s if go(t, u) else None
+
+
+@given(first_order, first_order)
+def test_mgu_unifies_and_fails_exactly_when_no_unifier_exists(t: Term, u: Term) -> None:
+    s = unify(t, u)
+    assert (s is None) == (naive_unify(t, u) is None)
+    if s is not None:
+        assert resolve(t, s) == resolve(u, s)
+
+
+@given(first_order, st.dictionaries(st.sampled_from(NAMES), first_order, max_size=3))
+def test_mgu_is_most_general(t: Term, theta: dict[str, Any]) -> None:
+    """θ (idempotent: its terms use only fresh variables) unifies t with u = θ(t); the mgu σ
+    exists and θ factors through it: θ(σ(v)) = θ(v) for every variable."""
+    rename = {"x": "p", "y": "q", "z": "r"}
+    theta = {k: _rename(v, rename) for k, v in theta.items()}
+    sub = EMPTY.update(theta)
+    u = resolve(t, sub)
+    sigma = unify(t, u)
+    assert sigma is not None
+    for name in free_variables(t) | free_variables(u):
+        v = FVar(name)
+        assert resolve(resolve(v, sigma), sub) == resolve(v, sub)
+
+
+def _rename(t: Term, names: dict[str, str]) -> Term:
+    if isinstance(t, FVar):
+        return FVar(names[t.name])
+    return fn(t.symbol, *(_rename(a, names) for a in arguments(t)))  # type: ignore[union-attr]
+
+
+def test_examples() -> None:
+    x, y = FVar("x"), FVar("y")
+    s = unify(fn("f", x, fn("b")), fn("f", fn("a"), y))
+    assert s is not None and (term_text(resolve(x, s)), term_text(resolve(y, s))) == ("a", "b")
+    assert unify(x, fn("s", x)) is None  # occurs check
+    assert unify(fn("f", x), fn("f", x, x)) is None  # arity
+    assert unify(fn("a"), fn("b")) is None
+    assert Fn("a", NO_ARG) == fn("a") and term_text(fn("f", x, fn("g", y))) == "f(x, g(y))"
+
+
+def test_substitutions_are_persistent() -> None:
+    x, y = FVar("x"), FVar("y")
+    base = unify(x, fn("a"))
+    assert base is not None
+    left, right = unify(y, fn("b"), base), unify(y, fn("c"), base)
+    assert left is not None and right is not None
+    assert dict(base) == {"x": fn("a")} and resolve(y, left) == fn("b") and resolve(y, right) == fn("c")
+
+
+def test_deep_terms_unify_without_recursion() -> None:
+    n = 100_000
+    left, right = FVar("x"), FVar("y")
+    for _ in range(n):
+        left, right = fn("s", left), fn("s", right)
+    s = unify(left, right)
+    assert s is not None and resolve(FVar("x"), s) == FVar("y")
+    assert unify(fn("f", FVar("x"), right), fn("f", left, FVar("y"))) is None  # x = s^n(s^n(x))
+    assert len(term_text(resolve(left, unify(FVar("x"), fn("z"))))) == 3 * n + 1  # type: ignore[arg-type]
