@@ -40,12 +40,17 @@ from calculus.fmc.syntax import (
     Var,
 )
 from calculus.fmc.types import Arrow, TypingError, infer, input_memory
+from calculus.rmc.firstorder import Arg, Fn, FVar, NoArg
+from calculus.rmc.syntax import Choice, Fail, New, Star
+from calculus.rmc.syntax import Pop as RPop
+from calculus.rmc.syntax import Push as RPush
 from calculus.terms import SUBTERM_SORTS
 
 __all__ = [
     "FMC3_NODES",
     "FMC_NODES",
     "LOCATIONS",
+    "RMC_NODES",
     "VARIABLES",
     "TypedTerm",
     "constant_values",
@@ -54,6 +59,7 @@ __all__ = [
     "fmc_terms",
     "labels",
     "memories",
+    "rmc_terms",
     "terms",
     "typed_terms",
 ]
@@ -62,6 +68,8 @@ __all__ = [
 FMC_NODES: tuple[type[Term], ...] = (Skip, Var, Push, Pop, Seq, Const)
 #: FMC III adds case frames, loops and primitives.
 FMC3_NODES: tuple[type[Term], ...] = (*FMC_NODES, Case, Branch, NoBranch, Loop, Prim)
+#: The RMC's node classes, with its first-order terms (kind ``"fo"``) and their argument chains.
+RMC_NODES: tuple[type[Term], ...] = (Skip, Seq, RPush, RPop, New, Choice, Fail, Star, FVar, Fn, Arg, NoArg)
 #: Locations drawn by default: the default location λ and two others.
 LOCATIONS: tuple[str, ...] = (DEFAULT, "a", "out")
 #: Variable names drawn by default (few, so that shadowing and capture happen).
@@ -92,6 +100,10 @@ def fmc_constants() -> st.SearchStrategy[Term]:
     return constant_values().map(Const)
 
 
+# sorts of chains (a case frame's branches, a constructor's arguments): drawn at the parent's depth
+_CHAINS = {"frame", "args"}
+
+
 def terms(
     classes: Sequence[type[Term]],
     atoms: Mapping[str, st.SearchStrategy[Any]],
@@ -99,8 +111,9 @@ def terms(
     max_depth: int = 5,
     closed: bool = False,
     variables: Sequence[str] = VARIABLES,
+    kind: str = "term",
 ) -> st.SearchStrategy[Term]:
-    """Terms built from ``classes`` (generic over the term interface).
+    """Terms of kind ``kind`` built from ``classes`` (generic over the term interface).
 
     ``atoms`` gives a strategy per atom sort (``"location"``, ``"constant"``, ...); bound names
     and variable occurrences are drawn from ``variables``. With ``closed=True``, a variable
@@ -110,15 +123,16 @@ def terms(
     a case frame listing a label twice) is drawn again, a few times, before the example is
     rejected.
     """
-    by_kind = {kind: [c for c in classes if c.kind == kind] for kind in {c.kind for c in classes}}
-    if not [c for c in by_kind.get("term", []) if not SUBTERM_SORTS & set(c.sorts)]:
-        raise ValueError("need at least one class without sub-terms")
+    by_kind = {k: [c for c in classes if c.kind == k] for k in {c.kind for c in classes}}
+    if not [c for c in by_kind.get(kind, []) if not SUBTERM_SORTS & set(c.sorts)]:
+        raise ValueError(f"need at least one class of kind {kind} without sub-terms")
 
     @st.composite
     def build(draw: st.DrawFn, depth: int, scope: frozenset[str], kind: str = "term") -> Term:
         pool = by_kind[kind]
-        if kind == "term" and depth <= 0:
-            pool = [c for c in pool if not SUBTERM_SORTS & set(c.sorts)]
+        if depth <= 0:  # leaves; a node with only a chain (f(), a constructor) is a leaf too
+            allowed = set() if kind in _CHAINS else _CHAINS
+            pool = [c for c in pool if SUBTERM_SORTS & set(c.sorts) <= allowed]
         choices = [c for c in pool if not (closed and c.is_variable and not scope)]
         for _ in range(5):
             cls = draw(st.sampled_from(choices))
@@ -134,14 +148,15 @@ def terms(
             for i, sort in enumerate(cls.sorts):
                 if sort in SUBTERM_SORTS:
                     inner = scope | {args[b] for b, sc in cls.binders if i in sc}
-                    args[i] = draw(build(depth - 1 if sort == "term" else depth, frozenset(inner), sort))
+                    chain = sort in _CHAINS
+                    args[i] = draw(build(depth if chain else depth - 1, frozenset(inner), sort))
             try:
                 return cls(*args)
             except ValueError:
                 continue
         reject()
 
-    return st.deferred(lambda: build(max_depth, frozenset()))
+    return st.deferred(lambda: build(max_depth, frozenset(), kind))
 
 
 def fmc_terms(
@@ -176,6 +191,19 @@ def fmc3_terms(
     }
     nodes = FMC3_NODES if loops else tuple(c for c in FMC3_NODES if c is not Loop)
     return terms(nodes, atoms, max_depth=max_depth, closed=closed, variables=variables)
+
+
+def rmc_terms(
+    *,
+    closed: bool = False,
+    max_depth: int = 5,
+    locations: Sequence[str] = LOCATIONS,
+    variables: Sequence[str] = VARIABLES,
+) -> st.SearchStrategy[Term]:
+    """RMC terms: skip, pushes and pops of first-order terms, new, sequence, choice, 0, star.
+    With ``closed=True`` every variable is bound by a ``new`` around it."""
+    atoms = {"location": st.sampled_from(list(locations)), "symbol": st.sampled_from(["a", "b", "s", "f"])}
+    return terms(RMC_NODES, atoms, max_depth=max_depth, closed=closed, variables=variables)
 
 
 def memories(

@@ -43,7 +43,7 @@ __all__ = [
 R = TypeVar("R")
 
 #: The argument sorts that hold sub-terms (nodes); every other sort is an atom.
-SUBTERM_SORTS = frozenset({"term", "frame", "args"})
+SUBTERM_SORTS = frozenset({"term", "frame", "args", "fo"})
 
 
 class Term:
@@ -61,7 +61,8 @@ class Term:
     #: (a sub-term of that kind, see :data:`SUBTERM_SORTS`), ``"binder"`` (a bound name),
     #: ``"name"`` (a variable occurrence), or an atom: ``"location"``, ``"constant"``, ``"label"``...
     sorts: ClassVar[tuple[str, ...]] = ()
-    #: the sort of the node itself: ``"term"``, or ``"frame"`` for the branches of a case frame.
+    #: the sort of the node itself: ``"term"``; ``"frame"`` for the branches of a case frame;
+    #: ``"fo"`` for the RMC's first-order terms and ``"args"`` for their argument chains.
     kind: ClassVar[str] = "term"
 
     _hash: int

@@ -24,6 +24,7 @@ class FVar(Term):
 
     name: str
     is_variable: ClassVar[bool] = True
+    kind: ClassVar[str] = "fo"
     _tag: ClassVar[int] = 201
     sorts: ClassVar[tuple[str, ...]] = ("name",)
 
@@ -36,7 +37,7 @@ class Arg(Term):
     rest: Term
     kind: ClassVar[str] = "args"
     _tag: ClassVar[int] = 202
-    sorts: ClassVar[tuple[str, ...]] = ("term", "args")
+    sorts: ClassVar[tuple[str, ...]] = ("fo", "args")
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -54,6 +55,7 @@ class Fn(Term):
 
     symbol: str
     operands: Term
+    kind: ClassVar[str] = "fo"
     _tag: ClassVar[int] = 204
     sorts: ClassVar[tuple[str, ...]] = ("symbol", "args")
 

@@ -15,7 +15,11 @@ from calculus.terms import Term, free_variables
 
 NAMES = ("x", "y", "z")
 first_order = terms(
-    (FVar, Fn, Arg, NoArg), {"symbol": st.sampled_from(["a", "b", "f", "g"])}, max_depth=4, variables=NAMES
+    (FVar, Fn, Arg, NoArg),
+    {"symbol": st.sampled_from(["a", "b", "f", "g"])},
+    max_depth=4,
+    variables=NAMES,
+    kind="fo",
 )
 
 

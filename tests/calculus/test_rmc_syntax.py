@@ -1,0 +1,54 @@
+"""RMC terms: the converse is an involution and follows its laws; printing; deep terms."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from calculus.fmc.syntax import SKIP, Seq
+from calculus.rmc.firstorder import FVar, fn
+from calculus.rmc.printer import rmc_text
+from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
+from calculus.strategies import rmc_terms
+from calculus.terms import Term, free_variables, size
+
+
+@given(rmc_terms(max_depth=6))
+def test_converse_is_an_involution(m: Term) -> None:
+    assert converse(converse(m)) == m
+    assert free_variables(converse(m)) == free_variables(m) and size(converse(m)) == size(m)
+
+
+@given(rmc_terms(max_depth=4), rmc_terms(max_depth=4))
+def test_converse_laws(m: Term, n: Term) -> None:
+    assert converse(Seq(m, n)) == Seq(converse(n), converse(m))
+    assert converse(Choice(m, n)) == Choice(converse(m), converse(n))
+    assert converse(Star(m)) == Star(converse(m))
+    assert converse(New("x", m)) == New("x", converse(m))
+
+
+def test_converse_of_actions_and_constants() -> None:
+    t = fn("f", FVar("x"))
+    assert converse(Push(t, "a")) == Pop("a", t) and converse(Pop("a", t)) == Push(t, "a")
+    assert converse(SKIP) == SKIP and converse(FAIL) == FAIL
+
+
+def test_the_spec_examples_print_in_both_notations() -> None:
+    n = FVar("n")
+    counter = Seq(Push(fn("z"), "λ"), Star(New("n", Seq(Pop("λ", n), Push(fn("s", n), "λ")))))
+    assert rmc_text(counter, "ascii") == "[z] ; (new n.(<n> ; [s(n)]))*"
+    assert rmc_text(counter) == "[z] ; (∃n.(⟨n⟩ ; [s(n)]))*"
+    successor = New("x", Seq(Pop("λ", FVar("x")), Push(fn("s", FVar("x")), "λ")))
+    assert rmc_text(converse(successor), "ascii") == "new x.(<s(x)> ; [x])"  # the predecessor
+    choice = Seq(Choice(Push(fn("a"), "λ"), Push(fn("b"), "λ")), Pop("λ", fn("a")))
+    assert rmc_text(choice, "ascii") == "([a] + [b]) ; <a>"
+    assert rmc_text(Choice(FAIL, Choice(SKIP, Pop("c", fn("a")))), "ascii") == "0 + (* + c<a>)"
+
+
+def test_deep_terms_convert_and_print() -> None:
+    n = 100_000
+    m: Term = SKIP
+    for i in range(n):
+        m = Seq(Push(fn("a"), "λ"), Star(m)) if i % 2 else Choice(m, FAIL)
+    back = converse(converse(m))
+    assert back == m
+    assert len(rmc_text(m, "ascii")) > n
