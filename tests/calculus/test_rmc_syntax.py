@@ -6,6 +6,7 @@ from hypothesis import given
 
 from calculus.fmc.syntax import SKIP, Seq
 from calculus.rmc.firstorder import FVar, fn
+from calculus.rmc.parser import parse_rmc
 from calculus.rmc.printer import rmc_text
 from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
 from calculus.strategies import rmc_terms
@@ -52,3 +53,46 @@ def test_deep_terms_convert_and_print() -> None:
     back = converse(converse(m))
     assert back == m
     assert len(rmc_text(m, "ascii")) > n
+
+
+@given(rmc_terms(max_depth=6, closed=True))
+def test_print_parse_round_trip(m: Term) -> None:
+    assert parse_rmc(rmc_text(m, "ascii")) == m
+    assert parse_rmc(rmc_text(m)) == m
+
+
+def test_parse_the_spec_examples() -> None:
+    counter = parse_rmc("[z] ; (new n. (<n> ; [s(n)]))*")
+    n = FVar("n")
+    assert counter == Seq(Push(fn("z"), "λ"), Star(New("n", Seq(Pop("λ", n), Push(fn("s", n), "λ")))))
+    assert parse_rmc("(new x. (<x> ; [s(x)]))~") == parse_rmc("new x. (<s(x)> ; [x])")
+    assert parse_rmc("∃x.(⟨x⟩ ; [s(x)])†") == parse_rmc("new x.(<s(x)> ; [x])")
+    assert parse_rmc("[a]c.c<a>.*") == Seq(Push(fn("a"), "c"), Seq(Pop("c", fn("a")), SKIP))
+    assert parse_rmc("new x.[x] ; [x]") == Seq(New("x", Push(FVar("x"), "λ")), Push(fn("x"), "λ"))
+
+
+def test_bad_input_names_the_place() -> None:
+    import pytest
+
+    from calculus.errors import ParseError
+
+    for text, column, message in [
+        ("", 1, "empty input"),
+        ("[a", 3, "expected ']'"),
+        ("(* ; [a]", 9, "unclosed '('"),
+        ("* )", 3, "unbalanced ')'"),
+        ("[f(a,]", 6, "expected a first-order term"),
+        ("new . *", 5, "expected a variable"),
+        ("* *x", 4, "unexpected 'x'"),
+    ]:
+        with pytest.raises(ParseError) as info:
+            parse_rmc(text)
+        assert info.value.column == column and message in info.value.message, (text, info.value)
+
+
+def test_deep_input_parses() -> None:
+    n = 100_000
+    nested = parse_rmc("(" * n + "[" + "s(" * n + "z" + ")" * n + "]" + ")" * n)
+    assert isinstance(nested, Push)
+    chain = parse_rmc("[a] ; " * n + "*")
+    assert rmc_text(chain, "ascii").count(";") == n

@@ -1,0 +1,204 @@
+"""Parser for RMC terms, Unicode and ASCII (operator precedence with explicit stacks: no
+recursion, so terms nested 100,000 deep parse).
+
+    M ::= M + M | M ; M | new x y. M | [t]a.M | a<t>.M | M* | M~ | M† | (M) | [t]a | a<t> | * | 0
+    t ::= x | f | f(t, ..., t)
+
+Loosest first: ``+`` (left), ``;`` (right), the prefixes ``new x.`` (Unicode ``∃x.``) and
+``[t]a.``/``a<t>.``, then the postfix ``*`` (star) and ``~``/``†`` (the converse, applied
+while parsing). An identifier in a first-order term is a variable where a ``new`` around it
+binds it, and a constant otherwise. A location after ``]`` or before ``<`` is on the same line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculus.errors import ParseError
+from calculus.fmc.syntax import DEFAULT, SKIP, Seq
+from calculus.lexing import EOF, IDENT, NUMBER, Token, tokenize
+from calculus.rmc.firstorder import FVar, fn
+from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
+from calculus.terms import Term
+
+__all__ = ["parse_rmc"]
+
+PUNCTUATION = {
+    "[": "[",
+    "]": "]",
+    "(": "(",
+    ")": ")",
+    "<": "<",
+    "⟨": "<",
+    ">": ">",
+    "⟩": ">",
+    ".": ".",
+    ";": ";",
+    "+": "+",
+    "*": "*",
+    "⋆": "*",
+    "~": "~",
+    "†": "~",
+    ",": ",",
+    "∃": "new",
+}
+_PRECEDENCE = {"+": 1, ";": 2, "prefix": 3}
+
+
+def parse_rmc(text: str, source: str = "<input>") -> Term:
+    """Parse an RMC term."""
+    return _Parser(tokenize(text, PUNCTUATION, source=source), text, source).parse()
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], text: str, source: str) -> None:
+        self.tokens, self.text, self.source = tokens, text, source
+        self.pos = 0
+        self.bound: dict[str, int] = {}  # names of the new operators on the stack (their scope)
+
+    def peek(self, k: int = 0) -> Token:
+        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.pos]
+        if tok.kind != EOF:
+            self.pos += 1
+        return tok
+
+    def error(self, message: str, tok: Token) -> ParseError:
+        return ParseError(message, self.text, tok.position, self.source)
+
+    def expect(self, kind: str, what: str) -> Token:
+        tok = self.peek()
+        if tok.kind != kind:
+            found = "end of input" if tok.kind == EOF else repr(tok.text)
+            raise self.error(f"expected {what}, found {found}", tok)
+        return self.advance()
+
+    def parse(self) -> Term:
+        if self.peek().kind == EOF:
+            raise self.error("empty input: expected a term", self.peek())
+        values: list[Term] = []
+        ops: list[Any] = []  # ("(", tok) | ("+"|";", tok) | ("new", tok, x) | ("then", tok, action)
+        expect_operand = True
+        while True:
+            tok = self.peek()
+            if expect_operand:
+                if tok.kind == "(":
+                    ops.append(("(", self.advance()))
+                elif tok.kind == "new" or (tok.kind == IDENT and tok.text == "new"):
+                    self.advance()
+                    names = [self.variable()]
+                    while self.peek().kind == IDENT:
+                        names.append(self.variable())
+                    self.expect(".", "'.' after the variables of 'new'")
+                    ops.extend(("new", tok, x) for x in names)
+                    for x in names:
+                        self.bound[x] = self.bound.get(x, 0) + 1
+                elif tok.kind == "*":
+                    self.advance()
+                    values.append(SKIP)
+                    expect_operand = False
+                elif tok.kind == NUMBER and tok.text == "0":
+                    self.advance()
+                    values.append(FAIL)
+                    expect_operand = False
+                elif tok.kind in ("[", "<") or (tok.kind == IDENT and self.peek(1).kind == "<"):
+                    action = self.action()
+                    if self.peek().kind == ".":
+                        ops.append(("then", self.advance(), action))
+                    else:
+                        values.append(action)
+                        expect_operand = False
+                else:
+                    found = "end of input" if tok.kind == EOF else repr(tok.text)
+                    raise self.error(f"expected a term, found {found}", tok)
+                continue
+            # after an operand: postfix, binary, ')' or the end
+            if tok.kind in ("*", "~"):
+                self.advance()
+                values[-1] = Star(values[-1]) if tok.kind == "*" else converse(values[-1])
+                continue
+            if tok.kind in ("+", ";"):
+                self.reduce(values, ops, _PRECEDENCE[tok.kind], right=tok.kind == ";")
+                ops.append((tok.kind, self.advance()))
+                expect_operand = True
+                continue
+            if tok.kind == ")":
+                self.reduce(values, ops, 0)
+                if not ops or ops[-1][0] != "(":
+                    raise self.error("unbalanced ')'", tok)
+                ops.pop()
+                self.advance()
+                continue
+            if tok.kind == EOF:
+                self.reduce(values, ops, 0)
+                if ops:
+                    raise self.error(f"unclosed '(' at {ops[-1][1].line}:{ops[-1][1].column}", tok)
+                return values[0]
+            raise self.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end", tok)
+
+    def reduce(self, values: list[Term], ops: list[Any], level: int, right: bool = False) -> None:
+        """Apply the operators on the stack that bind at least as tightly as ``level``."""
+        while ops and ops[-1][0] != "(":
+            kind = ops[-1][0]
+            precedence = _PRECEDENCE.get(kind, _PRECEDENCE["prefix"])
+            if precedence < level or (right and precedence == level):
+                return
+            op = ops.pop()
+            if kind == "new":
+                values[-1] = New(op[2], values[-1])
+                self.bound[op[2]] -= 1
+            elif kind == "then":
+                values[-1] = Seq(op[2], values[-1])
+            else:
+                b = values.pop()
+                a = values.pop()
+                values.append(Choice(a, b) if kind == "+" else Seq(a, b))
+
+    def variable(self) -> str:
+        tok = self.peek()
+        if tok.kind != IDENT:
+            found = "end of input" if tok.kind == EOF else repr(tok.text)
+            raise self.error(f"expected a variable after 'new', found {found}", tok)
+        return self.advance().text
+
+    def action(self) -> Term:
+        tok = self.peek()
+        if tok.kind == "[":
+            self.advance()
+            item = self.first_order()
+            close = self.expect("]", "']'")
+            location = DEFAULT
+            if self.peek().kind == IDENT and self.peek().line == close.line and self.peek().text != "new":
+                location = self.advance().text
+            return Push(item, location)
+        location = self.advance().text if tok.kind == IDENT else DEFAULT
+        self.expect("<", "'<'")
+        pattern = self.first_order()
+        self.expect(">", "'>'")
+        return Pop(location, pattern)
+
+    def first_order(self) -> Term:
+        """``x | f | f(t, ...)``, iteratively."""
+        frames: list[tuple[str, list[Term], Token]] = []  # (symbol, arguments so far, '(' token)
+        while True:
+            tok = self.peek()
+            if tok.kind != IDENT:
+                found = "end of input" if tok.kind == EOF else repr(tok.text)
+                raise self.error(f"expected a first-order term, found {found}", tok)
+            self.advance()
+            if self.peek().kind == "(":
+                frames.append((tok.text, [], self.advance()))
+                continue
+            value: Term = FVar(tok.text) if self.bound.get(tok.text, 0) > 0 else fn(tok.text)
+            while True:
+                if not frames:
+                    return value
+                frames[-1][1].append(value)
+                if self.peek().kind == ",":
+                    self.advance()
+                    break
+                self.expect(")", "',' or ')'")
+                symbol, args, _ = frames.pop()
+                value = fn(symbol, *args)
