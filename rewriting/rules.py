@@ -32,7 +32,6 @@ from calculus.fmc.syntax import (
     DEFAULT,
     SKIP,
     STAR,
-    Branch,
     Case,
     Const,
     Label,
@@ -43,8 +42,8 @@ from calculus.fmc.syntax import (
     Seq,
     Term,
     Var,
-    branches,
     case,
+    frame_of,
 )
 from calculus.terms import free_variables, fresh_name, substitute, variable_names
 from machine.primitives import PrimitiveError, arity, primitive_result
@@ -60,15 +59,6 @@ class Rule:
 
     name: str
     apply: Callable[[Term], Term | None]
-
-
-def _frame_of(t: Term) -> list[tuple[Label, Term]] | None:
-    """The frame ``C`` of ``N ; C`` (``N ; M`` is ``N ; {⋆ -> M}``)."""
-    if isinstance(t, Seq):
-        return [(STAR, t.then)]
-    if isinstance(t, Case):
-        return branches(t.frame)
-    return None
 
 
 def _beta(t: Term) -> Term | None:
@@ -114,7 +104,7 @@ def _beta(t: Term) -> Term | None:
 
 
 def _jump(t: Term) -> Term | None:
-    frame = _frame_of(t)
+    frame = frame_of(t)
     if frame is None:
         return None
     first = t.first  # type: ignore[attr-defined]
@@ -134,7 +124,7 @@ def _jump(t: Term) -> Term | None:
 
 
 def _push_seq(t: Term) -> Term | None:
-    frame = _frame_of(t)
+    frame = frame_of(t)
     if frame is None or not isinstance(t.first, Push):  # type: ignore[attr-defined]
         return None
     push = t.first  # type: ignore[attr-defined]
@@ -142,7 +132,7 @@ def _push_seq(t: Term) -> Term | None:
 
 
 def _pop_seq(t: Term) -> Term | None:
-    frame = _frame_of(t)
+    frame = frame_of(t)
     if frame is None or not isinstance(t.first, Pop):  # type: ignore[attr-defined]
         return None
     pop = t.first  # type: ignore[attr-defined]
@@ -157,10 +147,10 @@ def _pop_seq(t: Term) -> Term | None:
 
 
 def _seq_seq(t: Term) -> Term | None:
-    outer = _frame_of(t)
+    outer = frame_of(t)
     if outer is None:
         return None
-    inner = _frame_of(t.first)  # type: ignore[attr-defined]
+    inner = frame_of(t.first)  # type: ignore[attr-defined]
     if inner is None:
         return None
     labels = [label for label, _ in inner]
@@ -185,7 +175,7 @@ def _delta(t: Term) -> Term | None:
     if isinstance(node, Prim):
         rest: list[tuple[Label, Term]] | None = None
     elif isinstance(node, Seq | Case) and isinstance(node.first, Prim):
-        rest, node = _frame_of(node), node.first
+        rest, node = frame_of(node), node.first
     else:
         return None
     n = arity(node.name)
@@ -203,7 +193,7 @@ def _delta(t: Term) -> Term | None:
 
 
 def _unit(t: Term) -> Term | None:
-    frame = _frame_of(t)
+    frame = frame_of(t)
     if frame is None or any(label == ANY for label, _ in frame):
         return None
     kept = [(label, body) for label, body in frame if not (label == STAR and body == SKIP)]
@@ -253,35 +243,26 @@ def _positions(t: Term) -> Iterator[tuple[Position, Term]]:
         stack.extend(reversed(kids))
 
 
-def reducts(t: Term, rules: tuple[Rule, ...] = RULES) -> list[tuple[str, Position, Term]]:
-    """Every one-step reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
-    out = []
+def _iter_reducts(t: Term, rules: tuple[Rule, ...]) -> Iterator[tuple[str, Position, Term]]:
     for position, node in _positions(t):
-        if isinstance(node, Branch) or node.kind != "term":
+        if node.kind != "term":  # frames and argument chains are not redexes
             continue
         for rule in rules:
             r = rule.apply(node)
             if r is not None:
-                out.append((rule.name, position, replace_at(t, position, r)))
-    return out
+                yield rule.name, position, replace_at(t, position, r)
+
+
+def reducts(t: Term, rules: tuple[Rule, ...] = RULES) -> list[tuple[str, Position, Term]]:
+    """Every one-step reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
+    return list(_iter_reducts(t, rules))
 
 
 def normal_form(t: Term, fuel: int = 1000, rules: tuple[Rule, ...] = RULES) -> Term | None:
     """The normal form by leftmost-outermost reduction, or None if ``fuel`` steps do not reach it."""
     for _ in range(fuel):
-        step = _first_reduct(t, rules)
-        if step is None:
+        first = next(_iter_reducts(t, rules), None)
+        if first is None:
             return t
-        t = step
-    return None
-
-
-def _first_reduct(t: Term, rules: tuple[Rule, ...]) -> Term | None:
-    for position, node in _positions(t):
-        if node.kind != "term":
-            continue
-        for rule in rules:
-            r = rule.apply(node)
-            if r is not None:
-                return replace_at(t, position, r)
+        t = first[2]
     return None

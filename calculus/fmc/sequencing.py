@@ -45,8 +45,8 @@ from calculus.fmc.syntax import (
     Skip,
     Term,
     Var,
-    branches,
     case,
+    frame_of,
 )
 from calculus.terms import free_variables, fresh_name, substitute, variable_names
 
@@ -150,7 +150,7 @@ def _normalize(term: Term, then: Frame) -> Term:
             stack.append((_POP, node.location, x))
             stack.append((_EVAL, body, k))
         elif isinstance(node, Seq | Case):
-            pairs = ((STAR, node.then),) if isinstance(node, Seq) else tuple(branches(node.frame))
+            pairs = frame_of(node)
             labels = tuple(label for label, _ in pairs)
             stack.append((_COMPOSE, node.first, labels, k))
             stack.extend((_EVAL, body, k) for _, body in reversed(pairs))
@@ -174,7 +174,7 @@ def is_normal(term: Term) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, Seq | Case):
-            frame: Frame = ((STAR, node.then),) if isinstance(node, Seq) else tuple(branches(node.frame))
+            frame: Frame = frame_of(node)  # type: ignore[assignment]
             if _tidy(frame) != frame:
                 return False
             first = node.first

@@ -56,6 +56,7 @@ __all__ = [
     "branches",
     "case",
     "exit_label",
+    "frame_of",
     "jump",
     "lam",
     "sequence_of",
@@ -303,6 +304,16 @@ def branches(frame: Term) -> list[tuple[Label, Term]]:
         out.append((frame.label, frame.body))
         frame = frame.rest
     return out
+
+
+def frame_of(t: Term) -> tuple[tuple[Label, Term], ...] | None:
+    """The frame ``C`` of ``N ; C`` as its branches (``N ; M`` is ``N ; {⋆ -> M}``); None for
+    any other node."""
+    if isinstance(t, Seq):
+        return ((STAR, t.then),)
+    if isinstance(t, Case):
+        return tuple(branches(t.frame))
+    return None
 
 
 def case(first: Term, *pairs: tuple[Label, Term]) -> Term:
