@@ -54,6 +54,7 @@ __all__ = [
     "VARIABLES",
     "TypedTerm",
     "constant_values",
+    "first_order_terms",
     "fmc3_terms",
     "fmc_constants",
     "fmc_terms",
@@ -124,7 +125,7 @@ def terms(
     rejected.
     """
     by_kind = {k: [c for c in classes if c.kind == k] for k in {c.kind for c in classes}}
-    if not [c for c in by_kind.get(kind, []) if not SUBTERM_SORTS & set(c.sorts)]:
+    if not [c for c in by_kind.get(kind, []) if not (SUBTERM_SORTS - _CHAINS) & set(c.sorts)]:
         raise ValueError(f"need at least one class of kind {kind} without sub-terms")
 
     @st.composite
@@ -199,11 +200,22 @@ def rmc_terms(
     max_depth: int = 5,
     locations: Sequence[str] = LOCATIONS,
     variables: Sequence[str] = VARIABLES,
+    star: bool = True,
 ) -> st.SearchStrategy[Term]:
-    """RMC terms: skip, pushes and pops of first-order terms, new, sequence, choice, 0, star.
-    With ``closed=True`` every variable is bound by a ``new`` around it."""
+    """RMC terms: skip, pushes and pops of first-order terms, new, sequence, choice, 0, star
+    (unless ``star=False``). With ``closed=True`` every variable is bound by a ``new`` around it."""
     atoms = {"location": st.sampled_from(list(locations)), "symbol": st.sampled_from(["a", "b", "s", "f"])}
-    return terms(RMC_NODES, atoms, max_depth=max_depth, closed=closed, variables=variables)
+    nodes = RMC_NODES if star else tuple(c for c in RMC_NODES if c is not Star)
+    return terms(nodes, atoms, max_depth=max_depth, closed=closed, variables=variables)
+
+
+def first_order_terms(
+    *, max_depth: int = 3, variables: Sequence[str] = (), symbols: Sequence[str] = ("a", "b", "s", "f")
+) -> st.SearchStrategy[Term]:
+    """First-order terms over ``symbols`` (ground unless ``variables`` are given)."""
+    classes = (Fn, Arg, NoArg) if not variables else (FVar, Fn, Arg, NoArg)
+    names = list(variables) or ["x"]
+    return terms(classes, {"symbol": st.sampled_from(list(symbols))}, max_depth=max_depth, variables=names, kind="fo")
 
 
 def memories(

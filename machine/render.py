@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -15,7 +16,7 @@ from machine.result import Result, sorted_locations
 if TYPE_CHECKING:
     from machine.fmc import State, Trace
 
-__all__ = ["memory_text", "result_html", "result_table", "shorten", "trace_html", "trace_table"]
+__all__ = ["html_table", "memory_text", "result_html", "result_table", "shorten", "trace_html", "trace_table"]
 
 WIDTH = 72  # longest term text shown in a cell
 
@@ -29,11 +30,13 @@ def _term(t: Term, width: int = WIDTH) -> str:
     return shorten(to_unicode(t), width)
 
 
-def memory_text(stacks: dict[str, tuple[Term, ...]], width: int = WIDTH) -> str:
-    """``λ: [A, B]  out: [1]``, stacks bottom to top."""
+def memory_text(
+    stacks: dict[str, tuple[Term, ...]], width: int = WIDTH, printer: Callable[[Term], str] = to_unicode
+) -> str:
+    """``λ: [A, B]  out: [1]``, stacks bottom to top (terms printed by ``printer``)."""
     parts = []
     for loc in sorted_locations(stacks):
-        items = ", ".join(_term(t, 24) for t in stacks[loc])
+        items = ", ".join(shorten(printer(t), 24) for t in stacks[loc])
         parts.append(f"{loc}: [{items}]")
     return shorten("  ".join(parts), width) if parts else "∅"
 
@@ -87,7 +90,7 @@ def result_table(result: Result) -> Table:
     return table
 
 
-def _html_table(headers: list[str], rows: list[tuple[str, ...]], caption: str) -> str:
+def html_table(headers: list[str], rows: list[tuple[str, ...]], caption: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td><code>{html.escape(c)}</code></td>" for c in row) + "</tr>" for row in rows)
     return (
@@ -96,9 +99,9 @@ def _html_table(headers: list[str], rows: list[tuple[str, ...]], caption: str) -
 
 
 def trace_html(trace: Trace) -> str:
-    return _html_table(["#", "rule", "memory S", "continuation K", "term"], _rows(trace), _status_line(trace.result))
+    return html_table(["#", "rule", "memory S", "continuation K", "term"], _rows(trace), _status_line(trace.result))
 
 
 def result_html(result: Result) -> str:
     rows = [(loc, ", ".join(to_unicode(t) for t in result.memory[loc])) for loc in sorted_locations(result.memory)]
-    return _html_table(["location", "stack (bottom → top)"], rows, _status_line(result))
+    return html_table(["location", "stack (bottom → top)"], rows, _status_line(result))

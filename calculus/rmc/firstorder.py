@@ -10,12 +10,13 @@ sub-terms is a chain, as a case frame's branches are). Build with :func:`fn` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from calculus.terms import Term
+from calculus.terms import Term, free_variables
 
-__all__ = ["NO_ARG", "Arg", "FVar", "Fn", "NoArg", "arguments", "fn", "term_text"]
+__all__ = ["NO_ARG", "Arg", "FVar", "Fn", "NoArg", "arguments", "fn", "replace_variables", "term_text"]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -105,3 +106,29 @@ def term_text(t: Term) -> str:
         else:
             raise TypeError(f"not a first-order term: {item!r}")
     return "".join(out)
+
+
+def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:
+    """``{u1/x1, ..., un/xn} t`` for a first-order term (no binders, so no renaming): iterative,
+    sub-terms without a replaced variable are shared."""
+    if type(t) is FVar:
+        return mapping.get(t.name, t)  # type: ignore[attr-defined]
+    if not any(x in mapping for x in free_variables(t)):
+        return t
+    done: dict[int, Term] = {}
+    stack: list[tuple[Term, bool]] = [(t, False)]
+    while stack:
+        node, ready = stack.pop()
+        if type(node) is FVar:
+            done[id(node)] = mapping.get(node.name, node)  # type: ignore[attr-defined]
+            continue
+        kids = arguments(node)  # type: ignore[arg-type]
+        if not ready:
+            if not any(x in mapping for x in free_variables(node)):
+                done[id(node)] = node
+                continue
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids)
+            continue
+        done[id(node)] = fn(node.symbol, *(done[id(k)] for k in kids))  # type: ignore[attr-defined]
+    return done[id(t)]

@@ -41,13 +41,15 @@ PUNCTUATION = {
     "†": "~",
     ",": ",",
     "∃": "new",
+    "=": "=",
 }
 _PRECEDENCE = {"+": 1, ";": 2, "prefix": 3}
 
 
 def parse_rmc(text: str, source: str = "<input>") -> Term:
-    """Parse an RMC term."""
-    return _Parser(tokenize(text, PUNCTUATION, source=source), text, source).parse()
+    """Parse an RMC term, or a file: definitions ``name = term`` (each usable by name in the later
+    ones, no recursion), then the term to run; definitions are inlined."""
+    return _Parser(tokenize(text, PUNCTUATION, source=source), text, source).program()
 
 
 class _Parser:
@@ -55,6 +57,7 @@ class _Parser:
         self.tokens, self.text, self.source = tokens, text, source
         self.pos = 0
         self.bound: dict[str, int] = {}  # names of the new operators on the stack (their scope)
+        self.definitions: dict[str, Term] = {}
 
     def peek(self, k: int = 0) -> Token:
         return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
@@ -75,9 +78,31 @@ class _Parser:
             raise self.error(f"expected {what}, found {found}", tok)
         return self.advance()
 
-    def parse(self) -> Term:
+    def program(self) -> Term:
         if self.peek().kind == EOF:
             raise self.error("empty input: expected a term", self.peek())
+        while self.peek().kind == IDENT and self.peek(1).kind == "=":
+            name = self.advance()
+            self.advance()
+            if name.text == "new":
+                raise self.error("'new' is a keyword, not a name to define", name)
+            if name.text in self.definitions:
+                raise self.error(f"{name.text!r} is defined twice", name)
+            if self.peek().kind == EOF:
+                raise self.error(f"expected a term after '{name.text} ='", self.peek())
+            self.definitions[name.text] = self.term()
+        if self.peek().kind == EOF:
+            raise self.error("expected the term to run after the definitions", self.peek())
+        main = self.term()
+        if self.peek().kind != EOF:
+            tok = self.peek()
+            raise self.error(
+                f"unexpected {tok.text!r}: a definition 'name = term' must come before the term to run", tok
+            )
+        return main
+
+    def term(self) -> Term:
+        """A term, up to the end of input or the next definition ``name =``."""
         values: list[Term] = []
         ops: list[Any] = []  # ("(", tok) | ("+"|";", tok) | ("new", tok, x) | ("then", tok, action)
         expect_operand = True
@@ -102,6 +127,12 @@ class _Parser:
                 elif tok.kind == NUMBER and tok.text == "0":
                     self.advance()
                     values.append(FAIL)
+                    expect_operand = False
+                elif tok.kind == IDENT and self.peek(1).kind != "<" and tok.text != "new":
+                    self.advance()
+                    if tok.text not in self.definitions:
+                        raise self.error(f"{tok.text!r} is not defined (no definition '{tok.text} = ...' before)", tok)
+                    values.append(self.definitions[tok.text])
                     expect_operand = False
                 elif tok.kind in ("[", "<") or (tok.kind == IDENT and self.peek(1).kind == "<"):
                     action = self.action()
@@ -131,7 +162,7 @@ class _Parser:
                 ops.pop()
                 self.advance()
                 continue
-            if tok.kind == EOF:
+            if tok.kind == EOF or (tok.kind == IDENT and self.peek(1).kind == "="):
                 self.reduce(values, ops, 0)
                 if ops:
                     raise self.error(f"unclosed '(' at {ops[-1][1].line}:{ops[-1][1].column}", tok)

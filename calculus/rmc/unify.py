@@ -1,7 +1,7 @@
 """Unification of first-order terms: most general unifiers with the occurs check.
 
-A substitution is **triangular** and **persistent**: a :class:`pyrsistent.PMap` from variable
-names to terms that may mention other bound variables, so extending it for one branch of a
+A substitution is **triangular** and **persistent**: an :class:`immutables.Map` (a hash array
+mapped trie, in C) from variable names to terms that may mention other bound variables, so extending it for one branch of a
 search shares everything with the others (O(log n) per binding, no copying). :func:`resolve`
 applies it fully. Everything is iterative (explicit stacks), so terms nested 100,000 deep unify.
 
@@ -10,17 +10,17 @@ applies it fully. Everything is iterative (explicit stacks), so terms nested 100
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from pyrsistent import PMap, pmap
+from immutables import Map
 
 from calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments
-from calculus.terms import Term
+from calculus.terms import Term, free_variables
 
 __all__ = ["EMPTY", "Substitution", "occurs", "resolve", "unify", "unify_all", "walk"]
 
-Substitution = PMap  # variable name -> Term
-EMPTY: Substitution = pmap()
+Substitution = Map  # variable name -> Term
+EMPTY: Substitution = Map()
 
 
 def walk(t: Term, s: Substitution) -> Term:
@@ -49,9 +49,18 @@ def occurs(name: str, t: Term, s: Substitution) -> bool:
     return False
 
 
-def unify_all(pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY) -> Substitution | None:
-    """The most general extension of ``s`` unifying every pair, or None (Robinson, iterative)."""
+def unify_all(
+    pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY, created_at: Mapping[str, int] | None = None
+) -> Substitution | None:
+    """The most general extension of ``s`` unifying every pair, or None (Robinson, iterative).
+
+    ``created_at`` may give, for variables made during a search, ``len(s)`` when each was made.
+    No binding made before a variable existed can mention it, so while ``len(s)`` is unchanged the
+    variable occurs in a term only syntactically: its occurs check skips the substitution (which
+    keeps the check O(|t|) instead of O(|σt|) for a variable popped against a long chain).
+    """
     work = list(pairs)
+    born = created_at or {}
     while work:
         a, b = work.pop()
         a, b = walk(a, s), walk(b, s)
@@ -59,14 +68,14 @@ def unify_all(pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY) -> Su
             continue
         if isinstance(a, FVar) and isinstance(b, FVar) and a.name == b.name:
             continue
-        if isinstance(a, FVar):
-            if occurs(a.name, b, s):
+        if isinstance(a, FVar) or isinstance(b, FVar):
+            v, t = (a, b) if isinstance(a, FVar) else (b, a)
+            if born.get(v.name) == len(s):
+                if v.name in free_variables(t):
+                    return None
+            elif occurs(v.name, t, s):
                 return None
-            s = s.set(a.name, b)
-        elif isinstance(b, FVar):
-            if occurs(b.name, a, s):
-                return None
-            s = s.set(b.name, a)
+            s = s.set(v.name, t)
         else:
             assert isinstance(a, Fn) and isinstance(b, Fn)
             if a.symbol != b.symbol:
@@ -80,9 +89,11 @@ def unify_all(pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY) -> Su
     return s
 
 
-def unify(t: Term, u: Term, s: Substitution = EMPTY) -> Substitution | None:
-    """The most general extension of ``s`` with ``θ(t) = θ(u)``, or None."""
-    return unify_all([(t, u)], s)
+def unify(
+    t: Term, u: Term, s: Substitution = EMPTY, created_at: Mapping[str, int] | None = None
+) -> Substitution | None:
+    """The most general extension of ``s`` with ``θ(t) = θ(u)``, or None (see :func:`unify_all`)."""
+    return unify_all([(t, u)], s, created_at)
 
 
 def resolve(t: Term, s: Substitution) -> Term:

@@ -1,0 +1,238 @@
+"""The relational machine (spec rmc.md): the spec's examples, machine = a reference relational
+semantics, the converse relation, choice and failure, fairness beside infinite branches, fuel,
+limits, traces of one branch, and deep terms."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rmc_reference import canonical, relation
+
+from calculus.fmc.syntax import DEFAULT, SKIP, Seq
+from calculus.rmc.firstorder import FVar, fn, term_text
+from calculus.rmc.parser import parse_rmc
+from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, converse
+from calculus.rmc.unify import unify_all
+from calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
+from machine.rmc import RULES, Search, is_fresh, solve, trace
+
+NATURALS = "[z] ; (new n. (<n> ; [s(n)]))*"
+
+
+def peano(n: int) -> str:
+    return "s(" * n + "z" + ")" * n
+
+
+def main_stacks(answers) -> list[list[str]]:
+    return [a.texts().get(DEFAULT, []) for a in answers]
+
+
+# -- the spec's examples ------------------------------------------------------------------------
+
+
+def test_naturals_are_enumerated_in_order_and_a_limit_leaves_the_stream_open() -> None:
+    result = solve(parse_rmc(NATURALS), limit=3)
+    assert main_stacks(result) == [["z"], ["s(z)"], ["s(s(z))"]]
+    assert not result.exhausted and not result.out_of_fuel
+    assert result.to_json()["answers"][2] == {"stacks": {"λ": ["s(s(z))"]}}
+    assert main_stacks(solve(parse_rmc(NATURALS), limit=20))[19] == [peano(19)]
+
+
+def test_unification_binds_both_sides() -> None:
+    result = solve(parse_rmc("new x. new y. ([f(x, b)] ; <f(a, y)> ; [y])"))
+    assert result.to_json() == {"answers": [{"stacks": {"λ": ["b"]}}], "exhausted": True, "steps": result.steps}
+
+
+def test_a_clash_has_no_answer_and_choice_keeps_the_branch_that_unifies() -> None:
+    none = solve(parse_rmc("[a] ; <b>"))
+    assert none.answers == () and none.exhausted
+    one = solve(parse_rmc("([a] + [b]) ; <a>"))
+    assert [a.memory for a in one] == [{}] and one.exhausted
+
+
+def test_successor_and_predecessor_are_converse() -> None:
+    successor = parse_rmc("new x. (<x> ; [s(x)])")
+    predecessor = converse(successor)
+    assert predecessor == parse_rmc("new x. (<s(x)> ; [x])")
+    two = parse_rmc("[s(s(z))]").item  # type: ignore[attr-defined]
+    assert main_stacks(solve(successor, {DEFAULT: [two]})) == [["s(s(s(z)))"]]
+    assert main_stacks(solve(predecessor, {DEFAULT: [two]})) == [["s(z)"]]
+    assert solve(predecessor, {DEFAULT: [fn("z")]}).answers == ()
+
+
+def test_peano_addition_runs_forwards_and_backwards() -> None:
+    add = parse_rmc(
+        "(new x y. (<y> ; <x> ; [x]a ; [y]b)) ; (new x y. (a<s(x)> ; b<y> ; [x]a ; [s(y)]b))*"
+        " ; new y. (a<z> ; b<y> ; [y])"
+    )
+    two, three = parse_rmc(f"[{peano(2)}]").item, parse_rmc(f"[{peano(3)}]").item  # type: ignore[attr-defined]
+    forwards = solve(add, {DEFAULT: [two, three]})
+    assert main_stacks(forwards) == [[peano(5)]] and forwards.exhausted
+    backwards = solve(converse(add), {DEFAULT: [parse_rmc(f"[{peano(3)}]").item]})  # type: ignore[attr-defined]
+    assert backwards.exhausted
+    assert sorted(map(tuple, main_stacks(backwards))) == sorted((peano(i), peano(3 - i)) for i in range(4))
+
+
+def test_unbound_fresh_variables_are_renamed_canonically_and_the_callers_keep_their_names() -> None:
+    result = solve(parse_rmc("new x. [x] ; new y. [g(y, y)]"))
+    assert main_stacks(result) == [["_1", "g(_2, _2)"]]
+    mine = solve(Seq(Push(FVar("_1"), DEFAULT), parse_rmc("new x. [x]")))
+    assert main_stacks(mine) == [["_1", "_2"]]
+    bound = solve(parse_rmc("new x. ([f(x)] ; <f(b)>) ; [c]"), {"a": [FVar("Q")]})
+    assert bound[0].texts() == {"λ": ["c"], "a": ["Q"]}
+    assert not any(is_fresh(name) for name in ("x", "_1", "Q")) and is_fresh("x₁₂")
+
+
+# -- machine = reference semantics ----------------------------------------------------------------
+
+ground = first_order_terms(max_depth=2)
+memories = st.dictionaries(st.sampled_from(list(LOCATIONS)), st.lists(ground, max_size=3).map(tuple), max_size=2)
+
+
+def answer_texts(answers) -> Counter[str]:
+    return Counter(canonical(dict(a.memory)) for a in answers)
+
+
+@given(rmc_terms(closed=True, star=False, max_depth=5), memories)
+def test_machine_gives_the_reference_relation_without_star(term, memory) -> None:
+    result = solve(term, memory)
+    assert result.exhausted
+    assert answer_texts(result) == Counter(canonical(m) for m in relation(term, memory))
+
+
+@given(rmc_terms(closed=True, max_depth=4), memories)
+@settings(deadline=None)
+def test_every_answer_of_star_unfolded_twice_is_found(term, memory) -> None:
+    expected = Counter(canonical(m) for m in relation(term, memory, star_depth=2))
+    missing = Counter(expected)
+    search = Search(term, memory, fuel=200_000)
+    for answer in search:
+        missing -= Counter([canonical(dict(answer.memory))])
+        if not missing:
+            break
+    assert not missing, f"not found within {search.steps} steps: {sorted(missing)}"
+
+
+@given(rmc_terms(closed=True, star=False, max_depth=4), rmc_terms(closed=True, star=False, max_depth=4), memories)
+def test_answers_of_a_choice_are_those_of_each_side(m, n, memory) -> None:
+    assert answer_texts(solve(Choice(m, n), memory)) == answer_texts(solve(m, memory)) + answer_texts(solve(n, memory))
+
+
+@given(rmc_terms(closed=True, max_depth=4), memories)
+def test_failure_has_no_answers_and_annihilates(m, memory) -> None:
+    for term in (FAIL, Seq(FAIL, m), Seq(m, FAIL)):
+        result = solve(term, memory, fuel=20_000)
+        assert result.answers == ()
+        assert result.exhausted or term != FAIL
+
+
+@given(rmc_terms(closed=True, star=False, max_depth=5), memories)
+def test_the_converse_runs_back_to_the_initial_memory(m, memory) -> None:
+    """S -M-> S' implies S' -M†-> T with S an instance of T (S is ground)."""
+    for answer in solve(m, memory, limit=4):
+        back = solve(converse(m), answer.memory)
+        assert back.exhausted
+        assert any(_instance_of(dict(memory), dict(t.memory)) for t in back), (answer, back.answers)
+
+
+def _instance_of(ground_memory: dict, general: dict) -> bool:
+    locations = {loc for loc, items in {**ground_memory, **general}.items() if items}
+    pairs = []
+    for loc in locations:
+        xs, ys = ground_memory.get(loc, ()), general.get(loc, ())
+        if len(xs) != len(ys):
+            return False
+        pairs.extend(zip(xs, ys, strict=True))
+    return unify_all(pairs) is not None
+
+
+# -- fairness, orders, fuel ----------------------------------------------------------------------
+
+NO_ANSWERS_EVER = "[z] ; (new n. (<n> ; [s(n)]))* ; <a>"  # an infinite branch that never answers
+
+
+def test_the_fair_order_answers_beside_an_infinite_branch() -> None:
+    term = parse_rmc(f"({NO_ANSWERS_EVER}) + [a]")
+    fair = solve(term, limit=1, fuel=10_000)
+    assert main_stacks(fair) == [["a"]]
+    stuck = solve(term, limit=1, fuel=10_000, order="depth-first")
+    assert stuck.answers == () and stuck.out_of_fuel and not stuck.exhausted
+
+
+def test_every_answer_of_two_infinite_streams_comes() -> None:
+    evens = "[z] ; (new n. (<n> ; [s(s(n))]))*"
+    odds = "[s(z)] ; (new n. (<n> ; [s(s(n))]))*"
+    result = solve(parse_rmc(f"({evens}) + ({odds})"), limit=10)
+    assert sorted(main_stacks(result), key=lambda s: len(s[0])) == [[peano(i)] for i in range(10)]
+
+
+def test_depth_first_order_is_left_to_right() -> None:
+    term = parse_rmc("([a] + [b]) ; ([c] + [d])")
+    dfs = solve(term, order="depth-first")
+    assert main_stacks(dfs) == [["a", "c"], ["a", "d"], ["b", "c"], ["b", "d"]]
+    assert Counter(map(tuple, main_stacks(solve(term)))) == Counter(map(tuple, main_stacks(dfs)))
+    with pytest.raises(ValueError, match="order"):
+        Search(term, order="sideways")  # type: ignore[arg-type]
+
+
+def test_fuel_stops_the_search_and_more_fuel_resumes_it() -> None:
+    search = Search(parse_rmc(NATURALS), fuel=20)
+    first = list(search)
+    assert search.out_of_fuel and not search.exhausted and search.steps == 20
+    search.fuel = 200
+    more = [next(search) for _ in range(3)]
+    assert [a.texts()["λ"] for a in first + more][: len(first) + 3] == [[peano(i)] for i in range(len(first) + 3)]
+    assert solve(parse_rmc(NATURALS), limit=0).answers == ()
+
+
+def test_limit_equal_to_the_number_of_answers() -> None:
+    term = parse_rmc("[a] + [b]")
+    assert len(solve(term, limit=2)) == 2
+    assert solve(term).exhausted
+
+
+# -- traces ------------------------------------------------------------------------------------
+
+
+@given(rmc_terms(closed=True, max_depth=4), memories)
+def test_an_answers_path_replays_to_that_answer(term, memory) -> None:
+    for answer in solve(term, memory, limit=3, fuel=20_000):
+        replay = trace(term, memory, path=answer.path)
+        assert replay.status == "answer"
+        assert canonical(dict(replay.answer.memory)) == canonical(dict(answer.memory))  # type: ignore[union-attr]
+        assert set(replay.rules()) <= set(RULES)
+
+
+def test_a_trace_names_rules_and_why_a_branch_failed() -> None:
+    t = trace(parse_rmc("[a] ; <b>"))
+    assert t.rules() == ["seq", "push", "skip"] and t.status == "failed"
+    assert t.reason == "pop: b does not unify with a"
+    star = trace(parse_rmc(NATURALS), path=(1, 1, 0))
+    assert star.status == "answer" and star.answer is not None and star.answer.texts() == {"λ": ["s(s(z))"]}
+    assert [s.label() for s in star.steps if s.branch is not None] == ["star → again", "star → again", "star → ⋆"]
+    empty = trace(parse_rmc("a<x>"))
+    assert empty.reason == "pop from the empty stack at location a"
+    assert trace(parse_rmc(NATURALS), path=(1,) * 50, fuel=30).status == "out_of_fuel"
+    with pytest.raises(ValueError):
+        trace(SKIP, path=(2,))
+
+
+# -- deep terms --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_deep_terms_run_without_recursion() -> None:
+    depth = 100_000
+    successor = New("x", Seq(Pop(DEFAULT, FVar("x")), Push(fn("s", FVar("x")), DEFAULT)))
+    term: object = SKIP
+    for _ in range(depth):
+        term = Seq(successor, term)  # type: ignore[arg-type]
+    result = solve(Seq(Push(fn("z"), DEFAULT), term), fuel=None)  # type: ignore[arg-type]
+    assert result.exhausted and term_text(result[0].stack()[0]).count("s(") == depth
+    nested = Push(FVar("x0"), DEFAULT)
+    for i in range(depth):
+        nested = New(f"x{i}", nested)  # type: ignore[assignment]
+    assert solve(nested)[0].texts() == {"λ": ["_1"]}
