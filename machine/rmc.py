@@ -341,7 +341,7 @@ class Answers:
 
     def status_line(self) -> str:
         n = len(self.answers)
-        found = f"{n} answer{'s' if n != 1 else ''} in {self.steps:,} steps"
+        found = f"{n} answer{'s' if n != 1 else ''} in {self.steps:,} step{'s' if self.steps != 1 else ''}"
         if self.exhausted:
             return f"{found}, exhausted (no other answers)"
         if self.out_of_fuel:

@@ -1,7 +1,7 @@
 """``mcalc``: run, trace and print machine-calculus terms.
 
-    mcalc run FILE|TERM [--calculus fmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
-                        [--machine fast|small-step]
+    mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
+                        [--machine fast|small-step] [--limit N] [--order fair|depth-first]
     mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
     mcalc type FILE|TERM [--notation unicode|ascii|latex]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sympy
@@ -31,6 +31,7 @@ from calculus.fmc.types import TypingError, infer, pretty_type
 from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
+from mcalc.rmc_command import command_rmc
 from mcalc.while_command import add_while_parser, command_while
 
 __all__ = ["build_parser", "main"]
@@ -51,10 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     run = sub.add_parser(
-        "run", help="run a term on the machine", description="Run a term (or a .fmc file) on the FMC machine."
+        "run",
+        help="run a term on the machine",
+        description="Run a term (or a .fmc or .rmc file): on the FMC machine, or on the relational machine (RMC).",
     )
     run.add_argument("source", metavar="FILE|TERM", help="a file of definitions ending with the term to run, or a term")
-    run.add_argument("--calculus", choices=["fmc"], default="fmc", help="the calculus (default: fmc)")
+    run.add_argument(
+        "--calculus", choices=["fmc", "rmc"], default=None, help="the calculus (default: rmc for .rmc files, else fmc)"
+    )
     run.add_argument(
         "--stack",
         action="append",
@@ -68,7 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"at most N machine steps (default {DEFAULT_FUEL:,}; {DEFAULT_TRACE_FUEL:,} with --trace)",
     )
-    run.add_argument("--trace", action="store_true", help="show every step with its rule (paper-faithful machine)")
+    run.add_argument(
+        "--limit", type=_natural, default=None, metavar="N", help="RMC: stop after N answers (default: all)"
+    )
+    run.add_argument(
+        "--order",
+        choices=["fair", "depth-first"],
+        default="fair",
+        help="RMC: the search order (fair: breadth-first over forks, the default; depth-first: Prolog's)",
+    )
+    run.add_argument(
+        "--trace",
+        action="store_true",
+        help="show every step with its rule (FMC: the paper-faithful machine; RMC: the first answer's branch)",
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     run.add_argument(
         "--distribution",
@@ -169,8 +187,9 @@ def split_values(text: str) -> list[str]:
     return values
 
 
-def parse_stacks(specs: Sequence[str]) -> dict[str, tuple[Term, ...]]:
-    """``--stack LOC=v1,v2`` options as a memory (bottom to top: v1 ends on top)."""
+def parse_stacks(specs: Sequence[str], parse_value: Callable[..., Term] = parse) -> dict[str, tuple[Term, ...]]:
+    """``--stack LOC=v1,v2`` options as a memory (bottom to top: v1 ends on top), each value read
+    by ``parse_value(text, source=...)``."""
     memory: dict[str, tuple[Term, ...]] = {}
     for spec in specs:
         location, eq, values = spec.partition("=")
@@ -180,13 +199,18 @@ def parse_stacks(specs: Sequence[str]) -> dict[str, tuple[Term, ...]]:
         if location in memory:
             raise UsageError(f"--stack gives location {location} twice")
         items = [v for v in split_values(values)] if values.strip() else []
-        terms = [parse(v, source=f"--stack {location}=…value {i + 1}") for i, v in enumerate(items)]
+        terms = [parse_value(v.strip(), source=f"--stack {location}=…value {i + 1}") for i, v in enumerate(items)]
         memory[location] = tuple(reversed(terms))
     return memory
 
 
 def command_run(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
+    calculus = args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")
+    if calculus == "rmc":
+        return command_rmc(args, text, name, out, parse_stacks, UsageError)
+    if args.limit is not None or args.order != "fair":
+        raise UsageError("--limit and --order are for the RMC (--calculus rmc)")
     term = parse(text, source=name)
     memory = parse_stacks(args.stack)
     if args.symbolic:

@@ -21,7 +21,7 @@ from calculus.rmc.firstorder import FVar, fn
 from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
 from calculus.terms import Term
 
-__all__ = ["parse_rmc"]
+__all__ = ["parse_first_order", "parse_rmc"]
 
 PUNCTUATION = {
     "[": "[",
@@ -52,12 +52,27 @@ def parse_rmc(text: str, source: str = "<input>") -> Term:
     return _Parser(tokenize(text, PUNCTUATION, source=source), text, source).program()
 
 
+def parse_first_order(text: str, source: str = "<input>", variables: frozenset[str] | None = None) -> Term:
+    """Parse a first-order term ``t ::= x | f | f(t, ..., t)``. An identifier is a variable when it
+    is in ``variables`` or (when ``variables`` is None) starts with ``_``, as answers print them."""
+    parser = _Parser(tokenize(text, PUNCTUATION, source=source), text, source)
+    parser.variable_test = (lambda x: x.startswith("_")) if variables is None else variables.__contains__
+    if parser.peek().kind == EOF:
+        raise parser.error("empty input: expected a first-order term", parser.peek())
+    term = parser.first_order()
+    if parser.peek().kind != EOF:
+        tok = parser.peek()
+        raise parser.error(f"unexpected {tok.text!r} after the term", tok)
+    return term
+
+
 class _Parser:
     def __init__(self, tokens: list[Token], text: str, source: str) -> None:
         self.tokens, self.text, self.source = tokens, text, source
         self.pos = 0
         self.bound: dict[str, int] = {}  # names of the new operators on the stack (their scope)
         self.definitions: dict[str, Term] = {}
+        self.variable_test = lambda name: self.bound.get(name, 0) > 0
 
     def peek(self, k: int = 0) -> Token:
         return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
@@ -94,15 +109,15 @@ class _Parser:
         if self.peek().kind == EOF:
             raise self.error("expected the term to run after the definitions", self.peek())
         main = self.term()
-        if self.peek().kind != EOF:
-            tok = self.peek()
-            raise self.error(
-                f"unexpected {tok.text!r}: a definition 'name = term' must come before the term to run", tok
-            )
+        tok = self.peek()
+        if tok.kind != EOF:
+            defining = tok.kind == "=" or (tok.kind == IDENT and self.peek(1).kind == "=")
+            hint = "; a definition 'name = term' must come before the term to run" if defining else ""
+            raise self.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end{hint}", tok)
         return main
 
     def term(self) -> Term:
-        """A term, up to the end of input or the next definition ``name =``."""
+        """A term, up to the first token that cannot continue it (the end, or the next definition)."""
         values: list[Term] = []
         ops: list[Any] = []  # ("(", tok) | ("+"|";", tok) | ("new", tok, x) | ("then", tok, action)
         expect_operand = True
@@ -162,12 +177,13 @@ class _Parser:
                 ops.pop()
                 self.advance()
                 continue
-            if tok.kind == EOF or (tok.kind == IDENT and self.peek(1).kind == "="):
-                self.reduce(values, ops, 0)
-                if ops:
-                    raise self.error(f"unclosed '(' at {ops[-1][1].line}:{ops[-1][1].column}", tok)
-                return values[0]
-            raise self.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end", tok)
+            # anything else ends the term (the caller checks what follows), unless a '(' is open
+            self.reduce(values, ops, 0)
+            if ops and tok.kind == EOF:
+                raise self.error(f"unclosed '(' at {ops[-1][1].line}:{ops[-1][1].column}", tok)
+            if ops:
+                raise self.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or ')'", tok)
+            return values[0]
 
     def reduce(self, values: list[Term], ops: list[Any], level: int, right: bool = False) -> None:
         """Apply the operators on the stack that bind at least as tightly as ``level``."""
@@ -222,7 +238,7 @@ class _Parser:
             if self.peek().kind == "(":
                 frames.append((tok.text, [], self.advance()))
                 continue
-            value: Term = FVar(tok.text) if self.bound.get(tok.text, 0) > 0 else fn(tok.text)
+            value: Term = FVar(tok.text) if self.variable_test(tok.text) else fn(tok.text)
             while True:
                 if not frames:
                     return value
