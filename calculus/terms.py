@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "size",
     "substitute",
     "variable_names",
+    "with_children",
 ]
 
 R = TypeVar("R")
@@ -181,6 +182,15 @@ def children(t: Term) -> tuple[Term, ...]:
 def rebuild(t: Term, args: tuple[Any, ...] | list[Any]) -> Term:
     """``t.func(*args)``: a node with the head of ``t`` and new arguments."""
     return type(t)(*args)
+
+
+def with_children(t: Term, kids: Sequence[Term]) -> Term:
+    """``t`` with its child terms replaced by ``kids`` (in order), its atoms kept; ``t`` itself
+    when it has no children. The usual ``combine`` of a :func:`fold` that rebuilds."""
+    if not kids:
+        return t
+    new_kids = iter(kids)
+    return t.func(*(next(new_kids) if isinstance(a, Term) else a for a in t.args))
 
 
 def iter_preorder(t: Term) -> Iterator[Term]:

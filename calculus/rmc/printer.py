@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from calculus.fmc.syntax import DEFAULT, Seq, Skip
-from calculus.rmc.firstorder import term_text
+from calculus.rmc.firstorder import Fn, FVar, term_text
 from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from calculus.terms import Term
+from calculus.terms import Term, fold, fresh_name, iter_preorder, substitute, variable_names, with_children
 
 __all__ = ["rmc_text"]
 
@@ -27,7 +27,12 @@ class _Text(str):
 
 
 def rmc_text(term: Term, notation: str = "unicode") -> str:
-    """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``)."""
+    """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``).
+
+    A ``new`` whose variable has the name of a constant in the term is printed with a fresh
+    name (``new a. [f(a, a')]`` would read back with the wrong ``a``): equal terms, readable text.
+    """
+    term = _without_clashes(term)
     sym = _SYMBOLS[notation]
     out: list[str] = []
     stack: list[Any] = [(term, _CHOICE)]
@@ -39,6 +44,24 @@ def rmc_text(term: Term, notation: str = "unicode") -> str:
         node, ctx = item
         stack.extend(reversed(_pieces(node, ctx, sym)))
     return "".join(out)
+
+
+def _without_clashes(term: Term) -> Term:
+    """``term`` with every ``new x`` renamed where ``x`` is also a constant's name (iterative)."""
+    symbols = {node.symbol for node in iter_preorder(term) if isinstance(node, Fn)}
+    clashing = [n for n in iter_preorder(term) if isinstance(n, New) and n.variable in symbols]
+    if not clashing:
+        return term
+    taken = symbols | variable_names(term)
+
+    def rename(node: Term, kids: tuple[Term, ...]) -> Term:
+        if isinstance(node, New) and node.variable in symbols:
+            fresh = fresh_name(node.variable, taken)
+            taken.add(fresh)
+            return New(fresh, substitute(kids[0], {node.variable: FVar(fresh)}))
+        return with_children(node, kids)
+
+    return fold(term, rename)
 
 
 def _location(location: str) -> str:

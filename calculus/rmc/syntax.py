@@ -22,7 +22,7 @@ from typing import ClassVar
 
 from calculus.fmc.syntax import SKIP, Seq, Skip
 from calculus.rmc.firstorder import FVar
-from calculus.terms import Term, fold
+from calculus.terms import Term, fold, with_children
 
 __all__ = ["FAIL", "SKIP", "Choice", "Fail", "New", "Pop", "Push", "Seq", "Skip", "Star", "converse"]
 
@@ -104,9 +104,6 @@ def converse(term: Term) -> Term:
             return Pop(node.location, node.item)
         if isinstance(node, Pop):
             return Push(node.pattern, node.location)
-        if not kids:
-            return node
-        new_kids = iter(kids)
-        return node.func(*(next(new_kids) if isinstance(a, Term) else a for a in node.args))
+        return with_children(node, kids)
 
     return fold(term, flip)

@@ -61,6 +61,11 @@ def test_print_parse_round_trip(m: Term) -> None:
     assert parse_rmc(rmc_text(m)) == m
 
 
+@given(rmc_terms(max_depth=5, closed=True, variables=("a", "s", "x")))
+def test_bound_variables_named_like_constants_print_renamed(m: Term) -> None:
+    assert parse_rmc(rmc_text(m, "ascii")) == m
+
+
 def test_parse_the_spec_examples() -> None:
     counter = parse_rmc("[z] ; (new n. (<n> ; [s(n)]))*")
     n = FVar("n")

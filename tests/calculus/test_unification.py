@@ -73,6 +73,25 @@ def test_mgu_is_most_general(t: Term, theta: dict[str, Any]) -> None:
         assert resolve(resolve(v, sigma), sub) == resolve(v, sub)
 
 
+with_v = terms(
+    (FVar, Fn, Arg, NoArg), {"symbol": st.sampled_from(["a", "f", "g"])}, max_depth=4, variables=("x", "v"), kind="fo"
+)
+
+
+@given(first_order, first_order, with_v)
+def test_a_variable_younger_than_every_binding_has_a_syntactic_occurs_check(t: Term, u: Term, w: Term) -> None:
+    """``v`` made after σ (σ never mentions it): unifying v with w gives the same result whether
+    the occurs check walks σ or (``created_at``) looks at w's syntax only."""
+    sigma = unify(t, u)
+    if sigma is None:
+        sigma = EMPTY
+    walked = unify(FVar("v"), w, sigma)
+    fast = unify(FVar("v"), w, sigma, created_at={"v": len(sigma)})
+    assert (walked is None) == (fast is None)
+    if walked is not None and fast is not None:
+        assert resolve(w, walked) == resolve(w, fast) == resolve(FVar("v"), fast)
+
+
 def _rename(t: Term, names: dict[str, str]) -> Term:
     if isinstance(t, FVar):
         return FVar(names[t.name])
