@@ -286,6 +286,9 @@ class Answer:
         parts = [f"{loc}: [{', '.join(items)}]" for loc, items in self.texts().items()]
         return "  ".join(parts) if parts else "∅ (empty memory)"
 
+    def __repr__(self) -> str:
+        return f"<Answer {self}>"
+
 
 def answer_of(state: State, steps: int = 0) -> Answer:
     """The answer of a final state ``S, σ, ε, ⋆``: σS with fresh variables renamed canonically."""
@@ -338,6 +341,9 @@ class Answers:
     def to_json(self) -> dict[str, Any]:
         """``{"answers": [{"stacks": ...}, ...], "exhausted": bool, "steps": N}``."""
         return {"answers": [a.to_json() for a in self.answers], "exhausted": self.exhausted, "steps": self.steps}
+
+    def __repr__(self) -> str:
+        return f"<Answers: {self.status_line()}>"
 
     def status_line(self) -> str:
         n = len(self.answers)
@@ -480,6 +486,9 @@ class Trace:
 
     def __len__(self) -> int:
         return len(self.steps)
+
+    def __repr__(self) -> str:
+        return f"<Trace of one branch: {self.status_line()}>"
 
     def status_line(self) -> str:
         n = len(self.steps)
