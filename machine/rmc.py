@@ -40,8 +40,8 @@ from immutables import Map
 from calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
 from calculus.rmc.firstorder import FVar, replace_variables, term_text
 from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from calculus.rmc.unify import EMPTY, Substitution, resolve, unify
-from calculus.terms import Term, iter_preorder, substitute
+from calculus.rmc.unify import INDEXED, Substitution, resolve, unify
+from calculus.terms import Term, free_variables, iter_preorder, substitute
 from machine.result import MemoryInput, normalize_memory, sorted_locations
 
 __all__ = [
@@ -78,21 +78,15 @@ def is_fresh(name: str) -> bool:
 
 
 class FreshSupply:
-    """Fresh variables ``x₁, x₂, ...``: one counter for the whole search, so fresh in every state.
+    """Fresh variables ``x₁, x₂, ...``: one counter for the whole search, so fresh in every state."""
 
-    ``created_at`` records ``len(σ)`` when each was made (see :func:`calculus.rmc.unify.unify_all`).
-    """
-
-    __slots__ = ("_numbers", "created_at")
+    __slots__ = ("_numbers",)
 
     def __init__(self) -> None:
         self._numbers = count(1)
-        self.created_at: dict[str, int] = {}
 
-    def __call__(self, stem: str, substitution: Substitution = EMPTY) -> FVar:
-        name = f"{stem.rstrip('₀₁₂₃₄₅₆₇₈₉')}{str(next(self._numbers)).translate(_SUBSCRIPTS)}"
-        self.created_at[name] = len(substitution)
-        return FVar(name)
+    def __call__(self, stem: str) -> FVar:
+        return FVar(f"{stem.rstrip('₀₁₂₃₄₅₆₇₈₉')}{str(next(self._numbers)).translate(_SUBSCRIPTS)}")
 
 
 def _to_tuple(stack: Stack) -> tuple[Any, ...]:
@@ -202,7 +196,7 @@ def initial_state(term: Term, memory: MemoryInput | None = None) -> State:
         for item in items:
             stack = (item, stack)
         stacks[loc] = stack
-    return State(Map(stacks), EMPTY, None, term)
+    return State(Map(stacks), INDEXED, None, term)
 
 
 def step(state: State, fresh: FreshSupply) -> Transition | Fork | Stop:
@@ -231,13 +225,13 @@ def step(state: State, fresh: FreshSupply) -> Transition | Fork | Stop:
             return Stop("failed", state, "pop")
         top, rest = stack
         pattern = instantiate(term.pattern, env)  # type: ignore[attr-defined]
-        unifier = unify(pattern, top, state.substitution, fresh.created_at)
+        unifier = unify(pattern, top, state.substitution)
         if unifier is None:
             return Stop("failed", state, "pop", (pattern, top))
         return Transition("pop", State(memory.set(loc, rest), unifier, k, SKIP, env, state.path))
     if cls is New:
         x = term.variable  # type: ignore[attr-defined]
-        body_env = env.set(x, fresh(x, state.substitution))
+        body_env = env.set(x, fresh(x))
         return Transition("new", State(state.memory, state.substitution, k, term.body, body_env, state.path))  # type: ignore[attr-defined]
     if cls is Choice:
         return Fork("choice", (_branch(state, term.left, k, 0), _branch(state, term.right, k, 1)))  # type: ignore[attr-defined]
@@ -297,6 +291,8 @@ def answer_of(state: State, steps: int = 0) -> Answer:
     kept: set[str] = set()
     fresh_names: list[str] = []
     for t in order:
+        if not free_variables(t):
+            continue
         for node in iter_preorder(t):
             if isinstance(node, FVar):
                 if not is_fresh(node.name):

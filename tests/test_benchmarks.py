@@ -42,3 +42,15 @@ def test_control_benchmark_smoke_run() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n| While:") == 4 and "| FMC III by hand" in done.stdout
+
+
+def test_relational_benchmark_smoke_run() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "relational.py"), "--quick", "--markdown"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 7  # header and six workloads, each checked before it is timed

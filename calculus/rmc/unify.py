@@ -10,17 +10,24 @@ applies it fully. Everything is iterative (explicit stacks), so terms nested 100
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from immutables import Map
 
 from calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments
 from calculus.terms import Term, free_variables
 
-__all__ = ["EMPTY", "Substitution", "occurs", "resolve", "unify", "unify_all", "walk"]
+__all__ = ["EMPTY", "INDEXED", "Substitution", "occurs", "resolve", "unify", "unify_all", "walk"]
 
 Substitution = Map  # variable name -> Term
 EMPTY: Substitution = Map()
+
+_INDEXED = ("indexed",)
+_MENTIONED = "mentioned"
+#: The empty substitution that also records which variables its bound terms mention (under keys
+#: that are not variable names), for the cheap occurs check of :func:`unify_all`. Extend it only
+#: with :func:`unify`; bindings added by hand would not be recorded.
+INDEXED: Substitution = Map({_INDEXED: True})
 
 
 def walk(t: Term, s: Substitution) -> Term:
@@ -49,18 +56,15 @@ def occurs(name: str, t: Term, s: Substitution) -> bool:
     return False
 
 
-def unify_all(
-    pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY, created_at: Mapping[str, int] | None = None
-) -> Substitution | None:
+def unify_all(pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY) -> Substitution | None:
     """The most general extension of ``s`` unifying every pair, or None (Robinson, iterative).
 
-    ``created_at`` may give, for variables made during a search, ``len(s)`` when each was made.
-    No binding made before a variable existed can mention it, so while ``len(s)`` is unchanged the
-    variable occurs in a term only syntactically: its occurs check skips the substitution (which
-    keeps the check O(|t|) instead of O(|σt|) for a variable popped against a long chain).
+    On an :data:`INDEXED` substitution the occurs check of a variable that no bound term
+    mentions looks only at the other term's syntax (it cannot occur through a binding), which
+    keeps it O(|t|) instead of O(|σt|) when a fresh variable meets the end of a long chain.
     """
     work = list(pairs)
-    born = created_at or {}
+    indexed = _INDEXED in s
     while work:
         a, b = work.pop()
         a, b = walk(a, s), walk(b, s)
@@ -70,12 +74,16 @@ def unify_all(
             continue
         if isinstance(a, FVar) or isinstance(b, FVar):
             v, t = (a, b) if isinstance(a, FVar) else (b, a)
-            if born.get(v.name) == len(s):
+            if indexed and (_MENTIONED, v.name) not in s:
                 if v.name in free_variables(t):
                     return None
             elif occurs(v.name, t, s):
                 return None
             s = s.set(v.name, t)
+            if indexed:
+                for x in free_variables(t):
+                    if (_MENTIONED, x) not in s:
+                        s = s.set((_MENTIONED, x), True)
         else:
             assert isinstance(a, Fn) and isinstance(b, Fn)
             if a.symbol != b.symbol:
@@ -89,11 +97,9 @@ def unify_all(
     return s
 
 
-def unify(
-    t: Term, u: Term, s: Substitution = EMPTY, created_at: Mapping[str, int] | None = None
-) -> Substitution | None:
+def unify(t: Term, u: Term, s: Substitution = EMPTY) -> Substitution | None:
     """The most general extension of ``s`` with ``θ(t) = θ(u)``, or None (see :func:`unify_all`)."""
-    return unify_all([(t, u)], s, created_at)
+    return unify_all([(t, u)], s)
 
 
 def resolve(t: Term, s: Substitution) -> Term:
