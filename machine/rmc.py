@@ -505,7 +505,7 @@ class Trace:
         return trace_html(self)
 
 
-def trace(term: Term, memory: MemoryInput | None = None, path: tuple[int, ...] = (), *, fuel: int = 10_000) -> Trace:
+def trace(term: Term, memory: MemoryInput | None = None, *, path: tuple[int, ...] = (), fuel: int = 10_000) -> Trace:
     """Follow one branch, keeping every state: at the n-th fork take ``path[n]`` (0 the left
     branch, 1 the right; the left one once ``path`` is used up). Pass an answer's ``path`` to
     see how it was reached."""

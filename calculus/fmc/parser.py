@@ -51,6 +51,7 @@ from calculus.fmc.syntax import (
     case,
 )
 from calculus.lexing import EOF, EXPRESSION, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
+from calculus.programs import read_program
 from calculus.symbolic_text import parse_expression
 from calculus.terms import free_variables, substitute
 
@@ -188,34 +189,7 @@ class _Parser:
 
     # -- the grammar ---------------------------------------------------------------------------
     def program(self) -> Program:
-        definitions: list[tuple[str, Term]] = []
-        names: set[str] = set()
-        if self.peek().kind == EOF:
-            raise self.error("empty input: expected a term", self.peek())
-        while self.peek().kind == IDENT and self.peek(1).kind == "=":
-            name_tok = self.advance()
-            self.advance()
-            if not _is_variable_name(name_tok.text):
-                raise self.error(
-                    f"a definition's name must start with a lowercase letter or '_': {name_tok.text!r}",
-                    name_tok,
-                )
-            if name_tok.text in RESERVED:
-                raise self.error(f"{name_tok.text!r} is a primitive, not a name to define", name_tok)
-            if name_tok.text in names:
-                raise self.error(f"{name_tok.text!r} is defined twice", name_tok)
-            names.add(name_tok.text)
-            if self.peek().kind == EOF:
-                raise self.error(f"expected a term after '{name_tok.text} ='", self.peek())
-            definitions.append((name_tok.text, self.term()))
-        if self.peek().kind == EOF:
-            raise self.error("expected the term to run after the definitions", self.peek())
-        main = self.term()
-        tok = self.peek()
-        if tok.kind != EOF:
-            defining = tok.kind == "=" or (tok.kind == IDENT and self.peek(1).kind == "=")
-            hint = "; a definition 'name = term' must come before the term to run" if defining else ""
-            raise self.error(f"unexpected {tok.text!r}: expected ';', '.' or end of input{hint}", tok)
+        definitions, main = read_program(self, self.term, continues="';', '.' or end of input", bad_name=_bad_name)
         return Program(tuple(definitions), main)
 
     @collector_paused()
@@ -461,6 +435,15 @@ def _sequence(items: list[Term]) -> Term:
     for item in reversed(items[:-1]):
         value = Seq(item, value)
     return value
+
+
+def _bad_name(name: str) -> str | None:
+    """Why ``name`` cannot be defined, or None."""
+    if not _is_variable_name(name):
+        return f"a definition's name must start with a lowercase letter or '_': {name!r}"
+    if name in RESERVED:
+        return f"{name!r} is a primitive, not a name to define"
+    return None
 
 
 def _is_variable_name(text: str) -> bool:

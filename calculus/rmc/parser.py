@@ -17,6 +17,7 @@ from typing import Any
 from calculus.errors import ParseError
 from calculus.fmc.syntax import DEFAULT, SKIP, Seq
 from calculus.lexing import EOF, IDENT, NUMBER, Token, tokenize
+from calculus.programs import read_program
 from calculus.rmc.firstorder import FVar, fn
 from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
 from calculus.terms import Term
@@ -94,26 +95,16 @@ class _Parser:
         return self.advance()
 
     def program(self) -> Term:
-        if self.peek().kind == EOF:
-            raise self.error("empty input: expected a term", self.peek())
-        while self.peek().kind == IDENT and self.peek(1).kind == "=":
-            name = self.advance()
-            self.advance()
-            if name.text == "new":
-                raise self.error("'new' is a keyword, not a name to define", name)
-            if name.text in self.definitions:
-                raise self.error(f"{name.text!r} is defined twice", name)
-            if self.peek().kind == EOF:
-                raise self.error(f"expected a term after '{name.text} ='", self.peek())
-            self.definitions[name.text] = self.term()
-        if self.peek().kind == EOF:
-            raise self.error("expected the term to run after the definitions", self.peek())
-        main = self.term()
-        tok = self.peek()
-        if tok.kind != EOF:
-            defining = tok.kind == "=" or (tok.kind == IDENT and self.peek(1).kind == "=")
-            hint = "; a definition 'name = term' must come before the term to run" if defining else ""
-            raise self.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end{hint}", tok)
+        def bad_name(name: str) -> str | None:
+            return "'new' is a keyword, not a name to define" if name == "new" else None
+
+        _, main = read_program(
+            self,
+            self.term,
+            continues="';', '+', '*', '~' or the end",
+            bad_name=bad_name,
+            on_definition=self.definitions.__setitem__,
+        )
         return main
 
     def term(self) -> Term:
