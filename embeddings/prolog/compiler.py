@@ -1,0 +1,250 @@
+"""Pure Prolog into the RMC, written with the calculus's own constructs.
+
+Recursion is expressed with a **goal stack** on location ``g`` and a **star**: each turn of the
+star pops the goal on top of ``g`` and runs one clause for it. A query becomes
+
+    new X1 ... Xk. ( [answer(X1, ..., Xk)]ans ; [$end]g ; push(Query) ; STEP* ; g⟨$end⟩ )
+
+    STEP                     = C1 + C2 + ... + Cn + EQ      (the program's clauses, in order; a
+                                                              balanced tree of choices)
+    C for  H :- B            = new Y1 ... Ym. (g⟨H⟩ ; push(B))      Y1 ... Ym the clause's variables
+    C for  H.                = new Y1 ... Ym. g⟨H⟩
+    EQ (the built-in =/2)    = new Z. g⟨Z = Z⟩
+    push(A, B)               = push(B) ; push(A)            (so that A is on top: run first)
+    push(A ; B)              = push(A) + push(B)
+    push(true) = ⋆           push(fail) = push(false) = 0           push(G) = [G]g
+
+Popping ``g⟨H⟩`` unifies the goal with the clause's head (the fresh variables of ``new`` rename
+the clause apart), and the body's goals go on the stack, leftmost on top. The star may stop at
+any turn; ``g⟨$end⟩`` keeps only the runs that finished every goal. The depth-first order of the
+machine is Prolog's (goals left to right, clauses top to bottom: SLD resolution as SWI-Prolog
+does it); its fair order is breadth-first over the same tree, so it also answers where
+depth-first search loops (left recursion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calculus.errors import ParseError, Position
+from calculus.fmc.syntax import SKIP, Seq
+from calculus.rmc.firstorder import Fn, FVar, arguments, fn
+from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star
+from calculus.terms import Term, free_variables
+from embeddings.prolog.reader import Clause, read_clauses, read_term
+
+__all__ = [
+    "ANSWERS",
+    "END",
+    "GOALS",
+    "Program",
+    "Query",
+    "UnsupportedFeature",
+    "compile_query",
+    "parse_program",
+    "parse_query",
+]
+
+GOALS, ANSWERS = "g", "ans"
+END = fn("$end")
+
+#: Goals and directives outside pure Prolog, with the name of the feature for the error message.
+UNSUPPORTED = {
+    ("!", 0): "cut (!)",
+    ("->", 2): "if-then-else (->)",
+    ("*->", 2): "soft cut (*->)",
+    ("\\+", 1): "negation as failure (\\+)",
+    ("not", 1): "negation as failure (not/1)",
+    ("\\=", 2): "disequality (\\=, negation as failure)",
+    ("call", None): "call/N (meta-call)",
+    ("findall", 3): "findall/3 (all-solutions)",
+    ("bagof", 3): "bagof/3 (all-solutions)",
+    ("setof", 3): "setof/3 (all-solutions)",
+    ("assert", 1): "assert/1 (database update)",
+    ("asserta", 1): "asserta/1 (database update)",
+    ("assertz", 1): "assertz/1 (database update)",
+    ("retract", 1): "retract/1 (database update)",
+    ("is", 2): "arithmetic (is/2; use Peano numbers)",
+    ("<", 2): "arithmetic comparison (</2)",
+    (">", 2): "arithmetic comparison (>/2)",
+    ("=<", 2): "arithmetic comparison (=</2)",
+    (">=", 2): "arithmetic comparison (>=/2)",
+    ("=:=", 2): "arithmetic comparison (=:=/2)",
+    ("=\\=", 2): "arithmetic comparison (=\\=/2)",
+    ("==", 2): "term comparison (==/2)",
+    ("\\==", 2): "term comparison (\\==/2)",
+    ("var", 1): "var/1 (meta-logical)",
+    ("nonvar", 1): "nonvar/1 (meta-logical)",
+    ("write", 1): "I/O (write/1)",
+    ("print", 1): "I/O (print/1)",
+    ("writeln", 1): "I/O (writeln/1)",
+    ("format", None): "I/O (format)",
+    ("nl", 0): "I/O (nl/0)",
+    ("read", 1): "I/O (read/1)",
+}
+
+
+class UnsupportedFeature(ParseError):
+    """A program or query uses something outside pure Prolog (cut, negation, assert, I/O...)."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed pure Prolog program: its clauses (``(head, body)``, body ``true`` for facts)."""
+
+    clauses: tuple[tuple[Term, Term, tuple[str, ...]], ...]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query: the goal and the names of its variables (in order of appearance)."""
+
+    goal: Term
+    variables: tuple[str, ...]
+
+
+def _unsupported(goal: Term) -> str | None:
+    if isinstance(goal, FVar):
+        return "a variable as a goal (call/1)"
+    assert isinstance(goal, Fn)
+    arity = len(arguments(goal))
+    return UNSUPPORTED.get((goal.symbol, arity)) or UNSUPPORTED.get((goal.symbol, None))
+
+
+def _check_body(body: Term, fail: callable) -> None:  # type: ignore[valid-type]
+    stack = [body]
+    while stack:
+        goal = stack.pop()
+        if isinstance(goal, Fn) and goal.symbol in (",", ";") and len(arguments(goal)) == 2:
+            stack.extend(arguments(goal))
+            continue
+        problem = _unsupported(goal)
+        if problem is not None:
+            fail(problem)
+
+
+def parse_program(text: str, source: str = "<program>") -> Program:
+    """Read a pure Prolog program; unsupported features are refused with their line."""
+    clauses = []
+    for clause in read_clauses(text, source):
+        head, body = _split(clause, text, source)
+        clauses.append((head, body, clause.variables))
+    return Program(tuple(clauses), text, source)
+
+
+def _split(clause: Clause, text: str, source: str) -> tuple[Term, Term]:
+    term = clause.term
+
+    def refuse(feature: str) -> None:
+        offset = _line_offset(text, clause.line)
+        raise UnsupportedFeature(
+            f"{feature} is not supported (pure Prolog only)", text, Position(clause.line, 1, offset), source
+        )
+
+    if isinstance(term, Fn) and term.symbol in (":-", "?-") and len(arguments(term)) == 1:
+        refuse(f"the directive ':- {_head_name(arguments(term)[0])}'")
+    if isinstance(term, Fn) and term.symbol == "-->" and len(arguments(term)) == 2:
+        refuse("a DCG rule (-->)")
+    head, body = term, fn("true")
+    if isinstance(term, Fn) and term.symbol == ":-" and len(arguments(term)) == 2:
+        head, body = arguments(term)
+    if isinstance(head, FVar):
+        refuse("a variable as a clause head")
+    if isinstance(head, Fn) and (head.symbol, len(arguments(head))) in (("=", 2), (",", 2), (";", 2), ("true", 0)):
+        refuse(f"redefining the control construct {head.symbol}/{len(arguments(head))}")
+    if _unsupported(head) is not None and head.symbol not in ("call",):  # type: ignore[union-attr]
+        refuse(f"redefining {_head_name(head)}")
+    _check_body(body, refuse)
+    return head, body
+
+
+def _head_name(t: Term) -> str:
+    if isinstance(t, Fn):
+        return f"{t.symbol}/{len(arguments(t))}"
+    return "a variable"
+
+
+def _line_offset(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def parse_query(text: str, source: str = "<query>") -> Query:
+    """Read a query (``append(X, Y, [1, 2])``, with or without the final ``.``)."""
+    goal, variables = read_term(text, source)
+
+    def refuse(feature: str) -> None:
+        raise UnsupportedFeature(f"{feature} is not supported (pure Prolog only)", text, Position(1, 1, 0), source)
+
+    _check_body(goal, refuse)
+    return Query(goal, tuple(v for v in variables if not v.startswith("_")))
+
+
+def _pushes(body: Term) -> Term:
+    """push(B): the RMC term that puts the body's goals on ``g``, leftmost on top (iterative)."""
+    work: list[tuple[Term, bool]] = [(body, False)]
+    done: list[Term] = []
+    while work:
+        goal, ready = work.pop()
+        is_pair = isinstance(goal, Fn) and goal.symbol in (",", ";") and len(arguments(goal)) == 2
+        if ready:
+            right, left = done.pop(), done.pop()
+            done.append(Seq(right, left) if goal.symbol == "," else Choice(left, right))  # type: ignore[union-attr]
+        elif is_pair:
+            a, b = arguments(goal)  # type: ignore[arg-type]
+            work.append((goal, True))
+            work.append((b, False))
+            work.append((a, False))
+        elif isinstance(goal, Fn) and goal.symbol == "true" and not arguments(goal):
+            done.append(SKIP)
+        elif isinstance(goal, Fn) and goal.symbol in ("fail", "false") and not arguments(goal):
+            done.append(FAIL)
+        else:
+            done.append(Push(goal, GOALS))
+    return done[0]
+
+
+def _new(names: list[str], body: Term) -> Term:
+    for name in reversed(names):
+        body = New(name, body)
+    return body
+
+
+def _balanced_choice(options: list[Term]) -> Term:
+    """``o1 + ... + on`` as a balanced tree (left to right in depth-first order)."""
+    if not options:
+        return FAIL
+    level = list(options)
+    while len(level) > 1:
+        level = [Choice(level[i], level[i + 1]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def clause_term(head: Term, body: Term) -> Term:
+    """``new Y1 ... Ym. (g⟨H⟩ ; push(B))``: one resolution step with this clause."""
+    names = sorted(free_variables(head) | free_variables(body))
+    pushes = _pushes(body)
+    return _new(names, Pop(GOALS, head) if pushes == SKIP else Seq(Pop(GOALS, head), pushes))
+
+
+EQUALS = New("Z", Pop(GOALS, fn("=", FVar("Z"), FVar("Z"))))
+
+
+def step_term(program: Program) -> Term:
+    """STEP: one turn of resolution, a choice of every clause (and the built-in =/2)."""
+    return _balanced_choice([clause_term(h, b) for h, b, _ in program.clauses] + [EQUALS])
+
+
+def compile_query(program: Program, query: Query) -> Term:
+    """The RMC term whose answers are the query's answers (in ``ans``, one ``answer(...)``)."""
+    answer = fn("answer", *(FVar(v) for v in query.variables))
+    names = sorted(free_variables(query.goal))
+    run = Seq(
+        Push(answer, ANSWERS),
+        Seq(Push(END, GOALS), Seq(_pushes(query.goal), Seq(Star(step_term(program)), Pop(GOALS, END)))),
+    )
+    return _new(names, run)

@@ -1,0 +1,115 @@
+"""Prolog terms as SWI-Prolog writes them with ``write_term(T, [quoted(true), numbervars(true),
+spacing(next_argument)])``: lists ``[a, b|T]``, operators by priority (``1+2*3``, ``(a, b)``,
+``a mod b``), quoted atoms where needed (``'hello world'``, ``[]`` and ``'A'``). Iterative.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from calculus.rmc.firstorder import Fn, FVar, arguments
+from calculus.terms import Term
+from embeddings.prolog.reader import CONS, NIL, OPERATORS
+
+__all__ = ["atom_text", "prolog_text"]
+
+_PLAIN = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
+_SYMBOLIC = re.compile(r"[+\-*/\\^<>=~:.?@#&$]+\Z")
+_NUMBER = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
+_SOLO = {"[]", "!", ";", "{}"}
+
+
+def atom_text(name: str) -> str:
+    """An atom, quoted when it must be (``'hello world'``, ``'A'``, ``','``)."""
+    if _PLAIN.match(name) or _SOLO.__contains__(name) or (_SYMBOLIC.match(name) and name != "."):
+        return name
+    body = name.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+    return f"'{body}'"
+
+
+class _Text(str):
+    pass
+
+
+def prolog_text(term: Term, names: dict[str, str] | None = None) -> str:
+    """``term`` in Prolog syntax; ``names`` renames variables (others print by their own name)."""
+    names = names or {}
+    out: list[str] = []
+    stack: list[Any] = [(term, 1200)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            out.append(item)
+            continue
+        node, max_priority = item
+        stack.extend(reversed(_pieces(node, max_priority, names)))
+    return "".join(out)
+
+
+def _pieces(node: Term, max_priority: int, names: dict[str, str]) -> list[Any]:
+    if isinstance(node, FVar):
+        return [_Text(names.get(node.name, node.name))]
+    assert isinstance(node, Fn)
+    args = arguments(node)
+    name = node.symbol
+    if not args:
+        if _NUMBER.match(name):
+            return [_Text(name)]
+        priority = max((p for p, _ in OPERATORS.get(name, {}).values()), default=0)
+        text = atom_text(name)
+        return [_Text(f"({text})" if priority > max_priority else text)]
+    if name == CONS and len(args) == 2:
+        return _list_pieces(node, names)
+    ops = OPERATORS.get(name, {})
+    if len(args) == 2 and "infix" in ops:
+        priority, kind = ops["infix"]
+        left_max = priority if kind == "yfx" else priority - 1
+        right_max = priority if kind == "xfy" else priority - 1
+        if name == ",":
+            op = ","
+        elif _PLAIN.match(name):
+            op = f" {name} "
+        else:
+            op = atom_text(name)
+        pieces = [(args[0], left_max), _Text(op), (args[1], right_max)]
+        return [_Text("("), *pieces, _Text(")")] if priority > max_priority else pieces
+    if (len(args) == 1 and "prefix" in ops and name not in ("-", "+")) or (
+        len(args) == 1 and name in ("-", "+") and not _is_number(args[0])
+    ):
+        priority, kind = ops["prefix"]
+        arg_max = priority if kind == "fy" else priority - 1
+        gap = " " if _PLAIN.match(name) or _is_number(args[0]) or _starts_symbolic(args[0]) else ""
+        pieces = [_Text(atom_text(name) + gap), (args[0], arg_max)]
+        return [_Text("("), *pieces, _Text(")")] if priority > max_priority else pieces
+    pieces: list[Any] = [_Text(atom_text(name) + "(")]
+    for i, a in enumerate(args):
+        if i:
+            pieces.append(_Text(", "))
+        pieces.append((a, 999))
+    pieces.append(_Text(")"))
+    return pieces
+
+
+def _is_number(t: Term) -> bool:
+    return isinstance(t, Fn) and not arguments(t) and bool(_NUMBER.match(t.symbol))
+
+
+def _starts_symbolic(t: Term) -> bool:
+    return isinstance(t, Fn) and bool(_SYMBOLIC.match(t.symbol[:1] or "a"))
+
+
+def _list_pieces(node: Term, names: dict[str, str]) -> list[Any]:
+    pieces: list[Any] = [_Text("[")]
+    first = True
+    while isinstance(node, Fn) and node.symbol == CONS and len(arguments(node)) == 2:
+        head, node = arguments(node)
+        if not first:
+            pieces.append(_Text(", "))
+        pieces.append((head, 999))
+        first = False
+    if not (isinstance(node, Fn) and node.symbol == NIL and not arguments(node)):
+        pieces.append(_Text("|"))
+        pieces.append((node, 999))
+    pieces.append(_Text("]"))
+    return pieces
