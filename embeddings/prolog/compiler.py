@@ -5,14 +5,14 @@ star pops the goal on top of ``g`` and runs one clause for it. A query becomes
 
     new X1 ... Xk. ( [answer(X1, ..., Xk)]ans ; [$end]g ; push(Query) ; STEP* ; g⟨$end⟩ )
 
-    STEP                     = C1 + C2 + ... + Cn + EQ      (the program's clauses, in order; a
+    STEP                     = C1 + ... + Cn + BUILT-INS    (the program's clauses, in order; a
                                                               balanced tree of choices)
     C for  H :- B            = new Y1 ... Ym. (g⟨H⟩ ; push(B))      Y1 ... Ym the clause's variables
     C for  H.                = new Y1 ... Ym. g⟨H⟩
-    EQ (the built-in =/2)    = new Z. g⟨Z = Z⟩
+    BUILT-INS                = new A. g⟨A = A⟩  +  new A B. (g⟨(A, B)⟩ ; [B]g ; [A]g)
+                             + new A B. (g⟨(A ; B)⟩ ; [A]g)  +  new A B. (g⟨(A ; B)⟩ ; [B]g)  +  g⟨true⟩
     push(A, B)               = push(B) ; push(A)            (so that A is on top: run first)
-    push(A ; B)              = push(A) + push(B)
-    push(true) = ⋆           push(fail) = push(false) = 0           push(G) = [G]g
+    push(true) = ⋆           push(fail) = push(false) = 0           push(G) = [G]g  (also for A ; B)
 
 Popping ``g⟨H⟩`` unifies the goal with the clause's head (the fresh variables of ``new`` rename
 the clause apart), and the body's goals go on the stack, leftmost on top. The star may stop at
@@ -118,7 +118,7 @@ def _check_body(body: Term, fail: callable) -> None:  # type: ignore[valid-type]
     while stack:
         goal = stack.pop()
         if isinstance(goal, Fn) and goal.symbol in (",", ";") and len(arguments(goal)) == 2:
-            stack.extend(arguments(goal))
+            stack.extend(reversed(arguments(goal)))  # report the first problem in reading order
             continue
         problem = _unsupported(goal)
         if problem is not None:
@@ -185,17 +185,17 @@ def parse_query(text: str, source: str = "<query>") -> Query:
 
 
 def _pushes(body: Term) -> Term:
-    """push(B): the RMC term that puts the body's goals on ``g``, leftmost on top (iterative)."""
+    """push(B): the RMC term that puts the body's goals on ``g``, leftmost on top (iterative).
+    A disjunction is pushed as a goal: the built-in clauses for ``;`` choose when it is reached."""
     work: list[tuple[Term, bool]] = [(body, False)]
     done: list[Term] = []
     while work:
         goal, ready = work.pop()
-        is_pair = isinstance(goal, Fn) and goal.symbol in (",", ";") and len(arguments(goal)) == 2
         if ready:
             right, left = done.pop(), done.pop()
-            done.append(Seq(right, left) if goal.symbol == "," else Choice(left, right))  # type: ignore[union-attr]
-        elif is_pair:
-            a, b = arguments(goal)  # type: ignore[arg-type]
+            done.append(Seq(right, left))
+        elif isinstance(goal, Fn) and goal.symbol == "," and len(arguments(goal)) == 2:
+            a, b = arguments(goal)
             work.append((goal, True))
             work.append((b, False))
             work.append((a, False))
@@ -231,12 +231,20 @@ def clause_term(head: Term, body: Term) -> Term:
     return _new(names, Pop(GOALS, head) if pushes == SKIP else Seq(Pop(GOALS, head), pushes))
 
 
-EQUALS = New("Z", Pop(GOALS, fn("=", FVar("Z"), FVar("Z"))))
+_A, _B = FVar("A"), FVar("B")
+#: The built-in predicates, as clauses: X = X, the control constructs (A, B), (A ; B), true.
+BUILT_INS = (
+    New("A", Pop(GOALS, fn("=", _A, _A))),
+    New("A", New("B", Seq(Pop(GOALS, fn(",", _A, _B)), Seq(Push(_B, GOALS), Push(_A, GOALS))))),
+    New("A", New("B", Seq(Pop(GOALS, fn(";", _A, _B)), Push(_A, GOALS)))),
+    New("A", New("B", Seq(Pop(GOALS, fn(";", _A, _B)), Push(_B, GOALS)))),
+    Pop(GOALS, fn("true")),
+)
 
 
 def step_term(program: Program) -> Term:
-    """STEP: one turn of resolution, a choice of every clause (and the built-in =/2)."""
-    return _balanced_choice([clause_term(h, b) for h, b, _ in program.clauses] + [EQUALS])
+    """STEP: one turn of resolution, a choice of every clause and the built-ins."""
+    return _balanced_choice([clause_term(h, b) for h, b, _ in program.clauses] + list(BUILT_INS))
 
 
 def compile_query(program: Program, query: Query) -> Term:

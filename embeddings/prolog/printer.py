@@ -18,6 +18,7 @@ _PLAIN = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _SYMBOLIC = re.compile(r"[+\-*/\\^<>=~:.?@#&$]+\Z")
 _NUMBER = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
 _SOLO = {"[]", "!", ";", "{}"}
+_ARGUMENT = 999.5  # an argument's position: priority 999, and an operator atom stands bare
 
 
 def atom_text(name: str) -> str:
@@ -47,7 +48,7 @@ def prolog_text(term: Term, names: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
-def _pieces(node: Term, max_priority: int, names: dict[str, str]) -> list[Any]:
+def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]:
     if isinstance(node, FVar):
         return [_Text(names.get(node.name, node.name))]
     assert isinstance(node, Fn)
@@ -58,7 +59,8 @@ def _pieces(node: Term, max_priority: int, names: dict[str, str]) -> list[Any]:
             return [_Text(name)]
         priority = max((p for p, _ in OPERATORS.get(name, {}).values()), default=0)
         text = atom_text(name)
-        return [_Text(f"({text})" if priority > max_priority else text)]
+        embrace = priority > max_priority and max_priority != _ARGUMENT  # f(;) but - (-)
+        return [_Text(f"({text})" if embrace else text)]
     if name == CONS and len(args) == 2:
         return _list_pieces(node, names)
     ops = OPERATORS.get(name, {})
@@ -67,26 +69,27 @@ def _pieces(node: Term, max_priority: int, names: dict[str, str]) -> list[Any]:
         left_max = priority if kind == "yfx" else priority - 1
         right_max = priority if kind == "xfy" else priority - 1
         if name == ",":
-            op = ","
+            op = ", "
         elif _PLAIN.match(name):
             op = f" {name} "
         else:
             op = atom_text(name)
+            if _starts_symbolic(args[1], right_max):
+                op += " "  # 1- -1, not 1--1
         pieces = [(args[0], left_max), _Text(op), (args[1], right_max)]
         return [_Text("("), *pieces, _Text(")")] if priority > max_priority else pieces
-    if (len(args) == 1 and "prefix" in ops and name not in ("-", "+")) or (
-        len(args) == 1 and name in ("-", "+") and not _is_number(args[0])
-    ):
+    if len(args) == 1 and "prefix" in ops:
         priority, kind = ops["prefix"]
         arg_max = priority if kind == "fy" else priority - 1
-        gap = " " if _PLAIN.match(name) or _is_number(args[0]) or _starts_symbolic(args[0]) else ""
-        pieces = [_Text(atom_text(name) + gap), (args[0], arg_max)]
+        spaced = _PLAIN.match(name) or _is_number(args[0]) or _starts_symbolic(args[0], arg_max)
+        spaced = spaced or _priority(args[0]) > arg_max  # \+ (a, b)
+        pieces = [_Text(atom_text(name) + (" " if spaced else "")), (args[0], arg_max)]
         return [_Text("("), *pieces, _Text(")")] if priority > max_priority else pieces
     pieces: list[Any] = [_Text(atom_text(name) + "(")]
     for i, a in enumerate(args):
         if i:
             pieces.append(_Text(", "))
-        pieces.append((a, 999))
+        pieces.append((a, _ARGUMENT))
     pieces.append(_Text(")"))
     return pieces
 
@@ -95,8 +98,35 @@ def _is_number(t: Term) -> bool:
     return isinstance(t, Fn) and not arguments(t) and bool(_NUMBER.match(t.symbol))
 
 
-def _starts_symbolic(t: Term) -> bool:
-    return isinstance(t, Fn) and bool(_SYMBOLIC.match(t.symbol[:1] or "a"))
+def _priority(t: Term) -> int:
+    """The priority a term is written at: its operator's, or 0."""
+    if not isinstance(t, Fn):
+        return 0
+    ops = OPERATORS.get(t.symbol, {})
+    n = len(arguments(t))
+    if n == 2 and "infix" in ops:
+        return ops["infix"][0]
+    if n == 1 and "prefix" in ops:
+        return ops["prefix"][0]
+    if n == 0 and not _NUMBER.match(t.symbol):
+        return max((p for p, _ in ops.values()), default=0)
+    return 0
+
+
+def _starts_symbolic(t: Term, max_priority: float) -> bool:
+    """Does ``t``'s text (at ``max_priority``) begin with a symbol character (``-1``, ``-a``)?"""
+    while isinstance(t, Fn) and _priority(t) <= max_priority:
+        args = arguments(t)
+        if not args:
+            return (t.symbol.startswith("-") and bool(_NUMBER.match(t.symbol))) or bool(_SYMBOLIC.match(t.symbol))
+        ops = OPERATORS.get(t.symbol, {})
+        if len(args) == 1 and "prefix" in ops:
+            return bool(_SYMBOLIC.match(t.symbol))
+        if len(args) == 2 and "infix" in ops:
+            t, max_priority = args[0], ops["infix"][0]
+            continue
+        return False
+    return False
 
 
 def _list_pieces(node: Term, names: dict[str, str]) -> list[Any]:
@@ -106,10 +136,10 @@ def _list_pieces(node: Term, names: dict[str, str]) -> list[Any]:
         head, node = arguments(node)
         if not first:
             pieces.append(_Text(", "))
-        pieces.append((head, 999))
+        pieces.append((head, _ARGUMENT))
         first = False
     if not (isinstance(node, Fn) and node.symbol == NIL and not arguments(node)):
         pieces.append(_Text("|"))
-        pieces.append((node, 999))
+        pieces.append((node, _ARGUMENT))
     pieces.append(_Text("]"))
     return pieces

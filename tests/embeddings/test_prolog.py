@@ -1,0 +1,151 @@
+"""Pure Prolog on the relational machine against SWI-Prolog's answers (stored fixtures: see
+prolog/make_fixtures.py): the same answers in the same order in Prolog order, the same answers
+in the fair order, and the fair order's answers where depth-first search loops; unsupported
+features and bad syntax refused with their line; deep input."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calculus.errors import ParseError
+from embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
+from embeddings.prolog.printer import atom_text, prolog_text
+from embeddings.prolog.reader import read_term
+from embeddings.prolog.run import answer_bindings, answers, solve_prolog
+
+HERE = Path(__file__).resolve().parent / "prolog"
+FIXTURES: list[dict[str, Any]] = json.loads((HERE / "fixtures.json").read_text(encoding="utf-8"))["fixtures"]
+CASES = [(f, order) for f in FIXTURES for order in f.get("orders", ["prolog", "fair"])]
+
+
+def program(name: str):
+    return parse_program((HERE / "programs" / name).read_text(encoding="utf-8"), source=name)
+
+
+def canon(answer: dict[str, str]) -> str:
+    return json.dumps(answer, sort_keys=True)
+
+
+@pytest.mark.parametrize(("fixture", "order"), CASES, ids=[f"{f['query']} [{o}]" for f, o in CASES])
+def test_answers_agree_with_swi_prolog(fixture: dict[str, Any], order: str) -> None:
+    prog, query = program(fixture["program"]), parse_query(fixture["query"])
+    expected = fixture["answers"]
+    limit = fixture.get("limit")
+    if fixture.get("compare") == "cover":  # SWI-Prolog tabled: the set the fair stream must reach
+        missing = Counter(canon(a) for a in expected)
+        search = answers(prog, query, order=order, fuel=200_000)
+        for answer in search:
+            missing -= Counter([canon(answer_bindings(query, answer))])
+            if not missing:
+                break
+        assert not missing, f"not found in {search.steps} steps: {sorted(missing)}"
+        return
+    result = solve_prolog(prog, query, order=order, limit=limit, fuel=2_000_000)
+    assert not result.out_of_fuel
+    if order == "prolog":
+        assert list(result.answers) == expected
+    else:
+        assert Counter(map(canon, result.answers)) == Counter(map(canon, expected))
+    if limit is None:
+        assert result.exhausted
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len({f["query"] for f in FIXTURES}) >= 30
+    assert {f["program"] for f in FIXTURES} >= {"family.pl", "lists.pl", "peano.pl", "queens.pl", "graph.pl"}
+
+
+def test_depth_first_loops_where_the_fair_order_answers() -> None:
+    prog, query = program("graph.pl"), parse_query("path_l(a, X)")
+    stuck = solve_prolog(prog, query, order="prolog", limit=1, fuel=20_000)
+    assert stuck.answers == () and stuck.out_of_fuel
+    fair = solve_prolog(prog, query, order="fair", limit=1, fuel=20_000)
+    assert fair.answers == ({"X": "b"},)
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "line"),
+    [
+        ("p :- q, !.\nq.", "cut (!)", 1),
+        ("p.\np(X) :- \\+ q(X).", "negation as failure (\\+)", 2),
+        ("p(X) :- X is 1 + 2.", "arithmetic (is/2; use Peano numbers)", 1),
+        ("p :- assert(q).", "assert/1 (database update)", 1),
+        ("p :- write(hello), nl.", "I/O (write/1)", 1),
+        ("p(X) :- ( X = a -> true ; fail ).", "if-then-else (->)", 1),
+        ("\n\n:- dynamic(q/1).", "the directive ':- dynamic/1'", 3),
+        ("s --> [a].", "a DCG rule (-->)", 1),
+        ("p(X) :- call(X).", "call/N (meta-call)", 1),
+        ("p(X) :- X.", "a variable as a goal (call/1)", 1),
+    ],
+)
+def test_unsupported_features_are_named_with_their_line(text: str, feature: str, line: int) -> None:
+    with pytest.raises(UnsupportedFeature) as caught:
+        parse_program(text)
+    assert f"{feature} is not supported" in str(caught.value)
+    assert caught.value.position.line == line
+
+
+def test_syntax_errors_show_the_place() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_program("p(a).\nq(X :- r.\n")
+    assert "<program>:2:5" in str(caught.value) and "^" in str(caught.value)
+    for bad in ("p(a)", "p(", "'unterminated", "p :- .", "/* open", "X = [1 | 2 | 3]."):
+        with pytest.raises(ParseError):
+            parse_program(bad)
+    with pytest.raises(UnsupportedFeature):
+        parse_query("member(X, L), !")
+
+
+def test_printing_follows_swi_prolog() -> None:
+    cases = {  # what SWI-Prolog 9 writes with quoted(true), numbervars(true), spacing(next_argument)
+        "[1, 2|T]": "[1, 2|T]",
+        "[a|b]": "[a|b]",
+        "'hello world'": "'hello world'",
+        "f('A', [], 'it''s')": "f('A', [], 'it\\'s')",
+        "1 + 2 * 3": "1+2*3",
+        "(1 + 2) * 3": "(1+2)*3",
+        "a - (b - c)": "a-(b-c)",
+        "(a :- b, c)": "a:-b, c",
+        "f((a, b))": "f((a, b))",
+        "f((a :- b))": "f((a:-b))",
+        "(a ; b)": "a;b",
+        "- 1": "- 1",
+        "-1": "-1",
+        "-(a)": "-a",
+        "-(-(1))": "- - 1",
+        "-(-(a))": "- -a",
+        "1 - (-1)": "1- -1",
+        "a = (\\+ b)": "a=(\\+b)",
+        "\\+ (a, b)": "\\+ (a, b)",
+        "f(-)": "f(-)",
+        "- (-)": "- (-)",
+        "f(;)": "f(;)",
+        "X mod Y": "X mod Y",
+    }
+    for source, shown in cases.items():
+        assert prolog_text(read_term(source)[0]) == shown, source
+    assert atom_text(",") == "','" and atom_text("[]") == "[]" and atom_text("=..") == "=.."
+
+
+def test_deep_input() -> None:
+    n = 100_000
+    items = ", ".join(["a"] * n)
+    term, _ = read_term(f"[{items}]")
+    assert prolog_text(term).count("a") == n
+    nested, _ = read_term("f(" * n + "x" + ")" * n)
+    assert prolog_text(nested).count("f(") == n
+    result = solve_prolog("len([], 0).\nlen([_|T], s(N)) :- len(T, N).", f"len([{', '.join(['a'] * 2_000)}], N)")
+    assert result.answers[0]["N"].count("s(") == 2_000
+
+
+def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
+    from calculus.rmc.printer import rmc_text
+
+    term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
+    text = rmc_text(term, "ascii")
+    assert "g<p(a)>" in text and "[q(X)]g" in text and "*" in text and "g<$end>" in text
