@@ -5,6 +5,7 @@
     mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
     mcalc type FILE|TERM [--notation unicode|ascii|latex]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
+    mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback).
@@ -31,6 +32,7 @@ from calculus.fmc.types import TypingError, infer, pretty_type
 from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
+from mcalc.prolog_command import add_prolog_parser, command_prolog
 from mcalc.rmc_command import command_rmc
 from mcalc.while_command import add_while_parser, command_while
 
@@ -129,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     typing.add_argument("source", metavar="FILE|TERM")
     typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
     add_while_parser(sub, _natural)
+    add_prolog_parser(sub, _natural)
     return parser
 
 
@@ -145,7 +148,7 @@ def _natural(text: str) -> int:
 def read_source(source: str) -> tuple[str, str]:
     """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
     path = Path(source)
-    looks_like_file = path.suffix in {".fmc", ".rmc", ".while"} or "/" in source
+    looks_like_file = path.suffix in {".fmc", ".rmc", ".while", ".pl"} or "/" in source
     try:
         if path.is_file():
             return path.read_text(encoding="utf-8"), source
@@ -337,7 +340,17 @@ def _command_while(args: argparse.Namespace, out: Console) -> int:
     return command_while(args, out, read_source, UsageError)
 
 
-COMMANDS = {"run": command_run, "print": command_print, "type": command_type, "while": _command_while}
+def _command_prolog(args: argparse.Namespace, out: Console) -> int:
+    return command_prolog(args, out, read_source)
+
+
+COMMANDS = {
+    "run": command_run,
+    "print": command_print,
+    "type": command_type,
+    "while": _command_while,
+    "prolog": _command_prolog,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,54 @@
+"""``mcalc prolog``: the JSON contract, top-level style output, orders, limits, fuel, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mcalc.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "prolog", str(EXAMPLES / "lists.pl"), "--query", "app(X, Y, [1, 2])", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "answers": [{"X": "[]", "Y": "[1, 2]"}, {"X": "[1]", "Y": "[2]"}, {"X": "[1, 2]", "Y": "[]"}],
+        "exhausted": True,
+    }
+
+
+def test_top_level_style(capsys: pytest.CaptureFixture[str]) -> None:
+    lists = str(EXAMPLES / "lists.pl")
+    assert run(capsys, "prolog", lists, "--query", "mem(X, [a, b])")[1].splitlines() == ["X = a ;", "X = b."]
+    assert run(capsys, "prolog", lists, "--query", "mem(a, [a])")[1].strip() == "true."
+    assert run(capsys, "prolog", lists, "--query", "mem(z, [a])")[1].strip() == "false."
+
+
+def test_orders_limit_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
+    graph = str(EXAMPLES / "graph.pl")
+    code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--order", "fair", "--limit", "2", "--json")
+    assert code == 0 and json.loads(out) == {"answers": [{"X": "b"}, {"X": "c"}], "exhausted": False}
+    code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--limit", "1", "--fuel", "5000")
+    assert code == 1 and "out of fuel" in out
+
+
+def test_errors_name_the_feature_and_place(capsys: pytest.CaptureFixture[str]) -> None:
+    lists = str(EXAMPLES / "lists.pl")
+    code, _, err = run(capsys, "prolog", lists, "--query", "mem(X, [a]), !")
+    assert code == 2 and "cut (!) is not supported" in err
+    code, _, err = run(capsys, "prolog", lists, "--query", "mem(X, [a]")
+    assert code == 2 and "--query:1:11" in err and "^" in err
+    code, _, err = run(capsys, "prolog", "p :- q(X), X is 1.", "--query", "p")
+    assert code == 2 and "arithmetic (is/2; use Peano numbers) is not supported" in err
+    code, out, _ = run(capsys, "prolog", lists, "--query", "mem(X, [a])", "--term")
+    assert code == 0 and "g<$end>" in out
