@@ -38,3 +38,9 @@ def test_relational_benchmark_smoke_run() -> None:
     out = smoke_run("relational.py", "--quick", "--markdown")
     rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == 7  # header and six workloads, each checked before it is timed
+
+
+def test_prolog_benchmark_smoke_run() -> None:
+    out = smoke_run("prolog.py", "--quick", "--markdown")
+    assert out.count("\n| ") == 4  # header and three workloads, each answer count checked
+    assert "| naive reverse, 30 elements | 1 |" in out
