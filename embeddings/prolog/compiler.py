@@ -1,23 +1,29 @@
 """Pure Prolog into the RMC, written with the calculus's own constructs.
 
-Recursion is expressed with a **goal stack** on location ``g`` and a **star**: each turn of the
-star pops the goal on top of ``g`` and runs one clause for it. A query becomes
+Recursion is expressed with a **goal stack** and a **star**: each turn of the star takes the
+goal on top of the stack and runs one clause for it. The stack is two locations in lockstep:
+``g`` holds the goals and ``t`` their predicates' tags (``app/3``), so that choosing the
+predicate is a pop of a constant (one step that fails at once for every other predicate). A
+query becomes
 
     new X1 ... Xk. ( [answer(X1, ..., Xk)]ans ; [$end]g ; push(Query) ; STEP* ; g⟨$end⟩ )
 
-    STEP                     = C1 + ... + Cn + BUILT-INS    (the program's clauses, in order; a
-                                                              balanced tree of choices)
-    C for  H :- B            = new Y1 ... Ym. (g⟨H⟩ ; push(B))      Y1 ... Ym the clause's variables
-    C for  H.                = new Y1 ... Ym. g⟨H⟩
-    BUILT-INS                = new A. g⟨A = A⟩  +  new A B. (g⟨(A, B)⟩ ; [B]g ; [A]g)
-                             + new A B. (g⟨(A ; B)⟩ ; [A]g)  +  new A B. (g⟨(A ; B)⟩ ; [B]g)  +  g⟨true⟩
-    push(A, B)               = push(B) ; push(A)            (so that A is on top: run first)
-    push(true) = ⋆           push(fail) = push(false) = 0           push(G) = [G]g  (also for A ; B)
+    STEP              = P1 + ... + Pm                 one choice per predicate, in program order
+    P for p/n         = t⟨p/n⟩ ; (C1 + ... + Cj)       its clauses, in order
+    C for  H :- B     = new Y1 ... Ym. (g⟨H⟩ ; push(B))       Y1 ... Ym the clause's variables
+    C for  H.         = new Y1 ... Ym. g⟨H⟩
+    =/2 (built in)    = t⟨=/2⟩ ; new A. g⟨A = A⟩
+    push(A, B)        = push(B) ; push(A)              (A on top: run first)
+    push(true) = ⋆    push(fail) = push(false) = 0     push(G) = [G]g ; [p/n]t   for G = p(...)
+    push(A ; B)       = push($or_k(V1, ..., Vi))       with the new predicate $or_k(V...) :- A.
+                                                       and $or_k(V...) :- B.  (V: the variables of A ; B)
 
-Popping ``g⟨H⟩`` unifies the goal with the clause's head (the fresh variables of ``new`` rename
-the clause apart), and the body's goals go on the stack, leftmost on top. The star may stop at
-any turn; ``g⟨$end⟩`` keeps only the runs that finished every goal. The depth-first order of the
-machine is Prolog's (goals left to right, clauses top to bottom: SLD resolution as SWI-Prolog
+Choices are balanced trees (depth-first, they keep their left-to-right order). Popping ``g⟨H⟩``
+unifies the goal with the clause's head (``new`` renames the clause apart) and the body's goals
+go on the stack, leftmost on top. The star may stop at any turn; ``g⟨$end⟩`` keeps only the runs
+that finished every goal. A goal of an undefined predicate has no choice and fails (SWI-Prolog
+raises an existence error). The depth-first order of the machine is Prolog's (goals left to
+right, clauses top to bottom, a disjunction when it is reached: SLD resolution as SWI-Prolog
 does it); its fair order is breadth-first over the same tree, so it also answers where
 depth-first search loops (left recursion).
 """
@@ -37,6 +43,7 @@ __all__ = [
     "ANSWERS",
     "END",
     "GOALS",
+    "TAGS",
     "Program",
     "Query",
     "UnsupportedFeature",
@@ -45,7 +52,7 @@ __all__ = [
     "parse_query",
 ]
 
-GOALS, ANSWERS = "g", "ans"
+GOALS, TAGS, ANSWERS = "g", "t", "ans"
 END = fn("$end")
 
 #: Goals and directives outside pure Prolog, with the name of the feature for the error message.
@@ -184,30 +191,6 @@ def parse_query(text: str, source: str = "<query>") -> Query:
     return Query(goal, tuple(v for v in variables if not v.startswith("_")))
 
 
-def _pushes(body: Term) -> Term:
-    """push(B): the RMC term that puts the body's goals on ``g``, leftmost on top (iterative).
-    A disjunction is pushed as a goal: the built-in clauses for ``;`` choose when it is reached."""
-    work: list[tuple[Term, bool]] = [(body, False)]
-    done: list[Term] = []
-    while work:
-        goal, ready = work.pop()
-        if ready:
-            right, left = done.pop(), done.pop()
-            done.append(Seq(right, left))
-        elif isinstance(goal, Fn) and goal.symbol == "," and len(arguments(goal)) == 2:
-            a, b = arguments(goal)
-            work.append((goal, True))
-            work.append((b, False))
-            work.append((a, False))
-        elif isinstance(goal, Fn) and goal.symbol == "true" and not arguments(goal):
-            done.append(SKIP)
-        elif isinstance(goal, Fn) and goal.symbol in ("fail", "false") and not arguments(goal):
-            done.append(FAIL)
-        else:
-            done.append(Push(goal, GOALS))
-    return done[0]
-
-
 def _new(names: list[str], body: Term) -> Term:
     for name in reversed(names):
         body = New(name, body)
@@ -224,35 +207,83 @@ def _balanced_choice(options: list[Term]) -> Term:
     return level[0]
 
 
+def tag(goal: Fn) -> Term:
+    """The constant naming a goal's predicate: ``app/3``."""
+    return fn(f"{goal.symbol}/{len(arguments(goal))}")
+
+
+class _Compiler:
+    """Clauses grouped by predicate (in order of first appearance), plus the auxiliary
+    predicates of disjunctions, made while compiling bodies."""
+
+    def __init__(self) -> None:
+        self.predicates: dict[str, list[Term]] = {}  # tag text -> clause terms
+        self.disjunctions = 0
+
+    def add_clause(self, head: Term, body: Term) -> None:
+        key = tag(head).symbol  # type: ignore[arg-type, attr-defined]
+        self.predicates.setdefault(key, [])  # registered before the body: clause order is kept
+        names = sorted(free_variables(head) | free_variables(body))
+        pushes = self.pushes(body)
+        term = Pop(GOALS, head) if pushes == SKIP else Seq(Pop(GOALS, head), pushes)
+        self.predicates[key].append(_new(names, term))
+
+    def pushes(self, body: Term) -> Term:
+        """push(B) (iterative over conjunctions; a disjunction becomes an auxiliary predicate)."""
+        work: list[tuple[Term, bool]] = [(body, False)]
+        done: list[Term] = []
+        while work:
+            goal, ready = work.pop()
+            if ready:
+                right, left = done.pop(), done.pop()
+                done.append(Seq(right, left))
+            elif _is(goal, ",", 2):
+                a, b = arguments(goal)  # type: ignore[arg-type]
+                work.extend(((goal, True), (b, False), (a, False)))
+            elif _is(goal, "true", 0):
+                done.append(SKIP)
+            elif _is(goal, "fail", 0) or _is(goal, "false", 0):
+                done.append(FAIL)
+            else:
+                if _is(goal, ";", 2):
+                    goal = self.disjunction(goal)
+                done.append(Seq(Push(goal, GOALS), Push(tag(goal), TAGS)))  # type: ignore[arg-type]
+        return done[0]
+
+    def disjunction(self, goal: Term) -> Term:
+        """``(A ; B)`` as the goal ``$or_k(V...)`` of a new predicate with clauses for A and B."""
+        self.disjunctions += 1
+        variables = sorted(free_variables(goal))
+        head = fn(f"$or{self.disjunctions}", *(FVar(v) for v in variables))
+        a, b = arguments(goal)  # type: ignore[arg-type]
+        self.add_clause(head, a)
+        self.add_clause(head, b)
+        return head
+
+    def step(self) -> Term:
+        """STEP: one choice per predicate (after its tag), each a choice of its clauses."""
+        choices = [Seq(Pop(TAGS, fn(key)), _balanced_choice(clauses)) for key, clauses in self.predicates.items()]
+        return _balanced_choice(choices)
+
+
+def _is(goal: Term, symbol: str, arity: int) -> bool:
+    return isinstance(goal, Fn) and goal.symbol == symbol and len(arguments(goal)) == arity
+
+
 def clause_term(head: Term, body: Term) -> Term:
     """``new Y1 ... Ym. (g⟨H⟩ ; push(B))``: one resolution step with this clause."""
-    names = sorted(free_variables(head) | free_variables(body))
-    pushes = _pushes(body)
-    return _new(names, Pop(GOALS, head) if pushes == SKIP else Seq(Pop(GOALS, head), pushes))
-
-
-_A, _B = FVar("A"), FVar("B")
-#: The built-in predicates, as clauses: X = X, the control constructs (A, B), (A ; B), true.
-BUILT_INS = (
-    New("A", Pop(GOALS, fn("=", _A, _A))),
-    New("A", New("B", Seq(Pop(GOALS, fn(",", _A, _B)), Seq(Push(_B, GOALS), Push(_A, GOALS))))),
-    New("A", New("B", Seq(Pop(GOALS, fn(";", _A, _B)), Push(_A, GOALS)))),
-    New("A", New("B", Seq(Pop(GOALS, fn(";", _A, _B)), Push(_B, GOALS)))),
-    Pop(GOALS, fn("true")),
-)
-
-
-def step_term(program: Program) -> Term:
-    """STEP: one turn of resolution, a choice of every clause and the built-ins."""
-    return _balanced_choice([clause_term(h, b) for h, b, _ in program.clauses] + list(BUILT_INS))
+    compiler = _Compiler()
+    compiler.add_clause(head, body)
+    return compiler.predicates[tag(head).symbol][0]  # type: ignore[arg-type, attr-defined]
 
 
 def compile_query(program: Program, query: Query) -> Term:
     """The RMC term whose answers are the query's answers (in ``ans``, one ``answer(...)``)."""
+    compiler = _Compiler()
+    for head, body, _ in program.clauses:
+        compiler.add_clause(head, body)
+    compiler.predicates.setdefault("=/2", []).append(New("A", Pop(GOALS, fn("=", FVar("A"), FVar("A")))))
+    goals = compiler.pushes(query.goal)
     answer = fn("answer", *(FVar(v) for v in query.variables))
-    names = sorted(free_variables(query.goal))
-    run = Seq(
-        Push(answer, ANSWERS),
-        Seq(Push(END, GOALS), Seq(_pushes(query.goal), Seq(Star(step_term(program)), Pop(GOALS, END)))),
-    )
-    return _new(names, run)
+    run = Seq(Push(answer, ANSWERS), Seq(Push(END, GOALS), Seq(goals, Seq(Star(compiler.step()), Pop(GOALS, END)))))
+    return _new(sorted(free_variables(query.goal)), run)
