@@ -6,7 +6,7 @@
 
 Workloads: naive reverse of a 30-element list (496 logical inferences: LIPS), all solutions of
 n-queens (pure: Peano rows, structural disequality), and Peano addition run backwards (every
-split of n). Both systems run the programs of ``tests/embeddings/prolog/programs``; each answer
+split of n). Both systems run the programs of ``examples/prolog``; each answer
 count is checked. SWI-Prolog's time is its own CPU time for the goal (``statistics(cputime)``),
 repeated until it takes a measurable time; ours is wall time of the query on the machine in
 Prolog (depth-first) order, answers read back included.
@@ -15,7 +15,6 @@ Prolog (depth-first) order, answers read back included.
 from __future__ import annotations
 
 import argparse
-import platform
 import shutil
 import subprocess
 import sys
@@ -26,14 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from rich.console import Console
-from rich.table import Table
+from report import print_table  # benchmarks/report.py
 
 from embeddings.prolog.compiler import parse_program, parse_query
 from embeddings.prolog.run import solve_prolog
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAMS = ROOT / "tests" / "embeddings" / "prolog" / "programs"
+PROGRAMS = ROOT / "examples" / "prolog"
 
 
 def peano(n: int) -> str:
@@ -141,19 +139,7 @@ def render(rows: list[Row], markdown: bool) -> None:
                 ratio,
             ]
         )
-    if markdown:
-        print("| " + " | ".join(headers) + " |")
-        print("|" + "|".join("---" for _ in headers) + "|")
-        for row in cells:
-            print("| " + " | ".join(row) + " |")
-        print(f"\nPython {platform.python_version()} on {platform.machine()}")
-        return
-    table = Table(title="pure Prolog: the RMC against SWI-Prolog")
-    for h in headers:
-        table.add_column(h, justify="left" if h == "workload" else "right")
-    for row in cells:
-        table.add_row(*row)
-    Console().print(table)
+    print_table("pure Prolog: the RMC against SWI-Prolog", headers, cells, markdown)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ floor of what the relation costs.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -24,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from rich.console import Console
-from rich.table import Table
+from report import print_table  # benchmarks/report.py
 
 from calculus.rmc.firstorder import term_text
 from calculus.rmc.parser import parse_first_order, parse_rmc
@@ -150,19 +148,7 @@ def render(rows: list[Row], markdown: bool) -> None:
         ]
         for r in rows
     ]
-    if markdown:
-        print("| " + " | ".join(headers) + " |")
-        print("|" + "|".join("---" for _ in headers) + "|")
-        for row in cells:
-            print("| " + " | ".join(row) + " |")
-        print(f"\nPython {platform.python_version()} on {platform.machine()}")
-        return
-    table = Table(title="relational machine")
-    for h in headers:
-        table.add_column(h, justify="left" if h == "workload" else "right")
-    for row in cells:
-        table.add_row(*row)
-    Console().print(table)
+    print_table("relational machine", headers, cells, markdown)
 
 
 def main() -> None:

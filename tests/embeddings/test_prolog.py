@@ -24,7 +24,7 @@ CASES = [(f, order) for f in FIXTURES for order in f.get("orders", ["prolog", "f
 
 
 def program(name: str):
-    return parse_program((HERE / "programs" / name).read_text(encoding="utf-8"), source=name)
+    return parse_program((HERE.parents[2] / "examples" / "prolog" / name).read_text(encoding="utf-8"), source=name)
 
 
 def canon(answer: dict[str, str]) -> str:

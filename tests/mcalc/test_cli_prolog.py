@@ -19,7 +19,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "prolog", str(EXAMPLES / "lists.pl"), "--query", "app(X, Y, [1, 2])", "--json")
+    code, out, _ = run(
+        capsys, "prolog", str(EXAMPLES / "prolog" / "lists.pl"), "--query", "app(X, Y, [1, 2])", "--json"
+    )
     assert code == 0
     assert json.loads(out) == {
         "answers": [{"X": "[]", "Y": "[1, 2]"}, {"X": "[1]", "Y": "[2]"}, {"X": "[1, 2]", "Y": "[]"}],
@@ -28,14 +30,14 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_top_level_style(capsys: pytest.CaptureFixture[str]) -> None:
-    lists = str(EXAMPLES / "lists.pl")
+    lists = str(EXAMPLES / "prolog" / "lists.pl")
     assert run(capsys, "prolog", lists, "--query", "mem(X, [a, b])")[1].splitlines() == ["X = a ;", "X = b."]
     assert run(capsys, "prolog", lists, "--query", "mem(a, [a])")[1].strip() == "true."
     assert run(capsys, "prolog", lists, "--query", "mem(z, [a])")[1].strip() == "false."
 
 
 def test_orders_limit_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
-    graph = str(EXAMPLES / "graph.pl")
+    graph = str(EXAMPLES / "prolog" / "graph.pl")
     code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--order", "fair", "--limit", "2", "--json")
     assert code == 0 and json.loads(out) == {"answers": [{"X": "b"}, {"X": "c"}], "exhausted": False}
     code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--limit", "1", "--fuel", "5000")
@@ -43,7 +45,7 @@ def test_orders_limit_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_errors_name_the_feature_and_place(capsys: pytest.CaptureFixture[str]) -> None:
-    lists = str(EXAMPLES / "lists.pl")
+    lists = str(EXAMPLES / "prolog" / "lists.pl")
     code, _, err = run(capsys, "prolog", lists, "--query", "mem(X, [a]), !")
     assert code == 2 and "cut (!) is not supported" in err
     code, _, err = run(capsys, "prolog", lists, "--query", "mem(X, [a]")

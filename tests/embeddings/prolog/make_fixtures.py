@@ -83,7 +83,10 @@ def main() -> None:
     fixtures = []
     for entry in corpus:
         answers = swipl_answers(
-            HERE / "programs" / entry["program"], entry["query"], entry.get("limit", 0), entry.get("table", [])
+            HERE.parents[2] / "examples" / "prolog" / entry["program"],
+            entry["query"],
+            entry.get("limit", 0),
+            entry.get("table", []),
         )
         fixtures.append({**entry, "answers": answers})
         print(f"{entry['program']}: {entry['query']}: {len(answers)} answers")
