@@ -49,6 +49,7 @@ from calculus.fmc.syntax import (
 from calculus.terms import substitute
 from machine.primitives import PrimitiveError, arity, primitive_result
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
+from machine.traces import StepTrace
 
 __all__ = [
     "RULES",
@@ -217,7 +218,7 @@ def steps(state: State, fuel: int | None = None) -> Iterator[Transition | Halt]:
 
 
 @dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(StepTrace):
     """A traced run: the initial state, every transition, and the result.
 
     Renders as a rich table (``rich.print(trace)``) and as HTML in notebooks.
@@ -227,14 +228,8 @@ class Trace:
     transitions: tuple[Transition, ...]
     result: Result
 
-    def states(self) -> list[State]:
-        return [self.initial, *(t.state for t in self.transitions)]
-
-    def rules(self) -> list[str]:
-        return [t.rule for t in self.transitions]
-
-    def __len__(self) -> int:
-        return len(self.transitions)
+    def _steps(self) -> tuple[Transition, ...]:
+        return self.transitions
 
     def __repr__(self) -> str:
         return f"<Trace of {len(self.transitions)} steps: {self.result.status}>"

@@ -43,6 +43,7 @@ from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from calculus.rmc.unify import INDEXED, Substitution, resolve, unify
 from calculus.terms import Term, free_variables, iter_preorder, substitute
 from machine.result import MemoryInput, normalize_memory, sorted_locations
+from machine.traces import StepTrace
 
 __all__ = [
     "RULES",
@@ -463,7 +464,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Trace:
+class Trace(StepTrace):
     """One branch of a run, step by step: where it ended (``"answer"``, ``"failed"`` or
     ``"out_of_fuel"``), why it failed, and the answer when it gave one."""
 
@@ -474,14 +475,8 @@ class Trace:
     answer: Answer | None = None
     failed_rule: str | None = field(default=None, repr=False)
 
-    def states(self) -> list[State]:
-        return [self.initial, *(s.state for s in self.steps)]
-
-    def rules(self) -> list[str]:
-        return [s.rule for s in self.steps]
-
-    def __len__(self) -> int:
-        return len(self.steps)
+    def _steps(self) -> tuple[Step, ...]:
+        return self.steps
 
     def __repr__(self) -> str:
         return f"<Trace of one branch: {self.status_line()}>"
