@@ -2,7 +2,7 @@
 
     mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step] [--limit N] [--order fair|depth-first]
-    mcalc print FILE|TERM [--notation unicode|ascii|latex|all] [--sequenced]
+    mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced]
     mcalc type FILE|TERM [--notation unicode|ascii|latex]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
@@ -29,6 +29,8 @@ from calculus.fmc.printer import NOTATIONS, pretty
 from calculus.fmc.sequencing import normalize
 from calculus.fmc.syntax import DEFAULT, Term
 from calculus.fmc.types import TypingError, infer, pretty_type
+from calculus.rmc.parser import parse_rmc
+from calculus.rmc.printer import rmc_text
 from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
@@ -119,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
         "print", help="parse and pretty-print a term", description="Parse a term or file and print it in each notation."
     )
     show.add_argument("source", metavar="FILE|TERM")
+    show.add_argument(
+        "--calculus", choices=["fmc", "rmc"], default=None, help="the calculus (default: rmc for .rmc files, else fmc)"
+    )
     show.add_argument("--notation", choices=[*NOTATIONS, "all"], default="all", help="which notation (default: all)")
     show.add_argument(
         "--sequenced", action="store_true", help="first apply the papers' inductive sequencing (normal form)"
@@ -312,12 +317,20 @@ def _print_result(result: Result, out: Console) -> None:
 
 def command_print(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
-    term = parse(text, source=name)
-    if args.sequenced:
-        term = normalize(term)
-    names = list(NOTATIONS) if args.notation == "all" else [args.notation]
+    if (args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")) == "rmc":
+        if args.sequenced or args.notation == "latex":
+            raise UsageError("RMC terms print in unicode and ascii (no --sequenced, no latex)")
+        term = parse_rmc(text, source=name)
+        printer = rmc_text
+        names = ["unicode", "ascii"] if args.notation == "all" else [args.notation]
+    else:
+        term = parse(text, source=name)
+        if args.sequenced:
+            term = normalize(term)
+        printer = pretty
+        names = list(NOTATIONS) if args.notation == "all" else [args.notation]
     for notation in names:
-        rendered = pretty(term, notation)
+        rendered = printer(term, notation)
         out.print(Text(f"{notation}: {rendered}" if len(names) > 1 else rendered), soft_wrap=True)
     return 0
 

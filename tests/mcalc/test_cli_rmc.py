@@ -109,3 +109,12 @@ def test_definitions_and_first_order_values_parse() -> None:
     assert parse_first_order("f(x)", variables=frozenset({"x"})) == fn("f", FVar("x"))
     with pytest.raises(ParseError, match="after the term"):
         parse_first_order("f(x) g")
+
+
+def test_print_rmc_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "print", str(EXAMPLES / "split.rmc"), "--notation", "ascii")
+    assert code == 0 and parse_rmc(out) == parse_rmc((EXAMPLES / "split.rmc").read_text(encoding="utf-8"))
+    code, out, _ = run(capsys, "print", "--calculus", "rmc", "new x. (<x> ; [s(x)])")
+    assert out.splitlines() == ["unicode: ∃x.(⟨x⟩ ; [s(x)])", "ascii: new x.(<x> ; [s(x)])"]
+    code, _, err = run(capsys, "print", "--calculus", "rmc", "[a]", "--notation", "latex")
+    assert code == 2 and "no latex" in err
