@@ -18,6 +18,11 @@ def smoke_run(script: str, *options: str) -> str:
     return done.stdout
 
 
+def table_rows(out: str) -> list[str]:
+    """The header and body rows of a markdown table."""
+    return [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
+
+
 def test_throughput_quick_run_checks_its_workloads() -> None:
     out = smoke_run("throughput.py", "--quick", "--markdown")
     assert "ceiling (minimal push/pop loop)" in out
@@ -36,12 +41,10 @@ def test_control_benchmark_smoke_run() -> None:
 
 def test_relational_benchmark_smoke_run() -> None:
     out = smoke_run("relational.py", "--quick", "--markdown")
-    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 7  # header and six workloads, each checked before it is timed
+    assert len(table_rows(out)) == 7  # header and six workloads, each checked before it is timed
 
 
 def test_prolog_benchmark_smoke_run() -> None:
     out = smoke_run("prolog.py", "--quick", "--markdown")
-    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 4  # header and three workloads, each answer count checked
+    assert len(table_rows(out)) == 4  # header and three workloads, each answer count checked
     assert "| naive reverse, 30 elements | 1 |" in out
