@@ -6,6 +6,7 @@
     mcalc type FILE|TERM [--notation unicode|ascii|latex]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
+    mcalc confluence FILE.trs
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback).
@@ -34,6 +35,7 @@ from calculus.rmc.printer import rmc_text
 from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
+from mcalc.confluence_command import add_confluence_parser, command_confluence
 from mcalc.prolog_command import add_prolog_parser, command_prolog
 from mcalc.rmc_command import command_rmc
 from mcalc.while_command import add_while_parser, command_while
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
     add_while_parser(sub, _natural)
     add_prolog_parser(sub, _natural)
+    add_confluence_parser(sub)
     return parser
 
 
@@ -153,7 +156,7 @@ def _natural(text: str) -> int:
 def read_source(source: str) -> tuple[str, str]:
     """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
     path = Path(source)
-    looks_like_file = path.suffix in {".fmc", ".rmc", ".while", ".pl"} or "/" in source
+    looks_like_file = path.suffix in {".fmc", ".rmc", ".while", ".pl", ".trs"} or "/" in source
     try:
         if path.is_file():
             return path.read_text(encoding="utf-8"), source
@@ -357,12 +360,17 @@ def _command_prolog(args: argparse.Namespace, out: Console) -> int:
     return command_prolog(args, out, read_source)
 
 
+def _command_confluence(args: argparse.Namespace, out: Console) -> int:
+    return command_confluence(args, out, read_source)
+
+
 COMMANDS = {
     "run": command_run,
     "print": command_print,
     "type": command_type,
     "while": _command_while,
     "prolog": _command_prolog,
+    "confluence": _command_confluence,
 }
 
 

@@ -1,0 +1,31 @@
+"""``mcalc confluence FILE.trs``: YES, NO or MAYBE on the first line, then the evidence."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from rewriting.confluence import check_confluence
+from rewriting.trs import parse_trs
+
+__all__ = ["add_confluence_parser", "command_confluence"]
+
+
+def add_confluence_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "confluence",
+        help="decide confluence of a first-order TRS (YES, NO or MAYBE)",
+        description="Check confluence of a TRS in the Confluence Competition's format: YES, NO (with a witness) "
+        "or MAYBE, on the first line; never a wrong YES or NO.",
+    )
+    p.add_argument("source", metavar="FILE", help="a .trs file (or its text)")
+
+
+def command_confluence(args: argparse.Namespace, out: Console, read_source: Any) -> int:
+    text, name = read_source(args.source)
+    verdict = check_confluence(parse_trs(text, source=name))
+    out.print(Text(verdict.text()), soft_wrap=True)
+    return 0

@@ -1,0 +1,143 @@
+"""The confluence checker: classic systems with known answers, soundness on generated TRSs
+(a NO's witness is real; a YES system shows no term with two normal forms), the LPO, the TRS
+format's errors and the command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calculus.errors import ParseError
+from calculus.rmc.firstorder import FVar, fn
+from calculus.terms import Term, free_variables
+from mcalc.cli import main
+from rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
+from rewriting.trs import TRS, Rule, normal_forms, normalize, parse_trs, reachable, rewrite_steps
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trs").glob("*.trs"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_classic_systems_get_their_known_answer(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    expected = re.search(r"Expected: (YES|NO|MAYBE)", text).group(1)  # type: ignore[union-attr]
+    assert check_confluence(parse_trs(text, path.name)).answer == expected
+
+
+def test_the_test_set_has_every_answer() -> None:
+    answers = [re.search(r"Expected: (\w+)", p.read_text()).group(1) for p in EXAMPLES]  # type: ignore[union-attr]
+    assert len(EXAMPLES) >= 10 and {"YES", "NO", "MAYBE"} <= set(answers)
+
+
+def test_critical_pairs_of_a_self_overlap() -> None:
+    (pair,) = critical_pairs(parse_trs("(VAR x) (RULES f(f(x)) -> g(x))"))
+    assert {str(pair.left), str(pair.right)} and pair.left != pair.right
+
+
+def test_lpo() -> None:
+    x, y = FVar("x"), FVar("y")
+    rank = {"i": 2, "m": 1, "e": 0}
+    assert lpo_greater(fn("m", fn("m", x, y), FVar("z")), fn("m", x, fn("m", y, FVar("z"))), rank)
+    assert lpo_greater(fn("i", fn("m", x, y)), fn("m", fn("i", y), fn("i", x)), rank)
+    assert not lpo_greater(x, fn("e"), rank) and not lpo_greater(fn("m", x, y), FVar("z"), rank)
+    assert terminates_by_lpo(parse_trs("(RULES a -> b b -> a)")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(VAR x) (RULES x -> f(x))", "left-hand side is a variable"),
+        ("(VAR x y) (RULES f(x) -> g(y))", "are not on the left"),
+        ("(RULES f(a) g(b))", "expected '->'"),
+        ("(RULES f(a) -> b | c == d)", "conditional rules"),
+        ("(THEORY (AC plus))", "THEORY section is not supported"),
+        ("(RULES f(a -> b)", "unclosed section"),
+        ("(FOO)", "unknown section"),
+    ],
+)
+def test_bad_trs_files_are_refused_with_the_place(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse_trs(text)
+
+
+# -- soundness on generated systems -------------------------------------------------------------
+
+
+def first_order(variables: tuple[str, ...], leaves: int) -> st.SearchStrategy[Term]:
+    """Terms over f/1, g/1, h/2, a, b (and ``variables``)."""
+    atoms = [fn("a"), fn("b"), *(FVar(v) for v in variables)]
+    return st.recursive(
+        st.sampled_from(atoms),
+        lambda inner: st.one_of(
+            inner.map(lambda t: fn("f", t)),
+            inner.map(lambda t: fn("g", t)),
+            st.builds(lambda u, v: fn("h", u, v), inner, inner),
+        ),
+        max_leaves=leaves,
+    )
+
+
+ground_terms = first_order((), 5)
+open_terms = first_order(("x", "y"), 3)
+
+
+@st.composite
+def systems(draw: st.DrawFn) -> TRS:
+    rules = []
+    for _ in range(draw(st.integers(1, 3))):
+        left = draw(open_terms.filter(lambda t: not isinstance(t, FVar)))
+        right = draw(open_terms.filter(lambda t, left=left: free_variables(t) <= free_variables(left)))
+        rules.append(Rule(left, right))
+    return TRS(tuple(rules), frozenset({"x", "y"}))
+
+
+@given(systems(), st.lists(ground_terms, min_size=1, max_size=3))
+@settings(deadline=None)
+def test_no_wrong_answers_on_generated_systems(trs: TRS, probes: list[Term]) -> None:
+    verdict = check_confluence(trs, search_limit=100, max_size=40)
+    if verdict.answer == "NO":  # the witness: a peak, its two reducts, two distinct normal forms reached
+        pair = next(p for p in critical_pairs(trs) if str(p) == verdict.evidence[0])
+        reducts = {v for _, _, v in rewrite_steps(trs, pair.peak)}
+        assert pair.left in reducts and pair.right in reducts
+        reached, _ = normal_forms(trs, pair.peak, 100, 40)
+        reached |= {t for t in (normalize(trs, pair.left, 100, 40), normalize(trs, pair.right, 100, 40)) if t}
+        by_text = {str_term(t): t for t in reached}
+        shown = verdict.evidence[1].removeprefix("normal forms: ").split(" and ")
+        assert len(set(shown)) == 2 and set(shown) <= set(by_text)
+        assert all(next(rewrite_steps(trs, by_text[s]), None) is None for s in shown)
+    if verdict.answer == "YES":  # no probe term shows two normal forms
+        for probe in probes:
+            forms, complete = normal_forms(trs, probe, 100, 40)
+            if complete:
+                assert len(forms) <= 1, (probe, forms, verdict)
+
+
+def str_term(t: Term) -> str:
+    from calculus.rmc.firstorder import term_text
+
+    return term_text(t)
+
+
+def test_rewriting_steps_and_reachability() -> None:
+    trs = parse_trs("(VAR x) (RULES f(x) -> g(x) a -> b)")
+    steps = list(rewrite_steps(trs, fn("f", fn("a"))))
+    assert [(str(rule), path) for rule, path, _ in steps] == [("f(x) -> g(x)", ()), ("a -> b", (0,))]
+    found, complete = reachable(trs, fn("f", fn("a")))
+    assert complete and len(found) == 4
+
+
+def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    groups = str(Path(__file__).resolve().parents[2] / "examples" / "trs" / "groups.trs")
+    assert main(["confluence", groups]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "YES" and "Newman" in out[1]
+    assert main(["confluence", "(RULES a -> b a -> c)"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "NO",
+        "terminating (LPO with a > c > b) with a critical pair whose normal forms differ",
+    ]
+    assert main(["confluence", "(RULES a ->)"]) == 2
