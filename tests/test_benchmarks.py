@@ -48,3 +48,7 @@ def test_prolog_benchmark_smoke_run() -> None:
     out = smoke_run("prolog.py", "--quick", "--markdown")
     assert len(table_rows(out)) == 4  # header and three workloads, each answer count checked
     assert "| naive reverse, 30 elements | 1 |" in out
+
+
+def test_confluence_benchmark_smoke_run() -> None:
+    assert len(table_rows(smoke_run("confluence.py", "--quick", "--markdown"))) >= 11  # header and the systems

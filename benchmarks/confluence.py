@@ -1,0 +1,75 @@
+"""Confluence checking time per system, on the classic systems of ``examples/trs``.
+
+    python3 benchmarks/confluence.py              # a rich table
+    python3 benchmarks/confluence.py --markdown   # the table for docs/performance.md
+    python3 benchmarks/confluence.py --quick      # one run each (a smoke run)
+
+Each system's answer is checked against the ``Expected:`` in its comment before it is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
+
+from report import print_table  # benchmarks/report.py
+
+from rewriting.confluence import check_confluence, critical_pairs
+from rewriting.trs import parse_trs
+
+SYSTEMS = sorted((Path(__file__).resolve().parent.parent / "examples" / "trs").glob("*.trs"))
+
+
+def criterion(reason: str) -> str:
+    """The criterion a verdict's reason names, in a few words."""
+    for key, name in (
+        ("weakly orthogonal", "weak orthogonality"),
+        ("orthogonal", "orthogonality"),
+        ("Newman", "Newman (LPO)"),
+        ("normal forms differ", "LPO, critical pair normal forms"),
+        ("reaches two distinct", "witness search"),
+    ):
+        if key in reason:
+            return name
+    return "none applies"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run each (a smoke run)")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    args = parser.parse_args()
+    repeat = 1 if args.quick else 5
+    cells = []
+    for path in SYSTEMS:
+        text = path.read_text(encoding="utf-8")
+        expected = re.search(r"Expected: (YES|NO|MAYBE)", text).group(1)  # type: ignore[union-attr]
+        trs = parse_trs(text, path.name)
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            verdict = check_confluence(trs)
+            best = min(best, time.perf_counter() - start)
+        assert verdict.answer == expected, f"{path.name}: {verdict.answer}, expected {expected}"
+        reason = criterion(verdict.reason)
+        cells.append(
+            [
+                path.stem,
+                str(len(trs.rules)),
+                str(len(critical_pairs(trs))),
+                verdict.answer,
+                reason,
+                f"{best * 1000:.1f}",
+            ]
+        )
+    headers = ["system", "rules", "critical pairs", "answer", "by", "ms"]
+    print_table("confluence checking", headers, cells, args.markdown)
+
+
+if __name__ == "__main__":
+    main()
