@@ -28,6 +28,7 @@ SYSTEMS = sorted((Path(__file__).resolve().parent.parent / "examples" / "trs").g
 def criterion(reason: str) -> str:
     """The criterion a verdict's reason names, in a few words."""
     for key, name in (
+        ("not orthogonal", "none applies"),
         ("weakly orthogonal", "weak orthogonality"),
         ("orthogonal", "orthogonality"),
         ("Newman", "Newman (LPO)"),
