@@ -1,0 +1,46 @@
+"""Reduction graphs: FMC III terms and first-order TRSs, their normal forms and DOT export."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from calculus.fmc.parser import parse
+from calculus.fmc.printer import to_ascii
+from calculus.rmc.firstorder import fn, term_text
+from calculus.strategies import typed_terms
+from rewriting.graph import reduction_graph, trs_steps
+from rewriting.rules import normal_form
+from rewriting.trs import parse_trs
+
+
+def test_a_small_graph_has_its_edges_and_one_normal_form() -> None:
+    term = parse("([a].[b].<x>.<y>.[x].[y]) ; <u>.<v>.[u]out")
+    graph = reduction_graph(term)
+    assert graph.complete and len(graph.nodes) > 2
+    assert {e.rule for e in graph.edges} <= {"beta", "push-seq", "pop-seq", "seq-seq", "jump", "unit", "delta"}
+    (normal,) = graph.normal_forms()
+    assert normal == normal_form(term)
+    dot = graph.to_dot(to_ascii)
+    assert dot.startswith("digraph reduction {") and "peripheries=2" in dot and "beta @" in dot
+
+
+@given(typed_terms(max_depth=4))
+def test_typed_terms_have_one_normal_form_in_their_graph(typed) -> None:
+    """Confluence and termination of typed terms, seen in the whole (bounded) graph."""
+    graph = reduction_graph(typed.term, max_nodes=300)
+    if graph.complete:
+        forms = graph.normal_forms()
+        assert len(forms) == 1 and forms[0] == normal_form(typed.term, fuel=10_000)
+
+
+def test_a_trs_graph_shows_two_normal_forms() -> None:
+    trs = parse_trs("(RULES b -> a b -> c c -> b c -> d)")
+    graph = reduction_graph(fn("b"), trs_steps(trs))
+    assert graph.complete and sorted(term_text(t) for t in graph.normal_forms()) == ["a", "d"]
+    assert 'label="b -> a @ ε"' in graph.to_dot(term_text)
+
+
+def test_a_bound_leaves_the_graph_incomplete() -> None:
+    trs = parse_trs("(VAR x) (RULES f(x) -> f(g(x)))")
+    graph = reduction_graph(fn("f", fn("a")), trs_steps(trs), max_nodes=10)
+    assert not graph.complete and len(graph.nodes) == 10
