@@ -49,7 +49,7 @@ from calculus.fmc.syntax import (
 from calculus.terms import substitute
 from machine.primitives import PrimitiveError, arity, primitive_result
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
-from machine.traces import StepTrace
+from machine.traces import StepTrace, Transition
 
 __all__ = [
     "RULES",
@@ -86,14 +86,6 @@ class State:
     def continuation_terms(self) -> tuple[Term, ...]:
         """The continuation stack, top first."""
         return tuple(reversed(_to_tuple(self.continuation)))
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One step: the rule that fired and the state it led to."""
-
-    rule: str
-    state: State
 
 
 @dataclass(frozen=True, slots=True)

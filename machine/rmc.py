@@ -43,7 +43,7 @@ from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from calculus.rmc.unify import INDEXED, Substitution, resolve, unify
 from calculus.terms import Term, free_variables, iter_preorder, substitute
 from machine.result import MemoryInput, normalize_memory, sorted_locations
-from machine.traces import StepTrace
+from machine.traces import StepTrace, Transition
 
 __all__ = [
     "RULES",
@@ -142,14 +142,6 @@ class State:
 
 def _closed(term: Term, env: Map) -> Term:
     return substitute(term, dict(env)) if env else term
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One deterministic step: the rule that fired and the state it led to."""
-
-    rule: str
-    state: State
 
 
 @dataclass(frozen=True, slots=True)

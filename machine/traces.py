@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StepTrace"]
+__all__ = ["StepTrace", "Transition"]
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One step of a machine: the rule that fired and the state it led to."""
+
+    rule: str
+    state: Any
 
 
 class StepTrace:

@@ -37,6 +37,8 @@ from calculus.fmc.syntax import (
     Wildcard,
     branches,
 )
+from calculus.layout import Text as _Text
+from calculus.layout import assemble
 
 __all__ = [
     "ASCII",
@@ -105,25 +107,11 @@ NOTATIONS = {n.name: n for n in (UNICODE, ASCII, LATEX)}
 _PREFIX, _SEQ, _TAIL, _ATOM = 0, 1, 2, 3
 
 
-class _Text(str):
-    """Output text on the printer's work stack (as opposed to a (term, context) item)."""
-
-
 def pretty(term: Term, notation: Notation | str = UNICODE) -> str:
     """Print ``term`` in ``notation`` (a :class:`Notation` or its name)."""
     if isinstance(notation, str):
         notation = NOTATIONS[notation]
-    out: list[str] = []
-    stack: list[Any] = [(term, _SEQ)]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Text):
-            out.append(item)
-            continue
-        node, ctx = item
-        pieces = _pieces(node, ctx, notation)
-        stack.extend(reversed(pieces))
-    return "".join(out)
+    return assemble((term, _SEQ), lambda item: _pieces(item[0], item[1], notation))
 
 
 def to_unicode(term: Term) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from calculus.fmc.syntax import DEFAULT, Seq, Skip
+from calculus.layout import Text as _Text
+from calculus.layout import assemble
 from calculus.rmc.firstorder import Fn, FVar, term_text
 from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from calculus.terms import Term, fold, fresh_name, iter_preorder, substitute, variable_names, with_children
@@ -22,10 +24,6 @@ _SYMBOLS = {
 }
 
 
-class _Text(str):
-    pass
-
-
 def rmc_text(term: Term, notation: str = "unicode") -> str:
     """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``).
 
@@ -34,16 +32,7 @@ def rmc_text(term: Term, notation: str = "unicode") -> str:
     """
     term = _without_clashes(term)
     sym = _SYMBOLS[notation]
-    out: list[str] = []
-    stack: list[Any] = [(term, _CHOICE)]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Text):
-            out.append(item)
-            continue
-        node, ctx = item
-        stack.extend(reversed(_pieces(node, ctx, sym)))
-    return "".join(out)
+    return assemble((term, _CHOICE), lambda item: _pieces(item[0], item[1], sym))
 
 
 def _without_clashes(term: Term) -> Term:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from calculus.layout import Text as _Text
+from calculus.layout import assemble
 from calculus.rmc.firstorder import Fn, FVar, arguments
 from calculus.terms import Term
 from embeddings.prolog.reader import CONS, NIL, OPERATORS
@@ -29,23 +31,10 @@ def atom_text(name: str) -> str:
     return f"'{body}'"
 
 
-class _Text(str):
-    pass
-
-
 def prolog_text(term: Term, names: dict[str, str] | None = None) -> str:
     """``term`` in Prolog syntax; ``names`` renames variables (others print by their own name)."""
-    names = names or {}
-    out: list[str] = []
-    stack: list[Any] = [(term, 1200)]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Text):
-            out.append(item)
-            continue
-        node, max_priority = item
-        stack.extend(reversed(_pieces(node, max_priority, names)))
-    return "".join(out)
+    chosen = names or {}
+    return assemble((term, 1200), lambda item: _pieces(item[0], item[1], chosen))
 
 
 def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]:
