@@ -49,6 +49,7 @@ from calculus.fmc.syntax import (
 from calculus.terms import substitute
 from machine.primitives import PrimitiveError, arity, primitive_result
 from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
+from machine.stacks import Stack, from_items, to_tuple
 from machine.traces import StepTrace, Transition
 
 __all__ = [
@@ -68,8 +69,6 @@ __all__ = [
 #: The machine's rule names, in the order of the spec.
 RULES = ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
-Stack = tuple[Any, Any] | None  # a cons list (top, rest), None when empty
-
 
 @dataclass(frozen=True, slots=True)
 class State:
@@ -81,11 +80,11 @@ class State:
 
     def stacks(self) -> dict[str, tuple[Term, ...]]:
         """The memory as ``{location: (bottom, ..., top)}``, empty stacks omitted."""
-        return {loc: _to_tuple(s) for loc, s in self.memory.items() if s is not None}
+        return {loc: to_tuple(s) for loc, s in self.memory.items() if s is not None}
 
     def continuation_terms(self) -> tuple[Term, ...]:
         """The continuation stack, top first."""
-        return tuple(reversed(_to_tuple(self.continuation)))
+        return tuple(reversed(to_tuple(self.continuation)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,25 +96,9 @@ class Halt:
     reason: str | None = None
 
 
-def _to_tuple(stack: Stack) -> tuple[Any, ...]:
-    items: list[Any] = []
-    while stack is not None:
-        items.append(stack[0])
-        stack = stack[1]
-    items.reverse()
-    return tuple(items)
-
-
-def _from_items(items: tuple[Term, ...]) -> Stack:
-    stack: Stack = None
-    for item in items:
-        stack = (item, stack)
-    return stack
-
-
 def initial_state(term: Term, memory: MemoryInput | None = None) -> State:
     """``S, ε, M``: the term to run on an initial memory (bottom-to-top stacks)."""
-    return State({loc: _from_items(items) for loc, items in normalize_memory(memory).items()}, None, term)
+    return State({loc: from_items(items) for loc, items in normalize_memory(memory).items()}, None, term)
 
 
 def step(state: State) -> Transition | Halt:

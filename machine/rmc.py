@@ -43,6 +43,7 @@ from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from calculus.rmc.unify import INDEXED, Substitution, resolve, unify
 from calculus.terms import Term, free_variables, iter_preorder, substitute
 from machine.result import MemoryInput, normalize_memory, sorted_locations
+from machine.stacks import Stack, from_items, to_tuple
 from machine.traces import StepTrace, Transition
 
 __all__ = [
@@ -67,7 +68,6 @@ __all__ = [
 RULES = ("push", "pop", "new", "seq", "skip", "choice", "star", "fail")
 
 Order = Literal["fair", "depth-first"]
-Stack = tuple[Any, Any] | None  # a persistent cons list (top, rest); None when empty
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _FRESH_MARKS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 NO_BINDINGS: Map = Map()
@@ -88,15 +88,6 @@ class FreshSupply:
 
     def __call__(self, stem: str) -> FVar:
         return FVar(f"{stem.rstrip('₀₁₂₃₄₅₆₇₈₉')}{str(next(self._numbers)).translate(_SUBSCRIPTS)}")
-
-
-def _to_tuple(stack: Stack) -> tuple[Any, ...]:
-    items: list[Any] = []
-    while stack is not None:
-        items.append(stack[0])
-        stack = stack[1]
-    items.reverse()
-    return tuple(items)
 
 
 def instantiate(t: Term, env: Map) -> Term:
@@ -122,7 +113,7 @@ class State:
     def stacks(self) -> dict[str, tuple[Term, ...]]:
         """The memory under σ as ``{location: (bottom, ..., top)}``, empty stacks omitted."""
         return {
-            loc: tuple(resolve(t, self.substitution) for t in _to_tuple(s))
+            loc: tuple(resolve(t, self.substitution) for t in to_tuple(s))
             for loc, s in self.memory.items()
             if s is not None
         }
@@ -133,11 +124,11 @@ class State:
 
     def continuation_terms(self) -> tuple[Term, ...]:
         """The continuation stack, top first, environments applied."""
-        return tuple(_closed(t, env) for t, env in reversed(_to_tuple(self.continuation)))
+        return tuple(_closed(t, env) for t, env in reversed(to_tuple(self.continuation)))
 
     def choices(self) -> tuple[int, ...]:
         """The forks taken to reach this state, first first."""
-        return _to_tuple(self.path)
+        return to_tuple(self.path)
 
 
 def _closed(term: Term, env: Map) -> Term:
@@ -183,12 +174,7 @@ def initial_state(term: Term, memory: MemoryInput | None = None) -> State:
     Variables in the memory, and variables of the term no ``new`` binds, are the caller's: they
     may be bound by unification and are printed by name.
     """
-    stacks: dict[str, Stack] = {}
-    for loc, items in normalize_memory(memory).items():
-        stack: Stack = None
-        for item in items:
-            stack = (item, stack)
-        stacks[loc] = stack
+    stacks = {loc: from_items(items) for loc, items in normalize_memory(memory).items()}
     return State(Map(stacks), INDEXED, None, term)
 
 
