@@ -1,5 +1,5 @@
 """The reduction rules of FMC III as named rules (spec fmc.md and fmc3.md), one-step reducts at
-every position, and normal forms by leftmost-outermost reduction with fuel.
+every position, and normal forms by leftmost-outermost (or leftmost-innermost) reduction with fuel.
 
     beta      [N]a.C.a⟨x⟩.M        ->  C.{N/x}M     C: pushes and pops on locations other than a
     jump      j ; C                ->  C(j)  if C catches j, else j      (⋆ ; M -> M, c ; M -> c)
@@ -48,7 +48,7 @@ from calculus.fmc.syntax import (
 from calculus.terms import free_variables, fresh_name, substitute, variable_names
 from machine.primitives import PrimitiveError, arity, primitive_result
 
-__all__ = ["RULES", "Rule", "normal_form", "reducts", "replace_at", "subterm_at"]
+__all__ = ["RULES", "STRATEGIES", "Rule", "normal_form", "reducts", "replace_at", "subterm_at"]
 
 Position = tuple[int, ...]
 
@@ -258,11 +258,36 @@ def reducts(t: Term, rules: tuple[Rule, ...] = RULES) -> list[tuple[str, Positio
     return list(_iter_reducts(t, rules))
 
 
-def normal_form(t: Term, fuel: int = 1000, rules: tuple[Rule, ...] = RULES) -> Term | None:
-    """The normal form by leftmost-outermost reduction, or None if ``fuel`` steps do not reach it."""
+def _innermost_first(t: Term, rules: tuple[Rule, ...]) -> tuple[str, Position, Term] | None:
+    """The leftmost-innermost redex's step: the first redex in post-order (none inside it)."""
+    found = None
+    for name, position, result in _iter_reducts(t, rules):
+        if found is None or _post_order_before(position, found[1]):
+            found = (name, position, result)
+    return found
+
+
+def _post_order_before(p: Position, q: Position) -> bool:
+    """Is position p visited before q in a left-to-right post-order?"""
+    for a, b in zip(p, q, strict=False):
+        if a != b:
+            return a < b
+    return len(p) > len(q)  # p below q: the inner one first
+
+
+STRATEGIES = ("leftmost-outermost", "innermost")
+
+
+def normal_form(
+    t: Term, fuel: int = 1000, rules: tuple[Rule, ...] = RULES, strategy: str = "leftmost-outermost"
+) -> Term | None:
+    """The normal form by ``strategy`` (leftmost-outermost, or leftmost-innermost), or None if
+    ``fuel`` steps do not reach it."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
     for _ in range(fuel):
-        first = next(_iter_reducts(t, rules), None)
-        if first is None:
+        step = next(_iter_reducts(t, rules), None) if strategy == "leftmost-outermost" else _innermost_first(t, rules)
+        if step is None:
             return t
-        t = first[2]
+        t = step[2]
     return None

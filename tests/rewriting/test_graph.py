@@ -31,6 +31,16 @@ def test_typed_terms_have_one_normal_form_in_their_graph(typed) -> None:
     if graph.complete:
         forms = graph.normal_forms()
         assert len(forms) == 1 and forms[0] == normal_form(typed.term, fuel=10_000)
+        assert normal_form(typed.term, fuel=10_000, strategy="innermost") == forms[0]
+
+
+def test_strategies() -> None:
+    import pytest
+
+    term = parse("[[a].<x>.[x]].<f>.f")  # innermost reduces inside the pushed argument first
+    assert normal_form(term, strategy="innermost") == normal_form(term) == parse("[a]")
+    with pytest.raises(ValueError, match="strategy"):
+        normal_form(term, strategy="sideways")
 
 
 def test_a_trs_graph_shows_two_normal_forms() -> None:
