@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from calculus.errors import ParseError, Position
 
-__all__ = ["EOF", "EXPRESSION", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "tokenize"]
+__all__ = ["EOF", "EXPRESSION", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "TokenCursor", "tokenize"]
 
 IDENT, NUMBER, STRING, SYMBOL, EOF = "identifier", "number", "string", "symbol", "end of input"
 #: ``$(x**2 + 1)``: a symbolic expression constant; the token's value is the text inside.
@@ -39,6 +39,31 @@ class Token(NamedTuple):
     @property
     def position(self) -> Position:
         return Position(self.line, self.column, self.offset)
+
+
+class TokenCursor:
+    """A parser's place in a token list (ending in EOF): look ahead, move on, report an error
+    with the source line and a caret. The calculi's parsers build on it."""
+
+    def __init__(self, tokens: list[Token], text: str, source: str) -> None:
+        self.tokens, self.text, self.source = tokens, text, source
+        self.pos = 0
+
+    def peek(self, k: int = 0) -> Token:
+        """The token ``k`` ahead (EOF past the end)."""
+        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        """The current token; move past it (never past EOF)."""
+        tok = self.tokens[self.pos]
+        if tok.kind != EOF:
+            self.pos += 1
+        return tok
+
+    def error(self, message: str, where: Token | Position) -> ParseError:
+        """A positioned error at a token or a position."""
+        position = where.position if isinstance(where, Token) else where
+        return ParseError(message, self.text, position, self.source)
 
 
 def tokenize(

@@ -6,22 +6,15 @@ its term reader and its rules for names.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from calculus.errors import ParseError
-from calculus.lexing import EOF, IDENT, Token
+from calculus.lexing import EOF, IDENT, TokenCursor
 
-__all__ = ["TokenReader", "read_program"]
-
-
-class TokenReader(Protocol):
-    def peek(self, k: int = 0) -> Token: ...
-    def advance(self) -> Token: ...
-    def error(self, message: str, tok: Token) -> ParseError: ...
+__all__ = ["read_program"]
 
 
 def read_program(
-    reader: TokenReader,
+    reader: TokenCursor,
     read_term: Callable[[], Any],
     *,
     continues: str,

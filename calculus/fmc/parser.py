@@ -31,7 +31,6 @@ from typing import Any
 import sympy
 
 from calculus.collector import collector_paused
-from calculus.errors import ParseError, Position
 from calculus.fmc.syntax import (
     ANY,
     DEFAULT,
@@ -50,7 +49,7 @@ from calculus.fmc.syntax import (
     Var,
     case,
 )
-from calculus.lexing import EOF, EXPRESSION, IDENT, NUMBER, STRING, SYMBOL, Token, tokenize
+from calculus.lexing import EOF, EXPRESSION, IDENT, NUMBER, STRING, SYMBOL, Token, TokenCursor, tokenize
 from calculus.programs import read_program
 from calculus.symbolic_text import parse_expression
 from calculus.terms import free_variables, substitute
@@ -156,29 +155,7 @@ def parse_constant(token_text: str) -> ConstValue:
 _SEQ, _PUSH, _PAREN, _PUSH_BODY, _POP_BODY, _LAMBDA_BODY, _THEN, _FRAME, _ARM = range(9)
 
 
-class _Parser:
-    def __init__(self, tokens: list[Token], text: str, source: str) -> None:
-        self.tokens = tokens
-        self.last = len(tokens) - 1
-        self.pos = 0
-        self.text = text
-        self.source = source
-
-    # -- token helpers -----------------------------------------------------------------------
-    def peek(self, k: int = 0) -> Token:
-        i = self.pos + k
-        return self.tokens[i] if i < self.last else self.tokens[self.last]
-
-    def advance(self) -> Token:
-        tok = self.tokens[self.pos]
-        if tok.kind != EOF:
-            self.pos += 1
-        return tok
-
-    def error(self, message: str, where: Token | Position) -> ParseError:
-        position = where.position if isinstance(where, Token) else where
-        return ParseError(message, self.text, position, self.source)
-
+class _Parser(TokenCursor):
     def expect(self, kind: str, what: str, opened: Token | None = None) -> Token:
         tok = self.peek()
         if tok.kind != kind:

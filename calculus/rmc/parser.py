@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculus.errors import ParseError
 from calculus.fmc.syntax import DEFAULT, SKIP, Seq
-from calculus.lexing import EOF, IDENT, NUMBER, Token, tokenize
+from calculus.lexing import EOF, IDENT, NUMBER, Token, TokenCursor, tokenize
 from calculus.programs import read_program
 from calculus.rmc.firstorder import FVar, fn
 from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
@@ -67,25 +66,12 @@ def parse_first_order(text: str, source: str = "<input>", variables: frozenset[s
     return term
 
 
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, tokens: list[Token], text: str, source: str) -> None:
-        self.tokens, self.text, self.source = tokens, text, source
-        self.pos = 0
+        super().__init__(tokens, text, source)
         self.bound: dict[str, int] = {}  # names of the new operators on the stack (their scope)
         self.definitions: dict[str, Term] = {}
         self.variable_test = lambda name: self.bound.get(name, 0) > 0
-
-    def peek(self, k: int = 0) -> Token:
-        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        tok = self.tokens[self.pos]
-        if tok.kind != EOF:
-            self.pos += 1
-        return tok
-
-    def error(self, message: str, tok: Token) -> ParseError:
-        return ParseError(message, self.text, tok.position, self.source)
 
     def expect(self, kind: str, what: str) -> Token:
         tok = self.peek()

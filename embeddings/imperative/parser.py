@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from calculus.errors import ParseError
-from calculus.lexing import EOF, IDENT, NUMBER, STRING, Token, tokenize
+from calculus.lexing import EOF, IDENT, NUMBER, STRING, Token, TokenCursor, tokenize
 from embeddings.imperative.syntax import (
     Assign,
     Binary,
@@ -120,27 +119,14 @@ def _split_signs(tokens: list[Token]) -> list[Token]:
     return out
 
 
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, tokens: list[Token], text: str, source: str) -> None:
-        self.tokens, self.text, self.source = tokens, text, source
-        self.pos = 0
+        super().__init__(tokens, text, source)
         self.depth = 0
         self.loops = 0
         self.arities: dict[str, int] = {}
 
     # -- helpers -------------------------------------------------------------------------------
-    def peek(self, k: int = 0) -> Token:
-        return self.tokens[min(self.pos + k, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        tok = self.tokens[self.pos]
-        if tok.kind != EOF:
-            self.pos += 1
-        return tok
-
-    def error(self, message: str, tok: Token) -> ParseError:
-        return ParseError(message, self.text, tok.position, self.source)
-
     def at(self, kind: str, text: str | None = None) -> bool:
         tok = self.peek()
         return tok.kind == kind and (text is None or tok.text == text)
