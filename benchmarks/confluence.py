@@ -9,7 +9,6 @@ Each system's answer is checked against the ``Expected:`` in its comment before 
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from report import print_table  # benchmarks/report.py
+from report import benchmark_options, print_table  # benchmarks/report.py
 
 from rewriting.confluence import check_confluence, critical_pairs
 from rewriting.trs import parse_trs
@@ -41,10 +40,7 @@ def criterion(reason: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one run each (a smoke run)")
-    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
-    args = parser.parse_args()
+    args = benchmark_options(__doc__.splitlines()[0], "one run each (a smoke run)")
     repeat = 1 if args.quick else 5
     cells = []
     for path in SYSTEMS:

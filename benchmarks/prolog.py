@@ -14,7 +14,6 @@ Prolog (depth-first) order, answers read back included.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from report import print_table  # benchmarks/report.py
+from report import benchmark_options, print_table  # benchmarks/report.py
 
 from embeddings.prolog.compiler import parse_program, parse_query
 from embeddings.prolog.run import solve_prolog
@@ -143,10 +142,7 @@ def render(rows: list[Row], markdown: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller workloads (a smoke run)")
-    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
-    args = parser.parse_args()
+    args = benchmark_options(__doc__.splitlines()[0])
     render([measure(w) for w in workloads(args.quick)], args.markdown)
 
 

@@ -14,7 +14,6 @@ floor of what the relation costs.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from report import print_table  # benchmarks/report.py
+from report import benchmark_options, print_table  # benchmarks/report.py
 
 from calculus.rmc.firstorder import term_text
 from calculus.rmc.parser import parse_first_order, parse_rmc
@@ -152,10 +151,7 @@ def render(rows: list[Row], markdown: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller workloads (a smoke run)")
-    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
-    args = parser.parse_args()
+    args = benchmark_options(__doc__.splitlines()[0])
     render(workloads(args.quick), args.markdown)
 
 

@@ -1,7 +1,9 @@
-"""One way to print a benchmark's table: markdown for docs/performance.md, or a rich table."""
+"""What the benchmarks share: their options, and one way to print a table (markdown for
+docs/performance.md, or a rich table)."""
 
 from __future__ import annotations
 
+import argparse
 import platform
 
 from rich.console import Console
@@ -23,3 +25,11 @@ def print_table(title: str, headers: list[str], cells: list[list[str]], markdown
     for row in cells:
         table.add_row(*row)
     Console().print(table)
+
+
+def benchmark_options(description: str, quick_help: str = "smaller workloads (a smoke run)") -> argparse.Namespace:
+    """The options every benchmark takes: ``--quick`` and ``--markdown``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    return parser.parse_args()

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from calculus.errors import ParseError, Position
-from calculus.rmc.firstorder import Fn, FVar, arguments, fn, term_text
+from calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
 from calculus.terms import Term, free_variables, size
 
 __all__ = ["TRS", "Rule", "match", "normal_forms", "parse_trs", "reachable", "replace_at", "rewrite_steps", "subterms"]
@@ -220,12 +220,6 @@ def match(pattern: Term, t: Term) -> dict[str, Term] | None:
     return sigma
 
 
-def substitute_fo(t: Term, sigma: dict[str, Term]) -> Term:
-    from calculus.rmc.firstorder import replace_variables
-
-    return replace_variables(t, sigma)
-
-
 def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[Rule, Path, Term]]:
     """Every one-step reduct of ``t``: the rule, the position, the result."""
     for sub, path in subterms(t):
@@ -234,7 +228,7 @@ def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[Rule, Path, Term]]:
         for rule in trs.rules:
             sigma = match(rule.left, sub)
             if sigma is not None:
-                yield rule, path, replace_at(t, path, substitute_fo(rule.right, sigma))
+                yield rule, path, replace_at(t, path, replace_variables(rule.right, sigma))
 
 
 def reachable(trs: TRS, t: Term, limit: int = 2_000, max_size: int = 200) -> tuple[set[Term], bool]:
