@@ -36,14 +36,12 @@ from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
 from mcalc.confluence_command import add_confluence_parser, command_confluence
+from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
 from mcalc.prolog_command import add_prolog_parser, command_prolog
 from mcalc.rmc_command import command_rmc
 from mcalc.while_command import add_while_parser, command_while
 
 __all__ = ["build_parser", "main"]
-
-DEFAULT_FUEL = 1_000_000
-DEFAULT_TRACE_FUEL = 10_000
 
 
 class UsageError(Exception):

@@ -21,11 +21,10 @@ from calculus.rmc.firstorder import term_text
 from calculus.rmc.parser import parse_first_order, parse_rmc
 from calculus.rmc.printer import rmc_text
 from calculus.terms import Term
-from machine.rmc import DEFAULT_FUEL, Answers, solve, trace
+from machine.rmc import Answers, solve, trace
+from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
 
 __all__ = ["command_rmc"]
-
-DEFAULT_TRACE_FUEL = 10_000
 
 
 def command_rmc(
