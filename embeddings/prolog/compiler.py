@@ -30,6 +30,7 @@ depth-first search loops (left recursion).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from calculus.errors import ParseError, Position
@@ -120,7 +121,7 @@ def _unsupported(goal: Term) -> str | None:
     return UNSUPPORTED.get((goal.symbol, arity)) or UNSUPPORTED.get((goal.symbol, None))
 
 
-def _check_body(body: Term, fail: callable) -> None:  # type: ignore[valid-type]
+def _check_body(body: Term, fail: Callable[[str], None]) -> None:
     stack = [body]
     while stack:
         goal = stack.pop()
