@@ -1,5 +1,6 @@
-"""The reduction rules of FMC III as named rules (spec fmc.md and fmc3.md), one-step reducts at
-every position, and normal forms by leftmost-outermost (or leftmost-innermost) reduction with fuel.
+"""The reduction rules of the FMC and FMC III as rule sets (spec fmc.md and fmc3.md) for the
+engine of :mod:`rewriting.engine`: ``FMC3`` has every rule below, ``FMC`` (part I) the first five
+and ``unit``; their spine is the machine's (push and pop bodies, the first part of a sequence).
 
     beta      [N]a.C.a⟨x⟩.M        ->  C.{N/x}M     C: pushes and pops on locations other than a
     jump      j ; C                ->  C(j)  if C catches j, else j      (⋆ ; M -> M, c ; M -> c)
@@ -17,14 +18,11 @@ symbolic label, whose branch is undetermined, ``jump`` drops the branches it can
 (``$n ; {⋆ -> M | 0 -> N}  ->  $n ; {0 -> N}``: a constant never exits ⋆).
 
 A rule is data: its name and a function from a term to its reduct at the root (or None). Rules
-see terms only through the generic term interface and the FMC's node classes, and positions are
-paths of argument indices, so the rewriting issue's engine can take them as they are.
+see terms only through the generic term interface and the FMC's node classes; positions are
+paths of argument indices.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from calculus.fmc.labels import UNDETERMINED, meets, select
 from calculus.fmc.syntax import (
@@ -47,18 +45,21 @@ from calculus.fmc.syntax import (
 )
 from calculus.terms import free_variables, fresh_name, substitute, variable_names
 from machine.primitives import PrimitiveError, arity, primitive_result
+from rewriting import engine
+from rewriting.engine import STRATEGIES, Position, Rule, RuleSet, Step, replace_at, subterm_at
 
-__all__ = ["RULES", "STRATEGIES", "Rule", "normal_form", "reducts", "replace_at", "subterm_at"]
-
-Position = tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A named rule: ``apply(t)`` is the reduct of ``t`` at its root, or None."""
-
-    name: str
-    apply: Callable[[Term], Term | None]
+__all__ = [
+    "FMC",
+    "FMC3",
+    "RULES",
+    "STRATEGIES",
+    "Rule",
+    "machine_spine",
+    "normal_form",
+    "reducts",
+    "replace_at",
+    "subterm_at",
+]
 
 
 def _beta(t: Term) -> Term | None:
@@ -213,81 +214,34 @@ RULES: tuple[Rule, ...] = (
     Rule("unit", _unit),
 )
 
-
-def subterm_at(t: Term, position: Position) -> Term:
-    for i in position:
-        t = t.args[i]
-    return t
+_SPINE_CHILD = {Push: 2, Pop: 2, Seq: 0, Case: 0}
 
 
-def replace_at(t: Term, position: Position, new: Term) -> Term:
-    """``t`` with the subterm at ``position`` replaced (iterative)."""
-    spine = [t]
-    for i in position[:-1] if position else ():
-        spine.append(spine[-1].args[i])
-    result = new
-    for node, i in zip(reversed(spine), reversed(position), strict=False):
-        args = list(node.args)
-        args[i] = result
-        result = node.func(*args)
-    return result
+def machine_spine(t: Term) -> list[Position]:
+    """The positions the FMC machine runs through from the root: push and pop bodies, the
+    first part of a sequence (its continuation waits on the continuation stack)."""
+    out: list[Position] = [()]
+    position, node = (), t
+    while (i := _SPINE_CHILD.get(type(node))) is not None:
+        position, node = (*position, i), node.args[i]
+        out.append(position)
+    return out
 
 
-def _positions(t: Term) -> Iterator[tuple[Position, Term]]:
-    """Every position of ``t`` in leftmost-outermost order (preorder), with its subterm."""
-    stack: list[tuple[Position, Term]] = [((), t)]
-    while stack:
-        position, node = stack.pop()
-        yield position, node
-        kids = [((*position, i), a) for i, a in enumerate(node.args) if isinstance(a, Term)]
-        stack.extend(reversed(kids))
+#: FMC III: every rule above.
+FMC3 = RuleSet("FMC III", RULES, machine_spine)
+#: The FMC of part I (no constants, jumps, loops or primitives): beta and the sequencing rules.
+FMC = FMC3.only("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit")
 
 
-def _iter_reducts(t: Term, rules: tuple[Rule, ...]) -> Iterator[tuple[str, Position, Term]]:
-    for position, node in _positions(t):
-        if node.kind != "term":  # frames and argument chains are not redexes
-            continue
-        for rule in rules:
-            r = rule.apply(node)
-            if r is not None:
-                yield rule.name, position, replace_at(t, position, r)
-
-
-def reducts(t: Term, rules: tuple[Rule, ...] = RULES) -> list[tuple[str, Position, Term]]:
-    """Every one-step reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
-    return list(_iter_reducts(t, rules))
-
-
-def _innermost_first(t: Term, rules: tuple[Rule, ...]) -> tuple[str, Position, Term] | None:
-    """The leftmost-innermost redex's step: the first redex in post-order (none inside it)."""
-    found = None
-    for name, position, result in _iter_reducts(t, rules):
-        if found is None or _post_order_before(position, found[1]):
-            found = (name, position, result)
-    return found
-
-
-def _post_order_before(p: Position, q: Position) -> bool:
-    """Is position p visited before q in a left-to-right post-order?"""
-    for a, b in zip(p, q, strict=False):
-        if a != b:
-            return a < b
-    return len(p) > len(q)  # p below q: the inner one first
-
-
-STRATEGIES = ("leftmost-outermost", "innermost")
+def reducts(t: Term, rules: RuleSet | tuple[Rule, ...] = FMC3) -> list[Step]:
+    """Every one-step FMC III reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
+    return engine.reducts(t, rules)
 
 
 def normal_form(
-    t: Term, fuel: int = 1000, rules: tuple[Rule, ...] = RULES, strategy: str = "leftmost-outermost"
+    t: Term, fuel: int = 1000, rules: RuleSet | tuple[Rule, ...] = FMC3, strategy: str = "leftmost-outermost"
 ) -> Term | None:
-    """The normal form by ``strategy`` (leftmost-outermost, or leftmost-innermost), or None if
+    """The FMC III normal form by ``strategy`` (:data:`rewriting.engine.STRATEGIES`), or None if
     ``fuel`` steps do not reach it."""
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
-    for _ in range(fuel):
-        step = next(_iter_reducts(t, rules), None) if strategy == "leftmost-outermost" else _innermost_first(t, rules)
-        if step is None:
-            return t
-        t = step[2]
-    return None
+    return engine.normal_form(t, rules, fuel, strategy)

@@ -8,11 +8,11 @@ from hypothesis import assume, given
 
 from calculus.fmc.parser import parse
 from calculus.fmc.printer import label_text, to_ascii
-from calculus.fmc.syntax import ANY, Case, Loop, Term, branches, case
-from calculus.strategies import fmc3_terms, memories
+from calculus.fmc.syntax import ANY, Case, Const, Loop, Push, Skip, Term, branches, case
+from calculus.strategies import fmc3_terms, fmc_terms, memories
 from calculus.terms import fold
 from machine import fast
-from rewriting.rules import RULES, normal_form, reducts, replace_at, subterm_at
+from rewriting.rules import FMC, RULES, normal_form, reducts, replace_at, subterm_at
 
 
 def names(text: str) -> list[tuple[str, str]]:
@@ -94,6 +94,57 @@ def test_confluence(t: Term) -> None:
     assume(not any(isinstance(n, Loop) for n in _nodes(t)))
     forms = {canonical(f) for _, _, r in reducts(t)[:6] if (f := normal_form(r, fuel=300)) is not None}
     assert len(forms) <= 1, [to_ascii(f) for f in forms if f is not None]
+
+
+@given(fmc_terms(max_depth=5, closed=True))
+def test_local_confluence_of_the_fmc(t: Term) -> None:
+    """The FMC of part I (beta and the sequencing rules): every one-step peak joins, each of a
+    term's reducts has the same normal form."""
+    forms = {canonical(f) for _, _, r in reducts(t, FMC)[:6] if (f := normal_form(r, fuel=300, rules=FMC)) is not None}
+    assert len(forms) <= 1, [to_ascii(f) for f in forms]
+
+
+def pushes(memory: dict[str, tuple[Term, ...]], t: Term) -> Term:
+    """``[v1]a. ... .[vn]a. ... t``: the memory's pushes (each stack bottom first) before ``t``."""
+    for loc, items in reversed(list(memory.items())):
+        for v in reversed(items):
+            t = Push(v, loc, t)
+    return t
+
+
+def read_off(form: Term) -> tuple[dict[str, tuple[Term, ...]], Term] | None:
+    """The memory and the exit a normal form ``[v1]a. ... .[vn]b.⋆`` (or ``... .j``) stands for,
+    or None if it is not made of pushes."""
+    memory: dict[str, list[Term]] = {}
+    while isinstance(form, Push):
+        memory.setdefault(form.location, []).append(form.term)
+        form = form.body
+    if not isinstance(form, Skip | Const):
+        return None
+    return {loc: tuple(v) for loc, v in memory.items()}, form
+
+
+@given(fmc3_terms(max_depth=5, closed=True, loops=False), memories())
+def test_the_machine_result_is_read_off_the_normal_form(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
+    """Machine = reduction: when the machine runs ``t`` on ``memory`` to the end, the normal form
+    of ``pushes(memory).t`` is the final memory's pushes followed by the exit (values in
+    normal form)."""
+    run = fast.run(t, memory, fuel=5000)
+    assume(run.done)
+    form = normal_form(pushes(memory, t), fuel=3000)
+    assume(form is not None)
+    read = read_off(form)
+    assert read is not None, (to_ascii(t), to_ascii(form))
+    final, exit_ = read
+    assert exit_ == run.exit, (to_ascii(t), to_ascii(form))
+    expected = {}
+    for loc, values in run.memory.items():
+        forms = [normal_form(v, fuel=1000) for v in values]
+        assume(all(f is not None for f in forms))
+        if forms:
+            expected[loc] = tuple(canonical(f) for f in forms)  # type: ignore[arg-type]
+    got = {loc: tuple(canonical(v) for v in values) for loc, values in final.items() if values}
+    assert got == expected, (to_ascii(t), to_ascii(form))
 
 
 def canonical(t: Term) -> Term:

@@ -1,0 +1,196 @@
+"""The reduction engine, generic over the term interface: rules as data, rule sets, one-step
+reducts at every position, strategies and normal forms with fuel.
+
+A :class:`Rule` is a name, a function from a term to its reduct at the root (or None), and an
+optional side condition on the redex. A :class:`RuleSet` is a calculus's reduction relation: its
+rules, and its machine's **spine** (the positions the machine runs through, in the order it
+reaches them), which gives the machine-order strategy. The FMC, FMC III and RMC rule sets live in
+:mod:`rewriting.rules` and :mod:`rewriting.rmc_rules`; :mod:`rewriting.patterns` builds rules from
+patterns, so a user's own calculus gets the same tools.
+
+Positions are paths of argument indices (``t.args[i]``), ``()`` the root. Strategies:
+
+    leftmost-outermost   the first redex in pre-order
+    innermost            the first redex in post-order (no redex inside it)
+    machine              the first redex on the machine's spine: reduction where the machine
+                         runs next; its normal forms are the machine's (weak head) normal forms
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from calculus.terms import Term
+
+__all__ = [
+    "STRATEGIES",
+    "Position",
+    "Rule",
+    "RuleSet",
+    "Step",
+    "next_step",
+    "normal_form",
+    "positions",
+    "reducts",
+    "replace_at",
+    "subterm_at",
+]
+
+Position = tuple[int, ...]
+Step = tuple[str, Position, Term]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named rule: ``apply(t)`` is the reduct of ``t`` at its root, or None; ``condition``, when
+    given, is a side condition the redex must meet."""
+
+    name: str
+    apply: Callable[[Term], Term | None]
+    condition: Callable[[Term], bool] | None = None
+
+    def reduct(self, t: Term) -> Term | None:
+        if self.condition is not None and not self.condition(t):
+            return None
+        return self.apply(t)
+
+
+def _no_spine(t: Term) -> Iterable[Position]:
+    return ((),)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A reduction relation: named rules, the kinds of node that can be redexes, and the
+    machine's spine (positions in the order the machine reaches them)."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    spine: Callable[[Term], Iterable[Position]] = _no_spine
+    redex_kinds: frozenset[str] = frozenset({"term"})
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(rule.name for rule in self.rules)
+
+    def only(self, *names: str) -> RuleSet:
+        """The same calculus restricted to the named rules."""
+        unknown = set(names) - set(self.names())
+        if unknown:
+            raise ValueError(f"no rule {sorted(unknown)} in {self.name}")
+        kept = tuple(rule for rule in self.rules if rule.name in names)
+        return RuleSet(f"{self.name}[{', '.join(names)}]", kept, self.spine, self.redex_kinds)
+
+
+Rules = RuleSet | tuple[Rule, ...]
+
+
+def _as_rule_set(rules: Rules) -> RuleSet:
+    return rules if isinstance(rules, RuleSet) else RuleSet("rules", tuple(rules))
+
+
+def subterm_at(t: Term, position: Position) -> Term:
+    for i in position:
+        t = t.args[i]
+    return t
+
+
+def replace_at(t: Term, position: Position, new: Term) -> Term:
+    """``t`` with the subterm at ``position`` replaced (iterative)."""
+    spine = [t]
+    for i in position[:-1] if position else ():
+        spine.append(spine[-1].args[i])
+    result = new
+    for node, i in zip(reversed(spine), reversed(position), strict=False):
+        args = list(node.args)
+        args[i] = result
+        result = node.func(*args)
+    return result
+
+
+def positions(t: Term) -> Iterator[tuple[Position, Term]]:
+    """Every position of ``t`` in leftmost-outermost order (pre-order), with its subterm."""
+    stack: list[tuple[Position, Term]] = [((), t)]
+    while stack:
+        position, node = stack.pop()
+        yield position, node
+        kids = [((*position, i), a) for i, a in enumerate(node.args) if isinstance(a, Term)]
+        stack.extend(reversed(kids))
+
+
+def _steps_at(t: Term, position: Position, node: Term, rules: RuleSet) -> Iterator[Step]:
+    if node.kind not in rules.redex_kinds:
+        return
+    for rule in rules.rules:
+        r = rule.reduct(node)
+        if r is not None:
+            yield rule.name, position, replace_at(t, position, r)
+
+
+def _iter_reducts(t: Term, rules: RuleSet) -> Iterator[Step]:
+    for position, node in positions(t):
+        yield from _steps_at(t, position, node, rules)
+
+
+def reducts(t: Term, rules: Rules) -> list[Step]:
+    """Every one-step reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
+    return list(_iter_reducts(t, _as_rule_set(rules)))
+
+
+def _post_order_before(p: Position, q: Position) -> bool:
+    """Is position p visited before q in a left-to-right post-order?"""
+    for a, b in zip(p, q, strict=False):
+        if a != b:
+            return a < b
+    return len(p) > len(q)  # p below q: the inner one first
+
+
+def _innermost(t: Term, rules: RuleSet) -> Step | None:
+    found = None
+    for step in _iter_reducts(t, rules):
+        if found is None or _post_order_before(step[1], found[1]):
+            found = step
+    return found
+
+
+def _machine(t: Term, rules: RuleSet) -> Step | None:
+    for position in rules.spine(t):
+        step = next(_steps_at(t, position, subterm_at(t, position), rules), None)
+        if step is not None:
+            return step
+    return None
+
+
+def _outermost(t: Term, rules: RuleSet) -> Step | None:
+    return next(_iter_reducts(t, rules), None)
+
+
+_STRATEGY: dict[str, Callable[[Term, RuleSet], Step | None]] = {
+    "leftmost-outermost": _outermost,
+    "innermost": _innermost,
+    "machine": _machine,
+}
+STRATEGIES = tuple(_STRATEGY)
+
+
+def next_step(t: Term, rules: Rules, strategy: str = "leftmost-outermost") -> Step | None:
+    """The step ``strategy`` takes from ``t``, or None at its normal form."""
+    if strategy not in _STRATEGY:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
+    return _STRATEGY[strategy](t, _as_rule_set(rules))
+
+
+def normal_form(t: Term, rules: Rules, fuel: int = 1000, strategy: str = "leftmost-outermost") -> Term | None:
+    """The normal form of ``t`` by ``strategy``, or None if ``fuel`` steps do not reach it."""
+    if strategy not in _STRATEGY:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
+    choose, rule_set = _STRATEGY[strategy], _as_rule_set(rules)
+    for _ in range(fuel):
+        step = choose(t, rule_set)
+        if step is None:
+            return t
+        t = step[2]
+    return None
