@@ -2,8 +2,9 @@
 an edge per step labelled by its rule and position; exported to DOT.
 
 Generic in the steps: ``steps(t)`` gives ``(rule name, position, reduct)`` for every one-step
-reduct of ``t``, such as :func:`rewriting.rules.reducts` (FMC III) or the steps of a first-order
-TRS (:func:`trs_steps`). Terms are nodes up to ``==`` (alpha-equivalence).
+reduct of ``t``, such as :func:`rewriting.rules.reducts` (FMC III, the default), a rule set's
+(:func:`rule_steps`) or a first-order TRS's (:func:`trs_steps`). Drawn by
+:func:`rewriting.drawing.svg`. Terms are nodes up to ``==`` (alpha-equivalence).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from calculus.terms import Term
+from rewriting.engine import RuleSet
 from rewriting.rules import reducts
 from rewriting.trs import TRS, rewrite_steps
 
-__all__ = ["Edge", "ReductionGraph", "reduction_graph", "trs_steps"]
+__all__ = ["Edge", "ReductionGraph", "reduction_graph", "rule_steps", "trs_steps"]
 
 Steps = Callable[[Term], Iterable[tuple[str, tuple[int, ...], Term]]]
 
@@ -79,6 +81,11 @@ def reduction_graph(start: Term, steps: Steps = reducts, max_nodes: int = 200) -
                 queue.append(j)
             edges.append(Edge(i, j, rule, position))
     return ReductionGraph(tuple(nodes), tuple(edges), complete)
+
+
+def rule_steps(rules: RuleSet) -> Steps:
+    """The one-step reducts by a rule set (the RMC's, or a user's), for :func:`reduction_graph`."""
+    return lambda t: reducts(t, rules)
 
 
 def trs_steps(trs: TRS) -> Steps:
