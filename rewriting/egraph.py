@@ -1,136 +1,326 @@
-"""An e-graph bridge (egglog) and equational reasoning on RMC terms by the laws of Kleene algebra.
+"""The egglog bridge: terms of any calculus into e-graph expressions and back, written once against
+the generic term interface, with binders as de Bruijn indices and explicit substitution.
 
-**The bridge** is written once against the generic term interface: a node becomes
-``Node.app(head, atoms, children)``, with its head's name, its non-term arguments as one string
-(JSON) and its sub-terms as a list, so any calculus's terms go into the e-graph unchanged.
-**Binders**: before a term goes in, every bound variable is renamed to a canonical name given by
-the number of binders nested from it down (``new x. new y. M`` becomes ``new ⟨2⟩. new ⟨1⟩. M``),
-so alpha-equivalent terms are the same e-node; the laws below never move a term across a binder, so no capture can
-arise.
+**Nodes.** A node with k sub-terms (k ≤ 3) becomes ``Node.app<k>(head, atoms, child1, ...)``: its
+class's name, a key for its atoms (locations, constants, labels, free variable names: the atoms
+themselves stay in the :class:`Bridge`, so any Python value can be an atom), and its children.
+A node whose only argument is an integer (the FMC's ``Const(5)``) is ``Node.lit(head, 5)``, so
+that rules can compute with it (constant folding); it comes back as a sympy Integer, the
+toolkit's exact number.
 
-**The theory** (spec rmc.md, "Equations"): ``+`` associative, commutative, idempotent, with unit
-``0``; ``;`` associative with unit ``⋆``; ``0`` annihilates ``;`` on both sides; ``;`` distributes
-over ``+`` on both sides; ``M* = ⋆ + M ; M*`` and ``M* = ⋆ + M* ; M`` (the star's unfoldings).
-The induction laws (implications) are not included.
+**Binders** (the node classes' ``binders``): a bound variable occurrence is ``Node.bvar(i)``, its
+de Bruijn index (the number of binders between it and its own), and a child in the scope of a
+binder is wrapped ``Node.scope(child)`` (once per binder), the binder's name dropped. So
+alpha-equivalent terms are one e-node, and substitution is capture-free by construction: the
+explicit substitution operators ``subst(k, v, M)`` ({v/k}M, removing binder k), ``shift(d, c, M)``
+(indices ≥ c raised by d) and ``swap(k, M)`` (indices k and k+1 exchanged) are pushed down to the
+indices by :func:`substitution_laws`. They cost ``UNEXTRACTABLE``, so extraction never returns
+them. On the way back, binders get fresh names.
 
-:func:`equal` answers **proved** (the two terms meet in one e-class) or **not found** within the
-limits: never "not equal", since a bounded search proves nothing of the kind.
+:func:`prove` answers **proved** (both terms in one e-class) or **not found** within the limits,
+never "not equal". egglog's Python API (13.x) gives no proof terms; the answer names the theory
+and the number of saturation rounds.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from egglog import EGraph, Expr, String, StringLike, eq, rewrite, vars_
+import sympy
+from egglog import (
+    EGraph,
+    Expr,
+    String,
+    StringLike,
+    eq,
+    function,
+    get_callable_args,
+    get_callable_fn,
+    get_literal_value,
+    i64,
+    i64Like,
+    rewrite,
+    rule,
+    union,
+    vars_,
+)
 
-from calculus.fmc.syntax import SKIP, Seq
-from calculus.rmc.syntax import FAIL, Choice, New, Star
-from calculus.terms import Term, fold, substitute, with_children
+from calculus.terms import SUBTERM_SORTS, Term, fresh_name
 
-__all__ = ["Node", "NodeList", "Proof", "canonical_binders", "equal", "to_egglog"]
+__all__ = [
+    "UNEXTRACTABLE",
+    "Bridge",
+    "Node",
+    "Proof",
+    "Theory",
+    "prove",
+    "shift",
+    "subst",
+    "substitution_laws",
+    "swap",
+]
 
-
-class NodeList(Expr):
-    """A node's children."""
-
-    @classmethod
-    def nil(cls) -> NodeList: ...
-
-    @classmethod
-    def cons(cls, head: Node, tail: NodeList) -> NodeList: ...
+UNEXTRACTABLE = 10**9
 
 
 class Node(Expr):
-    """Any term node: its head, its atoms (JSON text) and its children."""
+    """Any term node (see the module's docstring)."""
 
     @classmethod
-    def app(cls, head: StringLike, atoms: StringLike, children: NodeList) -> Node: ...
+    def app0(cls, head: StringLike, atoms: StringLike) -> Node: ...
+
+    @classmethod
+    def app1(cls, head: StringLike, atoms: StringLike, a: Node) -> Node: ...
+
+    @classmethod
+    def app2(cls, head: StringLike, atoms: StringLike, a: Node, b: Node) -> Node: ...
+
+    @classmethod
+    def app3(cls, head: StringLike, atoms: StringLike, a: Node, b: Node, c: Node) -> Node: ...
+
+    @classmethod
+    def lit(cls, head: StringLike, value: i64Like) -> Node: ...
+
+    @classmethod
+    def bvar(cls, index: i64Like) -> Node: ...
+
+    @classmethod
+    def scope(cls, body: Node) -> Node: ...
 
 
-def _children(*kids: Node) -> NodeList:
-    result = NodeList.nil()
-    for kid in reversed(kids):
-        result = NodeList.cons(kid, result)
-    return result
+@function(cost=UNEXTRACTABLE)
+def subst(index: i64Like, value: Node, node: Node) -> Node:
+    """``{value/index}node``, the binder ``index`` removed (indices above it lowered by one)."""
 
 
-def _node(head: str, *kids: Node, atoms: str = "[]") -> Node:
-    return Node.app(String(head), String(atoms), _children(*kids))
+@function(cost=UNEXTRACTABLE)
+def shift(by: i64Like, cutoff: i64Like, node: Node) -> Node:
+    """``node`` with every index ≥ ``cutoff`` raised by ``by``."""
 
 
-def canonical_binders(term: Term) -> Term:
-    """``term`` with each ``new``-bound variable renamed ``⟨h⟩``, h the number of nested ``new``s
-    from it down (itself included): alpha-equivalent terms become identical, and no renaming
-    can capture (a binder's body only binds smaller heights). Bottom-up, iterative."""
-
-    def rename(node: Term, results: tuple[tuple[Term, int], ...]) -> tuple[Term, int]:
-        kids = tuple(r[0] for r in results)
-        height = max((r[1] for r in results), default=0)
-        rebuilt = with_children(node, kids)
-        if isinstance(rebuilt, New):
-            height += 1
-            name = f"⟨{height}⟩"
-            if rebuilt.variable != name:
-                fresh = rebuilt.variable_class(name)  # type: ignore[attr-defined]
-                rebuilt = New(name, substitute(rebuilt.body, {rebuilt.variable: fresh}))
-        return rebuilt, height
-
-    return fold(term, rename)[0]
+@function(cost=UNEXTRACTABLE)
+def swap(index: i64Like, node: Node) -> Node:
+    """``node`` with the indices ``index`` and ``index + 1`` exchanged."""
 
 
-def to_egglog(term: Term) -> Node:
-    """The e-graph expression of a term (generic: head, atoms, children)."""
-
-    def build(node: Term, kids: tuple[Node, ...]) -> Node:
-        atoms = json.dumps([a for a in node.args if not isinstance(a, Term)], ensure_ascii=False)
-        return _node(node.head, *kids, atoms=atoms)
-
-    return fold(canonical_binders(term), build)
+_APPS = (Node.app0, Node.app1, Node.app2, Node.app3)
+_MAX_INT = 2**62
 
 
-def _kleene_rules() -> list:  # type: ignore[type-arg]
-    a, b, c = vars_("a b c", Node)
-    zero, one = to_egglog(FAIL), to_egglog(SKIP)
+def _int_atom(atoms: tuple[Any, ...], kids: Sequence[Any]) -> int | None:
+    if kids or len(atoms) != 1 or isinstance(atoms[0], bool):
+        return None
+    value = atoms[0]
+    if isinstance(value, int | sympy.Integer) and abs(int(value)) < _MAX_INT:
+        return int(value)
+    return None
 
-    def plus(x: Node, y: Node) -> Node:
-        return _node(Choice.__name__, x, y)
 
-    def then(x: Node, y: Node) -> Node:
-        return _node(Seq.__name__, x, y)
+@dataclass
+class Bridge:
+    """Terms to e-graph expressions and back; it keeps the atoms behind their keys and the node
+    classes behind their names."""
 
-    def star(x: Node) -> Node:
-        return _node(Star.__name__, x)
+    atoms: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    keys: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    classes: dict[str, type[Term]] = field(default_factory=dict)
 
-    return [
-        rewrite(plus(a, b)).to(plus(b, a)),
-        rewrite(plus(a, plus(b, c))).to(plus(plus(a, b), c)),
-        rewrite(plus(plus(a, b), c)).to(plus(a, plus(b, c))),
-        rewrite(plus(a, a)).to(a),
-        rewrite(plus(a, zero)).to(a),
-        rewrite(then(a, then(b, c))).to(then(then(a, b), c)),
-        rewrite(then(then(a, b), c)).to(then(a, then(b, c))),
-        rewrite(then(a, one)).to(a),
-        rewrite(then(one, a)).to(a),
-        rewrite(then(a, zero)).to(zero),
-        rewrite(then(zero, a)).to(zero),
-        rewrite(then(a, plus(b, c))).to(plus(then(a, b), then(a, c))),
-        rewrite(then(plus(a, b), c)).to(plus(then(a, c), then(b, c))),
-        rewrite(plus(then(a, b), then(a, c))).to(then(a, plus(b, c))),
-        rewrite(plus(then(a, c), then(b, c))).to(then(plus(a, b), c)),
-        rewrite(star(a)).to(plus(one, then(a, star(a)))),
-        rewrite(plus(one, then(a, star(a)))).to(star(a)),
-        rewrite(plus(one, then(star(a), a))).to(star(a)),
+    def key(self, atoms: tuple[Any, ...]) -> str:
+        """The e-graph's name for a tuple of atoms."""
+        found = self.atoms.get(atoms)
+        if found is None:
+            found = self.atoms[atoms] = f"{len(self.atoms)}:{atoms!r}"[:60]
+            self.keys[found] = atoms
+        return found
+
+    def node(self, cls: type[Term], atoms: tuple[Any, ...], *kids: Any) -> Node:
+        """The e-graph node of class ``cls`` (for writing rules: kids may be pattern variables)."""
+        self.classes[cls.__name__] = cls
+        value = _int_atom(atoms, kids)
+        if value is not None:
+            return Node.lit(String(cls.__name__), value)
+        if len(kids) >= len(_APPS):
+            raise ValueError(f"{cls.__name__} has {len(kids)} sub-terms; the bridge takes at most 3")
+        return _APPS[len(kids)](String(cls.__name__), String(self.key(atoms)), *kids)  # type: ignore[operator]
+
+    def encode(self, term: Term) -> Node:
+        """The e-graph expression of ``term`` (iterative; bound variables as de Bruijn indices)."""
+        results: list[Node] = []
+        stack: list[tuple[Term, Any, bool]] = [(term, None, False)]  # env: linked list (name, rest)
+        while stack:
+            node, env, ready = stack.pop()
+            cls = type(node)
+            if cls.is_variable:
+                index = _index_of(node.args[0], env)
+                results.append(self.node(cls, tuple(node.args)) if index is None else Node.bvar(index))
+                continue
+            scopes = _scopes(cls)
+            if not ready:
+                stack.append((node, env, True))
+                kids = []
+                for i, a in enumerate(node.args):
+                    if isinstance(a, Term):
+                        inner = env
+                        for binder in scopes.get(i, ()):
+                            inner = (node.args[binder], inner)
+                        kids.append((a, inner, False))
+                stack.extend(reversed(kids))
+                continue
+            count = sum(1 for a in node.args if isinstance(a, Term))
+            kids = results[len(results) - count :] if count else []
+            del results[len(results) - count :]
+            wrapped = []
+            term_positions = [i for i, a in enumerate(node.args) if isinstance(a, Term)]
+            for i, kid in zip(term_positions, kids, strict=True):
+                for _ in scopes.get(i, ()):
+                    kid = Node.scope(kid)
+                wrapped.append(kid)
+            binder_positions = {i for i, _ in cls.binders}
+            atoms = tuple(a for i, a in enumerate(node.args) if not isinstance(a, Term) and i not in binder_positions)
+            results.append(self.node(cls, atoms, *wrapped))
+        return results[0]
+
+    def decode(self, expr: Any) -> Term:
+        """The term an extracted e-graph expression stands for; binders get fresh names."""
+        avoid = {a for atoms in self.keys.values() for a in atoms if isinstance(a, str)}
+        results: list[Term] = []
+        stack: list[tuple[Any, tuple[tuple[str, type[Term]], ...], bool]] = [(expr, (), False)]
+        while stack:
+            e, env, ready = stack.pop()
+            fn = get_callable_fn(e)
+            args = get_callable_args(e)
+            name = _callable_name(fn)
+            if name == "bvar":
+                var, var_cls = env[len(env) - 1 - int(get_literal_value(args[0]))]
+                results.append(var_cls(var))
+                continue
+            if name == "lit":
+                cls = self.classes[str(get_literal_value(args[0]))]
+                results.append(cls(sympy.Integer(int(get_literal_value(args[1])))))
+                continue
+            if not name.startswith("app"):
+                raise ValueError(f"cannot decode {name}: not a term node (was it extracted?)")
+            cls = self.classes[str(get_literal_value(args[0]))]
+            names = self._binder_names(cls, env, avoid)
+            if not ready:
+                stack.append((e, env, True))
+                scopes = _scopes(cls)
+                positions = [i for i, sort in enumerate(cls.sorts) if sort in SUBTERM_SORTS]
+                pending = []
+                for i, kid in zip(positions, args[2:], strict=True):
+                    inner = env
+                    for binder in scopes.get(i, ()):
+                        kid = get_callable_args(kid)[0]  # unwrap Node.scope
+                        inner = (*inner, (names[binder], cls.variable_class))  # type: ignore[attr-defined]
+                    pending.append((kid, inner, False))
+                stack.extend(reversed(pending))
+                continue
+            count = len(args) - 2
+            kids = iter(results[len(results) - count :] if count else [])
+            del results[len(results) - count :]
+            atoms = iter(self.keys[str(get_literal_value(args[1]))])
+            built = []
+            for i, sort in enumerate(cls.sorts):
+                if sort in SUBTERM_SORTS:
+                    built.append(next(kids))
+                elif i in names:
+                    built.append(names[i])
+                else:
+                    built.append(next(atoms))
+            results.append(cls(*built))
+        return results[0]
+
+    @staticmethod
+    def _binder_names(cls: type[Term], env: tuple[tuple[str, type[Term]], ...], avoid: set[str]) -> dict[int, str]:
+        names: dict[int, str] = {}
+        taken = avoid | {name for name, _ in env}
+        for i, _ in cls.binders:
+            names[i] = fresh_name("x", taken)
+            taken.add(names[i])
+        return names
+
+
+def _callable_name(fn: Any) -> str:
+    text = str(fn)
+    return text.rsplit(".", 1)[-1].split("(")[0].strip()
+
+
+def _scopes(cls: type[Term]) -> dict[int, list[int]]:
+    """For each argument position, the binder positions whose scope includes it."""
+    scopes: dict[int, list[int]] = {}
+    for binder, scope in cls.binders:
+        for i in scope:
+            scopes.setdefault(i, []).append(binder)
+    return scopes
+
+
+def _index_of(name: str, env: Any) -> int | None:
+    """The de Bruijn index of ``name`` in the binder list ``env`` (innermost first), or None."""
+    index = 0
+    while env is not None:
+        if env[0] == name:
+            return index
+        env, index = env[1], index + 1
+    return None
+
+
+def substitution_laws() -> list[Any]:
+    """The explicit substitution operators pushed down to the indices (generic in the heads):
+
+    subst(k, v, i) = v if i = k,  i if i < k,  i - 1 if i > k
+    shift(d, c, i) = i + d if i ≥ c,  i otherwise
+    swap(k, i)     = k + 1 if i = k,  k if i = k + 1,  i otherwise
+    op(scope(M))   = scope(op'(M))   with k + 1, c + 1, and v shifted by one
+    op(f(M1..Mn))  = f(op(M1)..op(Mn))
+    """
+    i, k, d, c, value = vars_("i k d c value", i64)
+    v, m, a, b, x = vars_("v m a b x", Node)
+    head, atoms = vars_("head atoms", String)
+    laws: list[Any] = [
+        rule(eq(m).to(subst(k, v, Node.bvar(i))), i == k).then(union(m).with_(v)),
+        rule(eq(m).to(subst(k, v, Node.bvar(i))), i < k).then(union(m).with_(Node.bvar(i))),
+        rule(eq(m).to(subst(k, v, Node.bvar(i))), i > k).then(union(m).with_(Node.bvar(i - 1))),
+        rule(eq(m).to(shift(d, c, Node.bvar(i))), i >= c).then(union(m).with_(Node.bvar(i + d))),
+        rule(eq(m).to(shift(d, c, Node.bvar(i))), i < c).then(union(m).with_(Node.bvar(i))),
+        rule(eq(m).to(swap(k, Node.bvar(i))), i == k).then(union(m).with_(Node.bvar(k + 1))),
+        rule(eq(m).to(swap(k, Node.bvar(i))), i == k + 1).then(union(m).with_(Node.bvar(k))),
+        rule(eq(m).to(swap(k, Node.bvar(i))), i < k).then(union(m).with_(Node.bvar(i))),
+        rule(eq(m).to(swap(k, Node.bvar(i))), i > k + 1).then(union(m).with_(Node.bvar(i))),
+        rewrite(subst(k, v, Node.scope(m))).to(Node.scope(subst(k + 1, shift(1, 0, v), m))),
+        rewrite(shift(d, c, Node.scope(m))).to(Node.scope(shift(d, c + 1, m))),
+        rewrite(swap(k, Node.scope(m))).to(Node.scope(swap(k + 1, m))),
     ]
+    operators: list[Callable[[Node], Node]] = [
+        lambda n: subst(k, v, n),
+        lambda n: shift(d, c, n),
+        lambda n: swap(k, n),
+    ]
+    for op in operators:
+        laws += [
+            rewrite(op(Node.app0(head, atoms))).to(Node.app0(head, atoms)),
+            rewrite(op(Node.lit(head, value))).to(Node.lit(head, value)),
+            rewrite(op(Node.app1(head, atoms, a))).to(Node.app1(head, atoms, op(a))),
+            rewrite(op(Node.app2(head, atoms, a, b))).to(Node.app2(head, atoms, op(a), op(b))),
+            rewrite(op(Node.app3(head, atoms, a, b, x))).to(Node.app3(head, atoms, op(a), op(b), op(x))),
+        ]
+    return laws
+
+
+#: A theory: given the bridge and the terms at hand (for the locations and symbols they use),
+#: its rewrite rules.
+Theory = Callable[[Bridge, Sequence[Term]], list[Any]]
 
 
 @dataclass(frozen=True)
 class Proof:
-    """The answer of :func:`equal`: proved, or not found within the limits (never "unequal")."""
+    """The answer of :func:`prove`: proved, or not found within the limits (never "unequal")."""
 
     proved: bool
     iterations: int
     note: str
+    nodes: int = 0
 
     def __bool__(self) -> bool:
         return self.proved
@@ -139,21 +329,58 @@ class Proof:
         return self.note
 
 
-def equal(left: Term, right: Term, iterations: int = 8, max_nodes: int = 5_000) -> Proof:
-    """Do the laws of Kleene algebra prove ``left = right``? Saturates the e-graph one round at a
-    time, for at most ``iterations`` rounds and while it has at most ``max_nodes`` e-nodes (the
-    star's unfolding grows it without end). egglog does not give the rewrite steps here: the
-    answer is the two e-classes meeting."""
+def egraph_size(egraph: EGraph) -> int:
+    """The number of e-nodes (rows of every function)."""
+    return sum(n for _, n in egraph.all_function_sizes())
+
+
+def saturate(
+    egraph: EGraph, iterations: int, max_nodes: int, done: Callable[[], bool] = lambda: False
+) -> tuple[int, str]:
+    """Run the rules one round at a time until ``done()``, saturation, ``iterations`` rounds or
+    more than ``max_nodes`` e-nodes; returns the rounds run and why it stopped."""
+    for rounds in range(iterations + 1):
+        if done():
+            return rounds, "done"
+        if egraph_size(egraph) > max_nodes:
+            return rounds, "size"
+        if rounds == iterations:
+            break
+        if not egraph.run(1).updated:
+            return rounds + 1, "saturated" if not done() else "done"
+    return iterations, "rounds"
+
+
+def prove(left: Term, right: Term, theory: Theory, name: str, iterations: int = 8, max_nodes: int = 5_000) -> Proof:
+    """Do the laws of ``theory`` prove ``left = right``? Saturates the e-graph one round at a time,
+    for at most ``iterations`` rounds and while it has at most ``max_nodes`` e-nodes."""
+    bridge = Bridge()
+    x, y = bridge.encode(left), bridge.encode(right)
     egraph = EGraph()
-    egraph.register(*_kleene_rules())
-    x = egraph.let("left", to_egglog(left))
-    y = egraph.let("right", to_egglog(right))
-    for done in range(iterations + 1):
-        if egraph.check_bool(eq(x).to(y)):
-            return Proof(True, done, f"proved by Kleene algebra after {done} rounds of saturation")
-        size = sum(n for _, n in egraph.all_function_sizes())
-        if size > max_nodes:
-            return Proof(False, done, f"not found before the e-graph grew past {max_nodes:,} nodes (not a disproof)")
-        if done < iterations:
-            egraph.run(1)
-    return Proof(False, iterations, f"not found within {iterations} rounds (this does not mean unequal)")
+    egraph.register(*theory(bridge, (left, right)))
+    x, y = egraph.let("left", x), egraph.let("right", y)
+    rounds, why = saturate(egraph, iterations, max_nodes, lambda: egraph.check_bool(eq(x).to(y)))
+    size = egraph_size(egraph)
+    if why == "done":
+        return Proof(True, rounds, f"proved by {name} after {rounds} rounds of saturation ({size:,} e-nodes)", size)
+    if why == "size":
+        note = f"not found before the e-graph grew past {max_nodes:,} nodes (not a disproof)"
+    elif why == "saturated":
+        note = f"not found: the e-graph saturated after {rounds} rounds ({name} without induction does not prove it)"
+    else:
+        note = f"not found within {iterations} rounds (this does not mean unequal)"
+    return Proof(False, rounds, note, size)
+
+
+def locations_of(terms: Iterable[Term]) -> list[str]:
+    """The locations the terms use (atoms of the ``location`` sort), sorted."""
+    found: set[str] = set()
+    stack = list(terms)
+    while stack:
+        node = stack.pop()
+        for sort, a in zip(node.sorts, node.args, strict=False):
+            if isinstance(a, Term):
+                stack.append(a)
+            elif sort == "location":
+                found.add(a)
+    return sorted(found)

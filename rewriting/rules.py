@@ -25,6 +25,7 @@ paths of argument indices.
 from __future__ import annotations
 
 from calculus.fmc.labels import UNDETERMINED, meets, select
+from calculus.fmc.printer import label_text
 from calculus.fmc.syntax import (
     ANY,
     DEFAULT,
@@ -40,10 +41,11 @@ from calculus.fmc.syntax import (
     Seq,
     Term,
     Var,
+    branches,
     case,
     frame_of,
 )
-from calculus.terms import free_variables, fresh_name, substitute, variable_names
+from calculus.terms import fold, free_variables, fresh_name, substitute, variable_names, with_children
 from machine.primitives import PrimitiveError, arity, primitive_result
 from rewriting import engine
 from rewriting.engine import STRATEGIES, Position, Rule, RuleSet, Step, replace_at, subterm_at
@@ -54,6 +56,7 @@ __all__ = [
     "RULES",
     "STRATEGIES",
     "Rule",
+    "canonical",
     "machine_spine",
     "normal_form",
     "reducts",
@@ -213,6 +216,21 @@ RULES: tuple[Rule, ...] = (
     Rule("delta", _delta),
     Rule("unit", _unit),
 )
+
+
+def canonical(t: Term) -> Term:
+    """``t`` with every case frame's branches in one order (labels are distinct, so the order of
+    the branches before ``_`` does not matter: a frame is a finite map plus a default)."""
+
+    def rebuild(node: Term, results: tuple[Term, ...]) -> Term:
+        node = with_children(node, results)
+        if isinstance(node, Case):
+            pairs = sorted(branches(node.frame), key=lambda p: (p[0] == ANY, label_text(p[0])))
+            return case(node.first, *pairs)
+        return node
+
+    return fold(t, rebuild)
+
 
 _SPINE_CHILD = {Push: 2, Pop: 2, Seq: 0, Case: 0}
 

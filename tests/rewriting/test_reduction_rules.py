@@ -7,12 +7,11 @@ import pytest
 from hypothesis import assume, given
 
 from calculus.fmc.parser import parse
-from calculus.fmc.printer import label_text, to_ascii
-from calculus.fmc.syntax import ANY, Case, Const, Loop, Push, Skip, Term, branches, case
+from calculus.fmc.printer import to_ascii
+from calculus.fmc.syntax import Const, Loop, Push, Skip, Term
 from calculus.strategies import fmc3_terms, fmc_terms, memories
-from calculus.terms import fold
 from machine import fast
-from rewriting.rules import FMC, RULES, normal_form, reducts, replace_at, subterm_at
+from rewriting.rules import FMC, RULES, canonical, normal_form, reducts, replace_at, subterm_at
 
 
 def names(text: str) -> list[tuple[str, str]]:
@@ -145,23 +144,6 @@ def test_the_machine_result_is_read_off_the_normal_form(t: Term, memory: dict[st
             expected[loc] = tuple(canonical(f) for f in forms)  # type: ignore[arg-type]
     got = {loc: tuple(canonical(v) for v in values) for loc, values in final.items() if values}
     assert got == expected, (to_ascii(t), to_ascii(form))
-
-
-def canonical(t: Term) -> Term:
-    """``t`` with every case frame's branches in one order (labels are distinct, so the order of
-    the branches before ``_`` does not matter: a frame is a finite map plus a default)."""
-
-    def rebuild(node: Term, results: tuple[Term, ...]) -> Term:
-        args = list(node.args)
-        kids = iter(results)
-        args = [next(kids) if isinstance(a, Term) else a for a in args]
-        node = node.func(*args)
-        if isinstance(node, Case):
-            pairs = sorted(branches(node.frame), key=lambda p: (p[0] == ANY, label_text(p[0])))
-            return case(node.first, *pairs)
-        return node
-
-    return fold(t, rebuild)
 
 
 def _nodes(t: Term) -> list[Term]:
