@@ -14,8 +14,7 @@ binder is wrapped ``Node.scope(child)`` (once per binder), the binder's name dro
 alpha-equivalent terms are one e-node, and substitution is capture-free by construction: the
 explicit substitution operators ``subst(k, v, M)`` ({v/k}M, removing binder k), ``shift(d, c, M)``
 (indices ≥ c raised by d) and ``swap(k, M)`` (indices k and k+1 exchanged) are pushed down to the
-indices by :func:`substitution_laws`. They cost ``UNEXTRACTABLE``, so extraction never returns
-them. On the way back, binders get fresh names.
+indices by :func:`substitution_laws`. They are unextractable: extraction never returns them. On the way back, binders get fresh names.
 
 :func:`prove` answers **proved** (both terms in one e-class) or **not found** within the limits,
 never "not equal". egglog's Python API (13.x) gives no proof terms; the answer names the theory
@@ -36,13 +35,11 @@ from egglog import (
     StringLike,
     eq,
     function,
-    get_callable_args,
-    get_callable_fn,
-    get_literal_value,
     i64,
     i64Like,
     rewrite,
     rule,
+    set_,
     union,
     vars_,
 )
@@ -50,19 +47,17 @@ from egglog import (
 from calculus.terms import SUBTERM_SORTS, Term, fresh_name
 
 __all__ = [
-    "UNEXTRACTABLE",
     "Bridge",
     "Node",
     "Proof",
     "Theory",
+    "marked",
     "prove",
     "shift",
     "subst",
     "substitution_laws",
     "swap",
 ]
-
-UNEXTRACTABLE = 10**9
 
 
 class Node(Expr):
@@ -90,20 +85,28 @@ class Node(Expr):
     def scope(cls, body: Node) -> Node: ...
 
 
-@function(cost=UNEXTRACTABLE)
+@function(unextractable=True)
 def subst(index: i64Like, value: Node, node: Node) -> Node:
     """``{value/index}node``, the binder ``index`` removed (indices above it lowered by one)."""
 
 
-@function(cost=UNEXTRACTABLE)
+@function(unextractable=True)
 def shift(by: i64Like, cutoff: i64Like, node: Node) -> Node:
     """``node`` with every index ≥ ``cutoff`` raised by ``by``."""
 
 
-@function(cost=UNEXTRACTABLE)
+@function(unextractable=True)
+def marked(node: Node) -> Node:
+    """A marker on an e-class (the one extraction starts from), found in a snapshot by name."""
+
+
+@function(unextractable=True)
 def swap(index: i64Like, node: Node) -> Node:
     """``node`` with the indices ``index`` and ``index + 1`` exchanged."""
 
+
+#: How a decoder sees a chosen expression: handle -> (constructor, arguments).
+View = Callable[[Any], tuple[str, list[Any]]]
 
 _APPS = (Node.app0, Node.app1, Node.app2, Node.app3)
 _MAX_INT = 2**62
@@ -145,8 +148,30 @@ class Bridge:
             raise ValueError(f"{cls.__name__} has {len(kids)} sub-terms; the bridge takes at most 3")
         return _APPS[len(kids)](String(cls.__name__), String(self.key(atoms)), *kids)  # type: ignore[operator]
 
-    def encode(self, term: Term) -> Node:
-        """The e-graph expression of ``term`` (iterative; bound variables as de Bruijn indices)."""
+    def encode(self, term: Term, egraph: EGraph | None = None) -> Node:
+        """The e-graph expression of ``term`` (iterative; bound variables as de Bruijn indices).
+
+        With ``egraph``, the term goes into it one e-node at a time, each a ``let`` whose
+        children are the earlier ones (the result is the root's ``let``): egglog-python's own
+        sharing of repeated sub-expressions (``$__expr_N`` lets) gave, under 13.2 here, e-nodes
+        whose arguments were other sub-expressions' (``let root = E`` then ``check root = E``
+        failed in about one run in three on a compiled While program), and node-at-a-time
+        insertion has no repeated sub-expression to share."""
+        memo: dict[tuple[Any, ...], Node] = {}
+        keys: dict[int, tuple[Any, ...]] = {}
+
+        def made(expr: Node, key: tuple[Any, ...]) -> Node:
+            if egraph is None:
+                return expr
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = egraph.let(f"__t{len(memo)}_{id(memo)}", expr)
+                keys[id(found)] = key
+            return found
+
+        def key_of(expr: Node) -> Any:
+            return keys.get(id(expr), id(expr))
+
         results: list[Node] = []
         stack: list[tuple[Term, Any, bool]] = [(term, None, False)]  # env: linked list (name, rest)
         while stack:
@@ -154,7 +179,10 @@ class Bridge:
             cls = type(node)
             if cls.is_variable:
                 index = _index_of(node.args[0], env)
-                results.append(self.node(cls, tuple(node.args)) if index is None else Node.bvar(index))
+                if index is None:
+                    results.append(made(self.node(cls, tuple(node.args)), (cls.__name__, tuple(node.args))))
+                else:
+                    results.append(made(Node.bvar(index), ("bvar", index)))
                 continue
             scopes = _scopes(cls)
             if not ready:
@@ -175,44 +203,44 @@ class Bridge:
             term_positions = [i for i, a in enumerate(node.args) if isinstance(a, Term)]
             for i, kid in zip(term_positions, kids, strict=True):
                 for _ in scopes.get(i, ()):
-                    kid = Node.scope(kid)
+                    kid = made(Node.scope(kid), ("scope", key_of(kid)))
                 wrapped.append(kid)
             binder_positions = {i for i, _ in cls.binders}
             atoms = tuple(a for i, a in enumerate(node.args) if not isinstance(a, Term) and i not in binder_positions)
-            results.append(self.node(cls, atoms, *wrapped))
+            key = (cls.__name__, self.key(atoms), *(key_of(k) for k in wrapped))
+            results.append(made(self.node(cls, atoms, *wrapped), key))
         return results[0]
 
-    def decode(self, expr: Any) -> Term:
-        """The term an extracted e-graph expression stands for; binders get fresh names."""
+    def decode(self, root: Any, view: View) -> Term:
+        """The term a chosen e-graph expression stands for: ``view(handle)`` gives a node's
+        constructor (``app2``, ``lit``, ``bvar``, ``scope``...) and its arguments (literals, or
+        handles of the children). Binders get fresh names. Iterative."""
         avoid = {a for atoms in self.keys.values() for a in atoms if isinstance(a, str)}
         results: list[Term] = []
-        stack: list[tuple[Any, tuple[tuple[str, type[Term]], ...], bool]] = [(expr, (), False)]
+        stack: list[tuple[Any, tuple[tuple[str, type[Term]], ...], bool]] = [(root, (), False)]
         while stack:
-            e, env, ready = stack.pop()
-            fn = get_callable_fn(e)
-            args = get_callable_args(e)
-            name = _callable_name(fn)
+            handle, env, ready = stack.pop()
+            name, args = view(handle)
             if name == "bvar":
-                var, var_cls = env[len(env) - 1 - int(get_literal_value(args[0]))]
+                var, var_cls = env[len(env) - 1 - int(args[0])]
                 results.append(var_cls(var))
                 continue
             if name == "lit":
-                cls = self.classes[str(get_literal_value(args[0]))]
-                results.append(cls(sympy.Integer(int(get_literal_value(args[1])))))
+                results.append(self.classes[args[0]](sympy.Integer(int(args[1]))))
                 continue
             if not name.startswith("app"):
-                raise ValueError(f"cannot decode {name}: not a term node (was it extracted?)")
-            cls = self.classes[str(get_literal_value(args[0]))]
+                raise ValueError(f"cannot decode {name}: not a term node")
+            cls = self.classes[args[0]]
             names = self._binder_names(cls, env, avoid)
             if not ready:
-                stack.append((e, env, True))
+                stack.append((handle, env, True))
                 scopes = _scopes(cls)
                 positions = [i for i, sort in enumerate(cls.sorts) if sort in SUBTERM_SORTS]
                 pending = []
                 for i, kid in zip(positions, args[2:], strict=True):
                     inner = env
                     for binder in scopes.get(i, ()):
-                        kid = get_callable_args(kid)[0]  # unwrap Node.scope
+                        kid = view(kid)[1][0]  # unwrap Node.scope
                         inner = (*inner, (names[binder], cls.variable_class))  # type: ignore[attr-defined]
                     pending.append((kid, inner, False))
                 stack.extend(reversed(pending))
@@ -220,7 +248,7 @@ class Bridge:
             count = len(args) - 2
             kids = iter(results[len(results) - count :] if count else [])
             del results[len(results) - count :]
-            atoms = iter(self.keys[str(get_literal_value(args[1]))])
+            atoms = iter(self.keys[args[1]])
             built = []
             for i, sort in enumerate(cls.sorts):
                 if sort in SUBTERM_SORTS:
@@ -242,11 +270,6 @@ class Bridge:
         return names
 
 
-def _callable_name(fn: Any) -> str:
-    text = str(fn)
-    return text.rsplit(".", 1)[-1].split("(")[0].strip()
-
-
 def _scopes(cls: type[Term]) -> dict[int, list[int]]:
     """For each argument position, the binder positions whose scope includes it."""
     scopes: dict[int, list[int]] = {}
@@ -266,19 +289,56 @@ def _index_of(name: str, env: Any) -> int | None:
     return None
 
 
+@function(merge=lambda old, new: old.min(new))
+def free_above(node: Node) -> i64:
+    """An e-class analysis: one more than the largest free index (0 for a closed term). Merged by
+    the minimum: equal terms depend on the same variables, so the least bound is sound."""
+
+
+def free_index_analysis() -> list[Any]:
+    """``free_above``: bvar(i) ↦ i + 1, scope(M) ↦ max(0, M - 1), a node ↦ its children's max."""
+    i, j, k, value = vars_("i j k value", i64)
+    m, a, b, x = vars_("m a b x", Node)
+    head, atoms = vars_("head atoms", String)
+    return [
+        rule(eq(m).to(Node.bvar(i))).then(set_(free_above(m)).to(i + 1)),
+        rule(eq(m).to(Node.app0(head, atoms))).then(set_(free_above(m)).to(0)),
+        rule(eq(m).to(Node.lit(head, value))).then(set_(free_above(m)).to(0)),
+        rule(eq(m).to(Node.scope(a)), eq(i).to(free_above(a))).then(set_(free_above(m)).to((i - 1).max(0))),
+        rule(eq(m).to(Node.app1(head, atoms, a)), eq(i).to(free_above(a))).then(set_(free_above(m)).to(i)),
+        rule(eq(m).to(Node.app2(head, atoms, a, b)), eq(i).to(free_above(a)), eq(j).to(free_above(b))).then(
+            set_(free_above(m)).to(i.max(j))
+        ),
+        rule(
+            eq(m).to(Node.app3(head, atoms, a, b, x)),
+            eq(i).to(free_above(a)),
+            eq(j).to(free_above(b)),
+            eq(k).to(free_above(x)),
+        ).then(set_(free_above(m)).to(i.max(j).max(k))),
+    ]
+
+
 def substitution_laws() -> list[Any]:
     """The explicit substitution operators pushed down to the indices (generic in the heads):
 
-    subst(k, v, i) = v if i = k,  i if i < k,  i - 1 if i > k
-    shift(d, c, i) = i + d if i ≥ c,  i otherwise
-    swap(k, i)     = k + 1 if i = k,  k if i = k + 1,  i otherwise
-    op(scope(M))   = scope(op'(M))   with k + 1, c + 1, and v shifted by one
-    op(f(M1..Mn))  = f(op(M1)..op(Mn))
+        subst(k, v, i) = v if i = k,  i if i < k,  i - 1 if i > k
+        shift(d, c, i) = i + d if i ≥ c,  i otherwise
+        swap(k, i)     = k + 1 if i = k,  k if i = k + 1,  i otherwise
+        op(scope(M))   = scope(op'(M))   with k + 1, c + 1, and v shifted by one
+        op(f(M1..Mn))  = f(op(M1)..op(Mn))
+        op(M)          = M   when M has no free index at or above k (or c)
+
+    An operator is pushed into M only when M has free indices it acts on (the ``free_above``
+    analysis), so closed parts of a term are never copied.
     """
-    i, k, d, c, value = vars_("i k d c value", i64)
-    v, m, a, b, x = vars_("v m a b x", Node)
+    i, k, d, c = vars_("i k d c", i64)
+    v, m, a, b, x, e = vars_("v m a b x e", Node)
     head, atoms = vars_("head atoms", String)
     laws: list[Any] = [
+        *free_index_analysis(),
+        rule(eq(e).to(subst(k, v, m)), eq(i).to(free_above(m)), i <= k).then(union(e).with_(m)),
+        rule(eq(e).to(shift(d, c, m)), eq(i).to(free_above(m)), i <= c).then(union(e).with_(m)),
+        rule(eq(e).to(swap(k, m)), eq(i).to(free_above(m)), i <= k).then(union(e).with_(m)),
         rule(eq(m).to(subst(k, v, Node.bvar(i))), i == k).then(union(m).with_(v)),
         rule(eq(m).to(subst(k, v, Node.bvar(i))), i < k).then(union(m).with_(Node.bvar(i))),
         rule(eq(m).to(subst(k, v, Node.bvar(i))), i > k).then(union(m).with_(Node.bvar(i - 1))),
@@ -288,22 +348,25 @@ def substitution_laws() -> list[Any]:
         rule(eq(m).to(swap(k, Node.bvar(i))), i == k + 1).then(union(m).with_(Node.bvar(k))),
         rule(eq(m).to(swap(k, Node.bvar(i))), i < k).then(union(m).with_(Node.bvar(i))),
         rule(eq(m).to(swap(k, Node.bvar(i))), i > k + 1).then(union(m).with_(Node.bvar(i))),
-        rewrite(subst(k, v, Node.scope(m))).to(Node.scope(subst(k + 1, shift(1, 0, v), m))),
-        rewrite(shift(d, c, Node.scope(m))).to(Node.scope(shift(d, c + 1, m))),
-        rewrite(swap(k, Node.scope(m))).to(Node.scope(swap(k + 1, m))),
     ]
-    operators: list[Callable[[Node], Node]] = [
-        lambda n: subst(k, v, n),
-        lambda n: shift(d, c, n),
-        lambda n: swap(k, n),
+    operators: list[tuple[Callable[[Node], Node], Callable[[Node], Node], Any]] = [
+        # (the operator, the operator under one more binder, the index it starts at)
+        (lambda n: subst(k, v, n), lambda n: subst(k + 1, shift(1, 0, v), n), k),
+        (lambda n: shift(d, c, n), lambda n: shift(d, c + 1, n), c),
+        (lambda n: swap(k, n), lambda n: swap(k + 1, n), k),
     ]
-    for op in operators:
+    for op, op_under, start in operators:
         laws += [
-            rewrite(op(Node.app0(head, atoms))).to(Node.app0(head, atoms)),
-            rewrite(op(Node.lit(head, value))).to(Node.lit(head, value)),
-            rewrite(op(Node.app1(head, atoms, a))).to(Node.app1(head, atoms, op(a))),
-            rewrite(op(Node.app2(head, atoms, a, b))).to(Node.app2(head, atoms, op(a), op(b))),
-            rewrite(op(Node.app3(head, atoms, a, b, x))).to(Node.app3(head, atoms, op(a), op(b), op(x))),
+            rewrite(op(Node.scope(a))).to(Node.scope(op_under(a)), free_above(Node.scope(a)) > start),
+            rewrite(op(Node.app1(head, atoms, a))).to(
+                Node.app1(head, atoms, op(a)), free_above(Node.app1(head, atoms, a)) > start
+            ),
+            rewrite(op(Node.app2(head, atoms, a, b))).to(
+                Node.app2(head, atoms, op(a), op(b)), free_above(Node.app2(head, atoms, a, b)) > start
+            ),
+            rewrite(op(Node.app3(head, atoms, a, b, x))).to(
+                Node.app3(head, atoms, op(a), op(b), op(x)), free_above(Node.app3(head, atoms, a, b, x)) > start
+            ),
         ]
     return laws
 
@@ -355,10 +418,9 @@ def prove(left: Term, right: Term, theory: Theory, name: str, iterations: int = 
     """Do the laws of ``theory`` prove ``left = right``? Saturates the e-graph one round at a time,
     for at most ``iterations`` rounds and while it has at most ``max_nodes`` e-nodes."""
     bridge = Bridge()
-    x, y = bridge.encode(left), bridge.encode(right)
     egraph = EGraph()
     egraph.register(*theory(bridge, (left, right)))
-    x, y = egraph.let("left", x), egraph.let("right", y)
+    x, y = bridge.encode(left, egraph), bridge.encode(right, egraph)
     rounds, why = saturate(egraph, iterations, max_nodes, lambda: egraph.check_bool(eq(x).to(y)))
     size = egraph_size(egraph)
     if why == "done":
