@@ -7,6 +7,8 @@
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
     mcalc confluence FILE.trs
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback).
@@ -38,6 +40,7 @@ from machine.result import Result
 from mcalc.confluence_command import add_confluence_parser, command_confluence
 from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
 from mcalc.prolog_command import add_prolog_parser, command_prolog
+from mcalc.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
 from mcalc.rmc_command import command_rmc
 from mcalc.while_command import add_while_parser, command_while
 
@@ -138,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_while_parser(sub, _natural)
     add_prolog_parser(sub, _natural)
     add_confluence_parser(sub)
+    add_rewrite_parsers(sub, _natural)
     return parser
 
 
@@ -362,6 +366,14 @@ def _command_confluence(args: argparse.Namespace, out: Console) -> int:
     return command_confluence(args, out, read_source)
 
 
+def _command_reduce(args: argparse.Namespace, out: Console) -> int:
+    return command_reduce(args, out, read_source, UsageError)
+
+
+def _command_optimize(args: argparse.Namespace, out: Console) -> int:
+    return command_optimize(args, out, read_source, parse_stacks, UsageError)
+
+
 COMMANDS = {
     "run": command_run,
     "print": command_print,
@@ -369,6 +381,8 @@ COMMANDS = {
     "while": _command_while,
     "prolog": _command_prolog,
     "confluence": _command_confluence,
+    "reduce": _command_reduce,
+    "optimize": _command_optimize,
 }
 
 

@@ -24,7 +24,7 @@ from embeddings.imperative.printer import to_source
 from embeddings.imperative.run import run_while, symbolic_paths
 from embeddings.imperative.syntax import DataType, Program, Value, value_text
 
-__all__ = ["add_while_parser", "command_while"]
+__all__ = ["add_while_parser", "command_while", "initial_store"]
 
 DEFAULT_FUEL = 10_000_000
 
@@ -56,11 +56,10 @@ def _value(text: str, types: tuple[DataType, ...], where: str) -> Value:
     return outcome.store["value"]
 
 
-def command_while(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
-    text, name = read_source(args.source)
-    program: Program = parse_while(text, source=name)
+def initial_store(specs: list[str], program: Program, usage_error: type[Exception]) -> dict[str, Value]:
+    """``--set x=VALUE`` options as a store."""
     store: dict[str, Value] = {}
-    for spec in args.set:
+    for spec in specs:
         variable, eq, value = spec.partition("=")
         if not eq or not variable.strip().isidentifier():
             raise usage_error(f"--set expects x=VALUE (got {spec!r})")
@@ -68,6 +67,13 @@ def command_while(args: argparse.Namespace, out: Console, read_source: Any, usag
             store[variable.strip()] = _value(value, program.types, f"--set {variable.strip()}")
         except ValueError as exc:
             raise usage_error(str(exc)) from None
+    return store
+
+
+def command_while(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
+    text, name = read_source(args.source)
+    program: Program = parse_while(text, source=name)
+    store = initial_store(args.set, program, usage_error)
     inputs: list[Value] = []
     if args.input:
         try:

@@ -1,0 +1,133 @@
+"""``mcalc reduce`` and ``mcalc optimize``: the rewriting package from the command line.
+
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...]
+
+``reduce`` prints the normal form by a strategy (``--steps``: every step with its rule and
+position) and can write the bounded reduction graph as SVG or DOT (by the file's suffix).
+``optimize`` saturates the e-graph of an FMC term (or a compiled .while program) and prints the
+cheapest term by the machine-step cost model, with the machine steps before and after, checked to
+give the same result.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from calculus.fmc.parser import parse
+from calculus.fmc.printer import to_ascii
+from calculus.rmc.parser import parse_rmc
+from calculus.rmc.printer import rmc_text
+from calculus.terms import Term
+from embeddings.imperative.compiler import compile_program
+from embeddings.imperative.parser import parse_while
+from embeddings.imperative.run import initial_memory
+from machine import fast
+from mcalc.while_command import initial_store
+from rewriting.drawing import svg
+from rewriting.engine import STRATEGIES, next_step
+from rewriting.graph import reduction_graph, rule_steps
+from rewriting.optimizer import optimize
+from rewriting.rmc_rules import RMC
+from rewriting.rules import FMC3
+
+__all__ = ["add_rewrite_parsers", "command_optimize", "command_reduce"]
+
+
+def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
+    reduce = sub.add_parser(
+        "reduce",
+        help="reduce a term to normal form by the calculus's named rules",
+        description="Reduce an FMC III or RMC term by its named rules: the normal form, the steps, the graph.",
+    )
+    reduce.add_argument(
+        "source", metavar="FILE|TERM", help="a .fmc or .rmc file (definitions, then the term), or a term"
+    )
+    reduce.add_argument("--calculus", choices=["fmc", "rmc"], default=None, help="default: rmc for .rmc files")
+    reduce.add_argument("--strategy", choices=STRATEGIES, default="leftmost-outermost", help="which redex first")
+    reduce.add_argument("--fuel", type=natural, default=10_000, help="at most N steps (default 10,000)")
+    reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
+    reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
+    reduce.add_argument("--max-nodes", type=natural, default=200, help="the graph's bound on terms (default 200)")
+
+    opt = sub.add_parser(
+        "optimize",
+        help="find an equivalent FMC term that runs in fewer machine steps (e-graph)",
+        description="Saturate the e-graph of an FMC term (or a .while program, compiled) under the FMC's laws "
+        "and extract the term with the fewest machine steps; both are run to check the result is the same.",
+    )
+    opt.add_argument("source", metavar="FILE|TERM", help="a .fmc or .while file, or an FMC term")
+    opt.add_argument("--set", action="append", default=[], metavar="x=VALUE", help=".while: initial value of x")
+    opt.add_argument("--stack", action="append", default=[], metavar="LOC=v1,...", help=".fmc: input stack")
+    opt.add_argument("--rounds", type=natural, default=40, help="at most N rounds of saturation (default 40)")
+
+
+def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
+    text, name = read_source(args.source)
+    rmc = (args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")) == "rmc"
+    term = parse_rmc(text, source=name) if rmc else parse(text, source=name)
+    rules, show = (RMC, rmc_text) if rmc else (FMC3, to_ascii)
+    if args.graph:
+        suffix = Path(args.graph).suffix
+        if suffix not in (".svg", ".dot"):
+            raise usage_error(f"--graph writes .svg or .dot files, not {args.graph!r}")
+        graph = reduction_graph(term, rule_steps(rules), max_nodes=args.max_nodes)
+        drawing = svg(graph, show) if suffix == ".svg" else graph.to_dot(show)
+        try:
+            Path(args.graph).write_text(drawing, encoding="utf-8")
+        except OSError as exc:
+            raise usage_error(f"cannot write {args.graph}: {exc.strerror}") from None
+        bound = "all of them" if graph.complete else f"bounded at {args.max_nodes}"
+        out.print(
+            Text(
+                f"graph: {len(graph.nodes)} terms ({bound}), {len(graph.edges)} steps, "
+                f"{len(graph.normal_forms())} normal forms -> {args.graph}"
+            )
+        )
+    for count in range(args.fuel + 1):
+        step = next_step(term, rules, args.strategy)
+        if step is None:
+            out.print(Text(show(term)), soft_wrap=True)
+            if args.steps:
+                out.print(Text(f"normal form after {count} steps ({args.strategy})"))
+            return 0
+        if count == args.fuel:
+            break
+        rule, position, term = step
+        if args.steps:
+            where = ".".join(map(str, position)) or "ε"
+            out.print(Text(f"{rule} @ {where}: {show(term)}"), soft_wrap=True)
+    out.print(Text(f"no normal form within {args.fuel:,} steps ({args.strategy}); use --fuel to allow more"))
+    return 1
+
+
+def command_optimize(
+    args: argparse.Namespace, out: Console, read_source: Any, parse_stacks: Any, usage_error: type[Exception]
+) -> int:
+    text, name = read_source(args.source)
+    memory: dict[str, tuple[Term, ...]]
+    if name.endswith(".while"):
+        program = parse_while(text, source=name)
+        term, memory = compile_program(program), initial_memory(program, initial_store(args.set, program, usage_error))
+    else:
+        if args.set:
+            raise usage_error("--set is for .while programs")
+        term, memory = parse(text, source=name), parse_stacks(args.stack)
+    result = optimize(term, iterations=args.rounds)
+    before, after = fast.run(term, memory), fast.run(result.optimized, memory)
+    same = (before.status, before.exit, before.memory) == (after.status, after.exit, after.memory)
+    out.print(Text(to_ascii(result.optimized)), soft_wrap=True)
+    out.print(
+        Text(
+            f"machine steps {before.steps} -> {after.steps} (cost model {result.steps_before} -> "
+            f"{result.steps_after}), {'same result' if same else 'DIFFERENT RESULT'}"
+        )
+    )
+    out.print(Text(f"e-graph: {result.nodes:,} e-nodes after {result.rounds} rounds"))
+    return 0 if same else 1
