@@ -53,7 +53,7 @@ def svg(graph: ReductionGraph, label: Callable[[Term], str] = repr) -> str:
         for i in row:
             centre[i] = (x + widths[i] / 2, _GAP + d * _ROW + _BOX / 2)
             x += widths[i] + _GAP
-    height = _GAP * 2 + (max(rows) + 1) * _ROW
+    height = _GAP * 2 + max(rows) * _ROW + _BOX
     normal = set(range(len(graph.nodes))) - {e.source for e in graph.edges}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
