@@ -52,3 +52,8 @@ def test_prolog_benchmark_smoke_run() -> None:
 
 def test_confluence_benchmark_smoke_run() -> None:
     assert len(table_rows(smoke_run("confluence.py", "--quick", "--markdown"))) >= 11  # header and the systems
+
+
+def test_optimizer_benchmark_smoke_run() -> None:
+    out = smoke_run("optimizer.py", "--quick", "--markdown")
+    assert "| update then lookup | FMC |" in out and "| swap.fmc | 8 → 4 | 6 → 2 | 67% | yes |" in out

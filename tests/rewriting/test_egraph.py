@@ -109,3 +109,18 @@ def test_what_the_egraph_proves_equal_runs_alike(t: Term, data: st.DataObject, m
             for u, v in zip(values, b.memory[loc], strict=True):  # values equal up to reduction
                 nu, nv = normal_form(u, fuel=500), normal_form(v, fuel=500)
                 assert nu is None or nv is None or canonical(nu) == canonical(nv)
+
+
+def test_a_term_put_in_twice_is_one_eclass() -> None:
+    """Node-at-a-time insertion: a compiled While program (many repeated sub-terms) put into an
+    e-graph twice is one e-class (egglog-python's own sharing once broke this)."""
+    from egglog import eq
+
+    from embeddings.imperative.compiler import compile_program
+    from embeddings.imperative.parser import parse_while
+
+    term = compile_program(parse_while("a = 1071; b = 462; while (b != 0) { r = a % b; a = b; b = r; } print(a);"))
+    for _ in range(3):
+        bridge, egraph = Bridge(), EGraph()
+        first = bridge.encode(term, egraph)
+        assert egraph.check_bool(eq(first).to(bridge.encode(term, egraph)))
