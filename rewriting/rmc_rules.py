@@ -36,7 +36,7 @@ from calculus.rmc.firstorder import Fn, FVar, arguments
 from calculus.rmc.syntax import FAIL, Choice, Fail, New, Pop, Push, Star
 from calculus.rmc.unify import unify
 from calculus.terms import Term, free_variables, fresh_name, iter_preorder, substitute, variable_names
-from rewriting.engine import Position, Rule, RuleSet
+from rewriting.engine import Link, Rule, RuleSet
 
 __all__ = ["RMC", "canonical_summands", "read_answers", "sequence", "spine", "summands"]
 
@@ -144,21 +144,31 @@ def _meeting_pop(items: list[Term], i: int) -> int | None:
 def _unify(t: Term) -> Term | None:
     if not (isinstance(t, Seq) and isinstance(t.first, Push)):
         return None
-    items = _items(t)
-    j = _meeting_pop(items, 0)
-    if j is None:
-        return None
-    push, pop = items[0], items[j]
-    pushed, pattern = push.item, pop.pattern  # type: ignore[attr-defined]
-    between, rest = items[1:j], items[j + 1 :]
+    push = t.first
+    between: list[Term] = []
+    node = t.then  # walk only as far as the meeting pop: O(distance), not O(|sequence|)
+    while True:
+        item, rest = (node.first, node.then) if isinstance(node, Seq) else (node, None)
+        if not isinstance(item, Push | Pop):
+            return None
+        if item.location == push.location:
+            if not isinstance(item, Pop):
+                return None
+            break
+        if rest is None:
+            return None
+        between.append(item)
+        node = rest
+    pushed, pattern = push.item, item.pattern
+    tail = () if rest is None else (rest,)
     if pushed == pattern:
-        return sequence(*between, *rest)
+        return sequence(*between, *tail)
     if unify(pushed, pattern) is None:
         return FAIL
     if isinstance(pushed, Fn) and isinstance(pattern, Fn):  # same symbol and arity: decompose
-        a = push.location  # type: ignore[attr-defined]
+        a = push.location
         ts, us = arguments(pushed), arguments(pattern)
-        return sequence(*between, *(Push(x, a) for x in ts), *(Pop(a, u) for u in reversed(us)), *rest)
+        return sequence(*between, *(Push(x, a) for x in ts), *(Pop(a, u) for u in reversed(us)), *tail)
     return None  # a variable against a term: bind's work, at the variable's new
 
 
@@ -213,22 +223,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def spine(t: Term) -> list[Position]:
+def spine(t: Term) -> Iterator[tuple[Link, Term]]:
     """The positions the relational machine runs through: the first part of a sequence, the body
     of a ``new``, both branches of a choice (left first)."""
-    out: list[Position] = []
-    stack: list[tuple[Position, Term]] = [((), t)]
+    stack: list[tuple[Link, Term]] = [(None, t)]
     while stack:
-        position, node = stack.pop()
-        out.append(position)
+        link, node = stack.pop()
+        yield link, node
         if isinstance(node, Seq):
-            stack.append(((*position, 0), node.first))
+            stack.append(((0, link), node.first))
         elif isinstance(node, New):
-            stack.append(((*position, 1), node.body))
+            stack.append(((1, link), node.body))
         elif isinstance(node, Choice):
-            stack.append(((*position, 1), node.right))
-            stack.append(((*position, 0), node.left))
-    return out
+            stack.append(((1, link), node.right))
+            stack.append(((0, link), node.left))
 
 
 RMC = RuleSet("RMC", RULES, spine)

@@ -24,6 +24,8 @@ paths of argument indices.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from calculus.fmc.labels import UNDETERMINED, meets, select
 from calculus.fmc.printer import label_text
 from calculus.fmc.syntax import (
@@ -48,7 +50,7 @@ from calculus.fmc.syntax import (
 from calculus.terms import fold, free_variables, fresh_name, substitute, variable_names, with_children
 from machine.primitives import PrimitiveError, arity, primitive_result
 from rewriting import engine
-from rewriting.engine import STRATEGIES, Position, Rule, RuleSet, Step, replace_at, subterm_at
+from rewriting.engine import STRATEGIES, Link, Rule, RuleSet, Step, replace_at, subterm_at
 
 __all__ = [
     "FMC",
@@ -235,15 +237,15 @@ def canonical(t: Term) -> Term:
 _SPINE_CHILD = {Push: 2, Pop: 2, Seq: 0, Case: 0}
 
 
-def machine_spine(t: Term) -> list[Position]:
+def machine_spine(t: Term) -> Iterator[tuple[Link, Term]]:
     """The positions the FMC machine runs through from the root: push and pop bodies, the
     first part of a sequence (its continuation waits on the continuation stack)."""
-    out: list[Position] = [()]
-    position, node = (), t
+    link: Link = None
+    node = t
+    yield link, node
     while (i := _SPINE_CHILD.get(type(node))) is not None:
-        position, node = (*position, i), node.args[i]
-        out.append(position)
-    return out
+        link, node = (i, link), node.args[i]
+        yield link, node
 
 
 #: FMC III: every rule above.

@@ -102,3 +102,29 @@ def test_trace_of_a_deep_term_renders() -> None:
     trace = fmc.run_traced(parse("[" * N + "*" + "]" * N + ".<x>.x"))
     assert trace.rules()[:2] == ["push", "pop"]
     assert "<table" in trace_html(trace)
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - {"long push chain then pops"}))
+def test_one_reduction_step(name: str) -> None:
+    """The reduction engine finds a deep term's first redex without recursion. (Not the long push
+    chain: there every push looks down the chain for its pop, quadratic in N.)"""
+    from rewriting.engine import next_step
+    from rewriting.rules import FMC3
+
+    term = parse(CASES[name][0])
+    for strategy in ("leftmost-outermost", "machine"):
+        step = next_step(term, FMC3, strategy)
+        assert step is None or step[2] != term
+
+
+def test_rmc_reduction_of_a_long_sequence() -> None:
+    """50,000 push/pop pairs in sequence reduce to ⋆ by the RMC's rules, iteratively."""
+    from calculus.fmc.syntax import SKIP
+    from calculus.rmc.firstorder import fn
+    from calculus.rmc.syntax import Pop, Push
+    from rewriting.engine import normal_form
+    from rewriting.rmc_rules import RMC, canonical_summands, sequence
+
+    pairs = [a for _ in range(N // 2) for a in (Push(fn("a"), "l"), Pop("l", fn("a")))]
+    result = normal_form(sequence(*pairs), RMC, fuel=N)
+    assert result == SKIP and canonical_summands(result) == frozenset({SKIP})
