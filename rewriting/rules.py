@@ -10,7 +10,7 @@ and ``unit``; their spine is the machine's (push and pop bodies, the first part 
                                                      branches for the labels C1 does not catch
     unfold    M^j                  ->  M ; {j -> M^j}                (the only non-terminating rule)
     delta     [vn]...[v1].p        ->  [p(v1, ..., vn)]              (also before ; C)
-    unit      N ; {⋆ -> ⋆ | C}     ->  N ; {C}   (N ; ⋆ -> N)          when C has no _
+    unit      N ; {⋆ -> ⋆ | C}     ->  N ; {C}   (N ; ⋆ -> N)    when C has no _, or _ -> ⋆
 
 ``unit`` is ours (the sequencing function's ``N ; ⋆ = N``): without it, ``($n ; ⋆) ; {0 -> ⋆}``
 has two normal forms that differ by a branch ``⋆ -> ⋆``, which does nothing. Likewise ours: on a
@@ -200,8 +200,8 @@ def _delta(t: Term) -> Term | None:
 
 def _unit(t: Term) -> Term | None:
     frame = frame_of(t)
-    if frame is None or any(label == ANY for label, _ in frame):
-        return None
+    if frame is None or any(label == ANY and body != SKIP for label, body in frame):
+        return None  # without _ (or with _ -> ⋆), the branch ⋆ -> ⋆ changes nothing
     kept = [(label, body) for label, body in frame if not (label == STAR and body == SKIP)]
     if len(kept) == len(frame):
         return None

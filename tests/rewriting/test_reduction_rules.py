@@ -37,6 +37,7 @@ def names(text: str) -> list[tuple[str, str]]:
         ("[2].[5].(- ; x)", "delta", "[3].(* ; x)"),
         ("x ; *", "unit", "x"),
         ("$n ; {* -> * | 0 -> y}", "unit", "$n ; {0 -> y}"),
+        ("<f>.(f ; {* -> * | _ -> *})", "unit", "<f>.(f ; {_ -> *})"),  # found by the deep profile
     ],
 )
 def test_rules(text: str, rule: str, result: str) -> None:
