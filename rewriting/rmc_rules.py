@@ -31,24 +31,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from calculus.fmc.syntax import SKIP, Seq, Skip
+from calculus.fmc.syntax import SKIP, Seq, Skip, sequence_of
 from calculus.rmc.firstorder import Fn, FVar, arguments
 from calculus.rmc.syntax import FAIL, Choice, Fail, New, Pop, Push, Star
 from calculus.rmc.unify import unify
 from calculus.terms import Term, free_variables, fresh_name, iter_preorder, substitute, variable_names
 from rewriting.engine import Link, Rule, RuleSet
 
-__all__ = ["RMC", "canonical_summands", "read_answers", "sequence", "spine", "summands"]
-
-
-def sequence(*items: Term) -> Term:
-    """``M1 ; (M2 ; (... ; Mn))``, ``⋆`` when empty."""
-    if not items:
-        return SKIP
-    result = items[-1]
-    for item in reversed(items[:-1]):
-        result = Seq(item, result)
-    return result
+__all__ = ["RMC", "canonical_summands", "read_answers", "spine", "summands"]
 
 
 def _items(t: Term) -> list[Term]:
@@ -162,13 +152,13 @@ def _unify(t: Term) -> Term | None:
     pushed, pattern = push.item, item.pattern
     tail = () if rest is None else (rest,)
     if pushed == pattern:
-        return sequence(*between, *tail)
+        return sequence_of(*between, *tail)
     if unify(pushed, pattern) is None:
         return FAIL
     if isinstance(pushed, Fn) and isinstance(pattern, Fn):  # same symbol and arity: decompose
         a = push.location
         ts, us = arguments(pushed), arguments(pattern)
-        return sequence(*between, *(Push(x, a) for x in ts), *(Pop(a, u) for u in reversed(us)), *tail)
+        return sequence_of(*between, *(Push(x, a) for x in ts), *(Pop(a, u) for u in reversed(us)), *tail)
     return None  # a variable against a term: bind's work, at the variable's new
 
 
@@ -194,7 +184,7 @@ def _bind(t: Term) -> Term | None:
         if value is None:
             continue
         rest = [u for k, u in enumerate(items) if k not in (i, j)]
-        result = substitute(sequence(*rest), {x: value})
+        result = substitute(sequence_of(*rest), {x: value})
         for y in reversed(inner):
             result = New(y, result)
         return result

@@ -119,12 +119,12 @@ def test_one_reduction_step(name: str) -> None:
 
 def test_rmc_reduction_of_a_long_sequence() -> None:
     """50,000 push/pop pairs in sequence reduce to ⋆ by the RMC's rules, iteratively."""
-    from calculus.fmc.syntax import SKIP
+    from calculus.fmc.syntax import SKIP, sequence_of
     from calculus.rmc.firstorder import fn
     from calculus.rmc.syntax import Pop, Push
     from rewriting.engine import normal_form
-    from rewriting.rmc_rules import RMC, canonical_summands, sequence
+    from rewriting.rmc_rules import RMC, canonical_summands
 
     pairs = [a for _ in range(N // 2) for a in (Push(fn("a"), "l"), Pop("l", fn("a")))]
-    result = normal_form(sequence(*pairs), RMC, fuel=N)
+    result = normal_form(sequence_of(*pairs), RMC, fuel=N)
     assert result == SKIP and canonical_summands(result) == frozenset({SKIP})

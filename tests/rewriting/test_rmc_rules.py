@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from calculus.fmc.syntax import sequence_of
 from calculus.rmc.parser import parse_rmc
 from calculus.rmc.printer import rmc_text
 from calculus.rmc.syntax import Push
@@ -20,7 +21,7 @@ from calculus.terms import Term
 from machine.rmc import solve
 from rewriting.engine import next_step, normal_form, reducts
 from rewriting.graph import reduction_graph
-from rewriting.rmc_rules import RMC, canonical_memory, canonical_summands, read_answers, sequence
+from rewriting.rmc_rules import RMC, canonical_memory, canonical_summands, read_answers
 
 ground = first_order_terms(max_depth=3)
 memories = st.dictionaries(st.sampled_from(list(LOCATIONS)), st.lists(ground, max_size=2).map(tuple), max_size=2)
@@ -85,7 +86,7 @@ def answer_set(memories_: list[dict[str, tuple[Term, ...]]]) -> set[str]:
 def test_machine_answers_are_read_off_the_normal_form(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
     """Machine = reduction: the answers of the relational machine on ``memory`` are the summands
     of the normal form of ``pushes(memory) ; M`` that only push."""
-    result = normal_form(sequence(*memory_pushes(memory), t), RMC, fuel=3000)
+    result = normal_form(sequence_of(*memory_pushes(memory), t), RMC, fuel=3000)
     assume(result is not None)
     read = read_answers(result)
     assert read is not None, rmc_text(result)
