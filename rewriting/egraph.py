@@ -14,7 +14,9 @@ binder is wrapped ``Node.scope(child)`` (once per binder), the binder's name dro
 alpha-equivalent terms are one e-node, and substitution is capture-free by construction: the
 explicit substitution operators ``subst(k, v, M)`` ({v/k}M, removing binder k), ``shift(d, c, M)``
 (indices ≥ c raised by d) and ``swap(k, M)`` (indices k and k+1 exchanged) are pushed down to the
-indices by :func:`substitution_laws`. They are unextractable: extraction never returns them. On the way back, binders get fresh names.
+indices by :func:`substitution_laws`. They are unextractable: extraction never returns them.
+On the way back (:meth:`Bridge.decode`, from a chosen e-node per e-class, see
+:mod:`rewriting.extraction`), binders get fresh names.
 
 :func:`prove` answers **proved** (both terms in one e-class) or **not found** within the limits,
 never "not equal". egglog's Python API (13.x) gives no proof terms; the answer names the theory
