@@ -25,6 +25,7 @@ and the number of saturation rounds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,6 +111,8 @@ def swap(index: i64Like, node: Node) -> Node:
 #: How a decoder sees a chosen expression: handle -> (constructor, arguments).
 View = Callable[[Any], tuple[str, list[Any]]]
 
+_LET_NAMES = itertools.count()  # unique in the process: an e-graph refuses a let name twice
+
 _APPS = (Node.app0, Node.app1, Node.app2, Node.app3)
 _MAX_INT = 2**62
 
@@ -167,7 +170,7 @@ class Bridge:
                 return expr
             found = memo.get(key)
             if found is None:
-                found = memo[key] = egraph.let(f"__t{len(memo)}_{id(memo)}", expr)
+                found = memo[key] = egraph.let(f"__t{next(_LET_NAMES)}", expr)
                 keys[id(found)] = key
             return found
 
