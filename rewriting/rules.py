@@ -10,9 +10,11 @@ and ``unit``; their spine is the machine's (push and pop bodies, the first part 
                                                      branches for the labels C1 does not catch
     unfold    M^j                  ->  M ; {j -> M^j}                (the only non-terminating rule)
     delta     [vn]...[v1].p        ->  [p(v1, ..., vn)]              (also before ; C)
-    unit      N ; {⋆ -> ⋆ | C}     ->  N ; {C}   (N ; ⋆ -> N)    when C has no _, or _ -> ⋆
+              (pushes on other locations may stand between the values; they stay)
+    unit      N ; {⋆ -> ⋆ | C}     ->  N ; {C}   (N ; ⋆ -> N)          when C has no _
+    redundant N ; {j -> M | C | _ -> M}  ->  N ; {C | _ -> M}        (_ would take j to M too)
 
-``unit`` is ours (the sequencing function's ``N ; ⋆ = N``): without it, ``($n ; ⋆) ; {0 -> ⋆}``
+``unit`` and ``redundant`` are ours (the sequencing function's ``N ; ⋆ = N``): without it, ``($n ; ⋆) ; {0 -> ⋆}``
 has two normal forms that differ by a branch ``⋆ -> ⋆``, which does nothing. Likewise ours: on a
 symbolic label, whose branch is undetermined, ``jump`` drops the branches it can never meet
 (``$n ; {⋆ -> M | 0 -> N}  ->  $n ; {0 -> N}``: a constant never exits ⋆).
@@ -173,10 +175,12 @@ def _unfold(t: Term) -> Term | None:
 
 
 def _delta(t: Term) -> Term | None:
-    values: list[Term] = []
+    if not (isinstance(t, Push) and t.location == DEFAULT):
+        return None
+    chain: list[Push] = []  # the pushes before p: on λ (the values) and on other locations
     node = t
-    while isinstance(node, Push) and node.location == DEFAULT:
-        values.append(node.term)
+    while isinstance(node, Push):
+        chain.append(node)
         node = node.body
     if isinstance(node, Prim):
         rest: list[tuple[Label, Term]] | None = None
@@ -185,27 +189,41 @@ def _delta(t: Term) -> Term | None:
     else:
         return None
     n = arity(node.name)
-    if len(values) < n:
+    on_lambda = [i for i, push in enumerate(chain) if push.location == DEFAULT]
+    if len(on_lambda) < n:
         return None
-    arguments = values[len(values) - n :][::-1]  # v1 (pushed last, on top) first
+    consumed = set(on_lambda[len(on_lambda) - n :])
+    arguments = [chain[i].term for i in reversed(on_lambda[len(on_lambda) - n :])]  # v1 (on top) first
     try:
         value = primitive_result(node.name, arguments)
     except PrimitiveError:
         return None
     result: Term = Push(value, DEFAULT, SKIP if rest is None else case(SKIP, *rest))
-    for v in reversed(values[: len(values) - n]):
-        result = Push(v, DEFAULT, result)
+    for i in reversed(range(len(chain))):
+        if i not in consumed:
+            result = Push(chain[i].term, chain[i].location, result)
     return result
 
 
 def _unit(t: Term) -> Term | None:
     frame = frame_of(t)
-    if frame is None or any(label == ANY and body != SKIP for label, body in frame):
-        return None  # without _ (or with _ -> ⋆), the branch ⋆ -> ⋆ changes nothing
+    if frame is None or any(label == ANY for label, _ in frame):
+        return None
     kept = [(label, body) for label, body in frame if not (label == STAR and body == SKIP)]
     if len(kept) == len(frame):
         return None
     return case(t.first, *kept) if kept else t.first  # type: ignore[attr-defined]
+
+
+def _redundant(t: Term) -> Term | None:
+    frame = frame_of(t)
+    default = next((body for label, body in frame if label == ANY), None) if frame is not None else None
+    if default is None:
+        return None
+    kept = [(label, body) for label, body in frame if label == ANY or body != default]  # type: ignore[union-attr]
+    if len(kept) == len(frame):  # type: ignore[arg-type]
+        return None
+    return case(t.first, *kept)  # type: ignore[attr-defined]
 
 
 RULES: tuple[Rule, ...] = (
@@ -217,6 +235,7 @@ RULES: tuple[Rule, ...] = (
     Rule("unfold", _unfold),
     Rule("delta", _delta),
     Rule("unit", _unit),
+    Rule("redundant", _redundant),
 )
 
 
@@ -251,7 +270,7 @@ def machine_spine(t: Term) -> Iterator[tuple[Link, Term]]:
 #: FMC III: every rule above.
 FMC3 = RuleSet("FMC III", RULES, machine_spine)
 #: The FMC of part I (no constants, jumps, loops or primitives): beta and the sequencing rules.
-FMC = FMC3.only("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit")
+FMC = FMC3.only("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit", "redundant")
 
 
 def reducts(t: Term, rules: RuleSet | tuple[Rule, ...] = FMC3) -> list[Step]:

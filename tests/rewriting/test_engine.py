@@ -74,7 +74,7 @@ def test_machine_order_reduces_only_where_the_machine_runs() -> None:
 
 
 def test_rule_sets() -> None:
-    assert FMC.names() == ("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit")
+    assert FMC.names() == ("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit", "redundant")
     assert "unfold" in FMC3.names() and "bind" in RMC.names()
     with pytest.raises(ValueError, match="no rule"):
         FMC.only("delta")

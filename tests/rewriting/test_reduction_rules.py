@@ -37,7 +37,9 @@ def names(text: str) -> list[tuple[str, str]]:
         ("[2].[5].(- ; x)", "delta", "[3].(* ; x)"),
         ("x ; *", "unit", "x"),
         ("$n ; {* -> * | 0 -> y}", "unit", "$n ; {0 -> y}"),
-        ("<f>.(f ; {* -> * | _ -> *})", "unit", "<f>.(f ; {_ -> *})"),  # found by the deep profile
+        ("<f>.(f ; {* -> * | _ -> *})", "redundant", "<f>.(f ; {_ -> *})"),  # found by the deep profile
+        ("<f>.(f ; {* -> <x>.x | A -> B | _ -> <y>.y})", "redundant", "<f>.(f ; {A -> B | _ -> <y>.y})"),
+        ("[True].[*]a.not", "delta", "[*]a.[False]"),  # found by the deep profile
     ],
 )
 def test_rules(text: str, rule: str, result: str) -> None:
@@ -50,7 +52,17 @@ def test_no_rule_where_the_spec_has_none() -> None:
     assert names("[True].[1].+") == []  # delta only where the primitive is defined
     assert names("[N]a.[P]a.b<y>.y") == []  # a push on a stops beta across
     assert names("x ; {* -> * | _ -> y}") == []  # there ⋆ -> ⋆ keeps ⋆ from the default
-    assert {r.name for r in RULES} == {"beta", "jump", "push-seq", "pop-seq", "seq-seq", "unfold", "delta", "unit"}
+    assert {r.name for r in RULES} == {
+        "beta",
+        "jump",
+        "push-seq",
+        "pop-seq",
+        "seq-seq",
+        "unfold",
+        "delta",
+        "unit",
+        "redundant",
+    }
 
 
 def test_positions() -> None:
