@@ -5,14 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from mcalc.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_run import run  # tests/mcalc/cli_run.py
 
 
 def test_exit_label_in_json(capsys: pytest.CaptureFixture[str]) -> None:

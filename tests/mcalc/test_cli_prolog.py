@@ -6,16 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from mcalc.cli import main
+from cli_run import run  # tests/mcalc/cli_run.py
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:

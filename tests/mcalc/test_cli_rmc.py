@@ -7,20 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run  # tests/mcalc/cli_run.py
 
 from calculus.errors import ParseError
 from calculus.rmc.firstorder import FVar, fn
 from calculus.rmc.parser import parse_first_order, parse_rmc
-from mcalc.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NATURALS = "[z] ; (new n. (<n> ; [s(n)]))*"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_contract_with_a_limit(capsys: pytest.CaptureFixture[str]) -> None:
