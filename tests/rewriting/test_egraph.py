@@ -92,7 +92,7 @@ def test_the_bridge_round_trip(t: Term) -> None:
     assert extract(bridge, snapshot(egraph), lambda head: 1)[0] == t
 
 
-@settings(max_examples=60)
+@settings(max_examples=settings.default.max_examples * 3 // 10)  # 60 in CI, 1,500 deep
 @given(fmc3_terms(max_depth=4, closed=True, loops=False), st.data(), memories())
 def test_what_the_egraph_proves_equal_runs_alike(t: Term, data: st.DataObject, memory) -> None:
     """Soundness: a reduct of ``t`` (or another generated term) proved equal to ``t`` gives the
@@ -128,7 +128,10 @@ def test_a_term_put_in_twice_is_one_eclass() -> None:
         assert egraph.check_bool(eq(first).to(bridge.encode(term, egraph)))
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=settings.default.max_examples * 3 // 20,  # 30 in CI, 750 deep
+    suppress_health_check=[HealthCheck.filter_too_much],
+)
 @given(rmc_terms(closed=True, star=False, max_depth=4), st.data())
 def test_what_the_rmc_laws_prove_equal_has_the_same_answers(left: Term, data: st.DataObject) -> None:
     """Soundness of Kleene algebra and push/pop unification: a term proved equal to ``0``, ``⋆``,
