@@ -66,4 +66,6 @@ def test_optimizing_never_changes_the_result(term: Term, memory: dict[str, tuple
     assert result.steps_after <= result.steps_before
     after = fast.run(result.optimized, memory, fuel=3000)
     assume(after.status != "out_of_fuel")
-    assert (before.status, before.exit, before.memory.keys()) == (after.status, after.exit, after.memory.keys())
+    assert before.status == after.status
+    if before.done:  # the laws equate runs that end; where a run is stuck is not observed
+        assert (before.exit, before.memory.keys()) == (after.exit, after.memory.keys())
