@@ -25,6 +25,8 @@ import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
+from calculus.layout import Text, assemble
+
 __all__ = [
     "SUBTERM_SORTS",
     "Term",
@@ -463,26 +465,18 @@ def alpha_equal(s: Term, t: Term) -> bool:
     return True
 
 
-class _Text(str):
-    """Literal text in ``_repr``'s output stream (as opposed to a string argument)."""
-
-
 def _repr(t: Term) -> str:
-    """``Head(arg, ...)`` for every node, built iteratively."""
-    out: list[str] = []
-    stack: list[Any] = [t]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Text):
-            out.append(item)
-        elif isinstance(item, Term):
-            parts: list[Any] = [_Text(type(item).__name__ + "(")]
-            for k, a in enumerate(item.args):
-                if k:
-                    parts.append(_Text(", "))
-                parts.append(a)
-            parts.append(_Text(")"))
-            stack.extend(reversed(parts))
-        else:
-            out.append(repr(item))
-    return "".join(out)
+    """``Head(arg, ...)`` for every node, built iteratively (the printers' layout loop)."""
+
+    def pieces(item: Any) -> list[Any]:
+        if not isinstance(item, Term):
+            return [Text(repr(item))]
+        parts: list[Any] = [Text(type(item).__name__ + "(")]
+        for k, a in enumerate(item.args):
+            if k:
+                parts.append(Text(", "))
+            parts.append(a)
+        parts.append(Text(")"))
+        return parts
+
+    return assemble(t, pieces)
