@@ -31,7 +31,7 @@ from embeddings.imperative.run import initial_memory
 from machine import fast
 from mcalc.while_command import initial_store
 from rewriting.drawing import svg
-from rewriting.engine import STRATEGIES, next_step
+from rewriting.engine import STRATEGIES, reduction
 from rewriting.graph import reduction_graph, rule_steps
 from rewriting.optimizer import optimize
 from rewriting.rmc_rules import RMC
@@ -90,8 +90,9 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
                 f"{len(graph.normal_forms())} normal forms -> {args.graph}"
             )
         )
+    steps = reduction(term, rules, args.strategy)
     for count in range(args.fuel + 1):
-        step = next_step(term, rules, args.strategy)
+        step = next(steps, None)
         if step is None:
             out.print(Text(show(term)), soft_wrap=True)
             if args.steps:

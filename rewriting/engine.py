@@ -35,6 +35,7 @@ __all__ = [
     "normal_form",
     "path",
     "positions",
+    "reduction",
     "reducts",
     "replace_at",
     "subterm_at",
@@ -166,32 +167,39 @@ def reducts(t: Term, rules: Rules) -> list[Step]:
     return list(_iter_reducts(t, _as_rule_set(rules)))
 
 
-def _post_order_before(p: Position, q: Position) -> bool:
-    """Is position p visited before q in a left-to-right post-order?"""
-    for a, b in zip(p, q, strict=False):
-        if a != b:
-            return a < b
-    return len(p) > len(q)  # p below q: the inner one first
+def _post_order(t: Term) -> Iterator[tuple[Link, Term]]:
+    """Every position of ``t`` (as a link) in left-to-right post-order, with its subterm."""
+    stack: list[tuple[Link, Term, bool]] = [(None, t, False)]
+    while stack:
+        link, node, ready = stack.pop()
+        if ready:
+            yield link, node
+            continue
+        stack.append((link, node, True))
+        kids = [((i, link), a, False) for i, a in enumerate(node.args) if isinstance(a, Term)]
+        stack.extend(reversed(kids))
 
 
-def _innermost(t: Term, rules: RuleSet) -> Step | None:
-    found = None
-    for step in _iter_reducts(t, rules):
-        if found is None or _post_order_before(step[1], found[1]):
-            found = step
-    return found
-
-
-def _machine(t: Term, rules: RuleSet) -> Step | None:
-    for link, node in rules.spine(t):
+def _first_step(t: Term, walk: Iterable[tuple[Link, Term]], rules: RuleSet) -> Step | None:
+    """The first step at the positions of ``walk``, in their order (only that result is built)."""
+    for link, node in walk:
         step = next(_steps_at(t, link, node, rules), None)
         if step is not None:
             return step
     return None
 
 
+def _innermost(t: Term, rules: RuleSet) -> Step | None:
+    """The leftmost-innermost redex: the first in post-order (there is none inside it)."""
+    return _first_step(t, _post_order(t), rules)
+
+
+def _machine(t: Term, rules: RuleSet) -> Step | None:
+    return _first_step(t, rules.spine(t), rules)
+
+
 def _outermost(t: Term, rules: RuleSet) -> Step | None:
-    return next(_iter_reducts(t, rules), None)
+    return _first_step(t, linked_positions(t), rules)
 
 
 _STRATEGY: dict[str, Callable[[Term, RuleSet], Step | None]] = {
@@ -202,20 +210,34 @@ _STRATEGY: dict[str, Callable[[Term, RuleSet], Step | None]] = {
 STRATEGIES = tuple(_STRATEGY)
 
 
+def _strategy(name: str) -> Callable[[Term, RuleSet], Step | None]:
+    if name not in _STRATEGY:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, not {name!r}")
+    return _STRATEGY[name]
+
+
 def next_step(t: Term, rules: Rules, strategy: str = "leftmost-outermost") -> Step | None:
     """The step ``strategy`` takes from ``t``, or None at its normal form."""
-    if strategy not in _STRATEGY:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
-    return _STRATEGY[strategy](t, _as_rule_set(rules))
+    return _strategy(strategy)(t, _as_rule_set(rules))
+
+
+def reduction(t: Term, rules: Rules, strategy: str = "leftmost-outermost") -> Iterator[Step]:
+    """The steps ``strategy`` takes from ``t``, one by one, until a normal form (maybe never)."""
+    choose, rule_set = _strategy(strategy), _as_rule_set(rules)  # a bad strategy fails here
+
+    def steps(t: Term) -> Iterator[Step]:
+        while (step := choose(t, rule_set)) is not None:
+            yield step
+            t = step[2]
+
+    return steps(t)
 
 
 def normal_form(t: Term, rules: Rules, fuel: int = 1000, strategy: str = "leftmost-outermost") -> Term | None:
     """The normal form of ``t`` by ``strategy``, or None if ``fuel`` steps do not reach it."""
-    if strategy not in _STRATEGY:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
-    choose, rule_set = _STRATEGY[strategy], _as_rule_set(rules)
+    steps = reduction(t, rules, strategy)
     for _ in range(fuel):
-        step = choose(t, rule_set)
+        step = next(steps, None)
         if step is None:
             return t
         t = step[2]
