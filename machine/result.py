@@ -96,6 +96,11 @@ class Result:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def same_outcome(self, other: Result) -> bool:
+        """The same status, exit label and final memory, however many steps each took (how an
+        optimized term's run is compared with the original's)."""
+        return (self.status, self.exit, self.memory) == (other.status, other.exit, other.memory)
+
     @property
     def done(self) -> bool:
         return self.status == "done"

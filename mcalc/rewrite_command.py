@@ -122,7 +122,7 @@ def command_optimize(
         term, memory = parse(text, source=name), parse_stacks(args.stack)
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
-    same = (before.status, before.exit, before.memory) == (after.status, after.exit, after.memory)
+    same = before.same_outcome(after)
     out.print(Text(to_ascii(result.optimized)), soft_wrap=True)
     out.print(
         Text(

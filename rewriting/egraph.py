@@ -433,7 +433,7 @@ def prove(left: Term, right: Term, theory: Theory, name: str, iterations: int = 
     if why == "size":
         note = f"not found before the e-graph grew past {max_nodes:,} nodes (not a disproof)"
     elif why == "saturated":
-        note = f"not found: the e-graph saturated after {rounds} rounds ({name} without induction does not prove it)"
+        note = f"not found: the e-graph saturated after {rounds} rounds ({name} do not prove it)"
     else:
         note = f"not found within {iterations} rounds (this does not mean unequal)"
     return Proof(False, rounds, note, size)

@@ -58,6 +58,9 @@ def snapshot(egraph: EGraph) -> Snapshot:
 
 def extract(bridge: Bridge, snap: Snapshot, cost: Callable[[str], int]) -> tuple[Term, int]:
     """The cheapest term of the marked e-class (there must be one) and its cost."""
+    if len(snap.marked) != 1:
+        raise ValueError(f"extraction needs one marked e-class, not {len(snap.marked)}")
+    (root_class,) = snap.marked
     members: dict[str, list[str]] = {}
     for node_id, node in snap.nodes.items():
         if node["op"] in _TERM_NODES:
@@ -85,9 +88,6 @@ def extract(bridge: Bridge, snap: Snapshot, cost: Callable[[str], int]) -> tuple
                     if eclass not in best or total < best[eclass][0]:
                         best[eclass] = (total, node_id)
                         changed = True
-    if len(snap.marked) != 1:
-        raise ValueError(f"extraction needs one marked e-class, not {len(snap.marked)}")
-    (root_class,) = snap.marked
     if root_class not in best:
         raise ValueError("the marked e-class has no finite term")
 

@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def same_result(term: Term, other: Term, memory: dict[str, tuple[Term, ...]]) -> tuple[bool, int, int]:
     a, b = fast.run(term, memory, fuel=100_000), fast.run(other, memory, fuel=100_000)
-    return (a.status, a.exit, a.memory) == (b.status, b.exit, b.memory), a.steps, b.steps
+    return a.same_outcome(b), a.steps, b.steps
 
 
 def fmc_example(name: str) -> Term:
