@@ -30,7 +30,7 @@ ten rounds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from egglog import String, i64, rewrite, vars_
@@ -44,6 +44,11 @@ from rewriting.egraph import Bridge, Node, Proof, locations_of, prove, shift, su
 __all__ = ["equal", "fmc_laws", "kleene_laws", "rmc_laws"]
 
 
+def _sequence(bridge: Bridge) -> Callable[[Node, Node], Node]:
+    """``M ; N`` on e-graph nodes (``Seq``, shared by the FMC and the RMC)."""
+    return lambda x, y: bridge.node(Seq, (), x, y)
+
+
 def kleene_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
     """Kleene algebra's laws for RMC terms."""
     a, b, c = vars_("a b c", Node)
@@ -52,8 +57,7 @@ def kleene_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
     def plus(x: Node, y: Node) -> Node:
         return bridge.node(rmc.Choice, (), x, y)
 
-    def then(x: Node, y: Node) -> Node:
-        return bridge.node(Seq, (), x, y)
+    then = _sequence(bridge)
 
     def star(x: Node) -> Node:
         return bridge.node(rmc.Star, (), x)
@@ -99,8 +103,7 @@ def rmc_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
     zero, one = bridge.encode(rmc.FAIL), bridge.encode(SKIP)
     symbols, locations = _symbols(terms), locations_of(terms)
 
-    def then(x: Node, y: Node) -> Node:
-        return bridge.node(Seq, (), x, y)
+    then = _sequence(bridge)
 
     def fo(symbol: str, args: Sequence[Node]) -> Node:
         chain = bridge.node(NoArg, ())
@@ -108,37 +111,33 @@ def rmc_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
             chain = bridge.node(Arg, (), x, chain)
         return bridge.node(Fn, (symbol,), chain)
 
+    def act(kind: type[Term], location: str, x: Node) -> Node:
+        return bridge.node(kind, (location,), x)
+
     t, u, m = vars_("t u m", Node)
     for a in locations:
-
-        def push(x: Node, a: str = a) -> Node:
-            return bridge.node(rmc.Push, (a,), x)
-
-        def pop(x: Node, a: str = a) -> Node:
-            return bridge.node(rmc.Pop, (a,), x)
-
-        laws.append(rewrite(then(push(t), pop(t))).to(one))
+        laws.append(rewrite(then(act(rmc.Push, a, t), act(rmc.Pop, a, t))).to(one))
         for f, n in symbols:
             ts, us = _variables("t", n), _variables("u", n)
             if n:
-                actions = [push(x) for x in ts] + [pop(x) for x in reversed(us)]
+                actions = [act(rmc.Push, a, x) for x in ts] + [act(rmc.Pop, a, x) for x in reversed(us)]
                 decomposed = actions[-1]
                 for action in reversed(actions[:-1]):
                     decomposed = then(action, decomposed)
-                laws.append(rewrite(then(push(fo(f, ts)), pop(fo(f, us)))).to(decomposed))
+                laws.append(rewrite(then(act(rmc.Push, a, fo(f, ts)), act(rmc.Pop, a, fo(f, us)))).to(decomposed))
             for g, k in symbols:
                 if (g, k) != (f, n):
                     left, right = _variables("l", n), _variables("r", k)
-                    laws.append(rewrite(then(push(fo(f, left)), pop(fo(g, right)))).to(zero))
+                    clash = then(act(rmc.Push, a, fo(f, left)), act(rmc.Pop, a, fo(g, right)))
+                    laws.append(rewrite(clash).to(zero))
         for b in locations:
-            if a != b:
-                for x, y in ((push, push), (push, pop), (pop, push), (pop, pop)):
-
-                    def on_b(z: Node, kind: Any = y, b: str = b) -> Node:
-                        return bridge.node(rmc.Push if kind is push else rmc.Pop, (b,), z)
-
-                    laws.append(rewrite(then(x(t), on_b(u))).to(then(on_b(u), x(t))))
-                    laws.append(rewrite(then(x(t), then(on_b(u), m))).to(then(on_b(u), then(x(t), m))))
+            if a == b:
+                continue
+            for first in (rmc.Push, rmc.Pop):  # actions on distinct locations commute
+                for second in (rmc.Push, rmc.Pop):
+                    x, y = act(first, a, t), act(second, b, u)
+                    laws.append(rewrite(then(x, y)).to(then(y, x)))
+                    laws.append(rewrite(then(x, then(y, m))).to(then(y, then(x, m))))
     return laws + substitution_laws()
 
 
@@ -156,8 +155,7 @@ def fmc_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
     def pop(a: str, body: Node) -> Node:
         return bridge.node(Pop, (a,), Node.scope(body))
 
-    def then(x: Node, y: Node) -> Node:
-        return bridge.node(Seq, (), x, y)
+    then = _sequence(bridge)
 
     laws = [
         rewrite(then(skip, k)).to(k),
