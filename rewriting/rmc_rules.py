@@ -29,7 +29,9 @@ the machine are the summands without pops (:func:`read_answers`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
 
 from calculus.fmc.syntax import SKIP, Seq, Skip, sequence_of
 from calculus.rmc.firstorder import Fn, FVar, arguments
@@ -41,14 +43,18 @@ from rewriting.engine import Link, Rule, RuleSet
 __all__ = ["RMC", "canonical_summands", "read_answers", "spine", "summands"]
 
 
+def _parts(t: Term) -> Iterator[tuple[Term, Term | None]]:
+    """The parts of the right-nested sequence ``M1 ; (M2 ; ...)``, each with the rest of the
+    sequence after it (None after the last), lazily."""
+    while isinstance(t, Seq):
+        yield t.first, t.then
+        t = t.then
+    yield t, None
+
+
 def _items(t: Term) -> list[Term]:
     """The right-nested sequence ``M1 ; (M2 ; ...)`` as its list of parts."""
-    out = []
-    while isinstance(t, Seq):
-        out.append(t.first)
-        t = t.then
-    out.append(t)
-    return out
+    return [item for item, _ in _parts(t)]
 
 
 def _seq_assoc(t: Term) -> Term | None:
@@ -119,15 +125,15 @@ def _new(t: Term) -> Term | None:
     return None
 
 
-def _meeting_pop(items: list[Term], i: int) -> int | None:
-    """The index of the pop that meets the push ``items[i]`` past actions on other locations."""
-    location = items[i].location  # type: ignore[attr-defined]
-    for j in range(i + 1, len(items)):
-        item = items[j]
+def _meeting_pop(location: str, following: Iterable[tuple[Term, Any]]) -> tuple[int, Term, Any] | None:
+    """The pop that meets a push on ``location`` among the parts that follow it, past actions on
+    other locations: (how many parts it passes, the pop, what comes with it), or None. Reads only
+    as far as the pop."""
+    for passed, (item, rest) in enumerate(following):
         if not isinstance(item, Push | Pop):
             return None
         if item.location == location:
-            return j if isinstance(item, Pop) else None
+            return (passed, item, rest) if isinstance(item, Pop) else None
     return None
 
 
@@ -135,20 +141,11 @@ def _unify(t: Term) -> Term | None:
     if not (isinstance(t, Seq) and isinstance(t.first, Push)):
         return None
     push = t.first
-    between: list[Term] = []
-    node = t.then  # walk only as far as the meeting pop: O(distance), not O(|sequence|)
-    while True:
-        item, rest = (node.first, node.then) if isinstance(node, Seq) else (node, None)
-        if not isinstance(item, Push | Pop):
-            return None
-        if item.location == push.location:
-            if not isinstance(item, Pop):
-                return None
-            break
-        if rest is None:
-            return None
-        between.append(item)
-        node = rest
+    met = _meeting_pop(push.location, _parts(t.then))
+    if met is None:
+        return None
+    passed, item, rest = met
+    between = [u for u, _ in islice(_parts(t.then), passed)]  # C: the parts the pop passed
     pushed, pattern = push.item, item.pattern
     tail = () if rest is None else (rest,)
     if pushed == pattern:
@@ -177,9 +174,10 @@ def _bind(t: Term) -> Term | None:
     for i, item in enumerate(items):
         if not isinstance(item, Push):
             continue
-        j = _meeting_pop(items, i)
-        if j is None:
+        met = _meeting_pop(item.location, ((u, None) for u in items[i + 1 :]))
+        if met is None:
             continue
+        j = i + 1 + met[0]
         value = _binding(x, item.item, items[j].pattern)  # type: ignore[attr-defined]
         if value is None:
             continue
