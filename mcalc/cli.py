@@ -38,7 +38,7 @@ from machine import effects, fast, fmc, symbolic
 from machine.render import memory_text
 from machine.result import Result
 from mcalc.confluence_command import add_confluence_parser, command_confluence
-from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
+from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL, calculus_of
 from mcalc.prolog_command import add_prolog_parser, command_prolog
 from mcalc.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
 from mcalc.rmc_command import command_rmc
@@ -219,7 +219,7 @@ def parse_stacks(specs: Sequence[str], parse_value: Callable[..., Term] = parse)
 
 def command_run(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
-    calculus = args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")
+    calculus = calculus_of(args.calculus, name)
     if calculus == "rmc":
         return command_rmc(args, text, name, out, parse_stacks, UsageError)
     if args.limit is not None or args.order != "fair":
@@ -322,7 +322,7 @@ def _print_result(result: Result, out: Console) -> None:
 
 def command_print(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
-    if (args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")) == "rmc":
+    if calculus_of(args.calculus, name) == "rmc":
         if args.sequenced or args.notation == "latex":
             raise UsageError("RMC terms print in unicode and ascii (no --sequenced, no latex)")
         term = parse_rmc(text, source=name)

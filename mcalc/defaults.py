@@ -1,8 +1,14 @@
-"""The command line's default bounds, shared by every command that runs a machine."""
+"""The command line's defaults, shared by its commands: the fuel bounds, and the calculus a
+source is read in."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_FUEL", "DEFAULT_TRACE_FUEL"]
+__all__ = ["DEFAULT_FUEL", "DEFAULT_TRACE_FUEL", "calculus_of"]
 
 DEFAULT_FUEL = 1_000_000  # machine steps of a run
 DEFAULT_TRACE_FUEL = 10_000  # machine steps of a traced run (every state is kept)
+
+
+def calculus_of(chosen: str | None, source_name: str) -> str:
+    """``--calculus`` if given, else ``rmc`` for a ``.rmc`` file and ``fmc`` otherwise."""
+    return chosen or ("rmc" if source_name.endswith(".rmc") else "fmc")

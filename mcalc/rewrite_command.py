@@ -29,6 +29,7 @@ from embeddings.imperative.compiler import compile_program
 from embeddings.imperative.parser import parse_while
 from embeddings.imperative.run import initial_memory
 from machine import fast
+from mcalc.defaults import calculus_of
 from mcalc.while_command import initial_store
 from rewriting.drawing import svg
 from rewriting.engine import STRATEGIES, reduction
@@ -70,7 +71,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
 
 def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
     text, name = read_source(args.source)
-    rmc = (args.calculus or ("rmc" if name.endswith(".rmc") else "fmc")) == "rmc"
+    rmc = calculus_of(args.calculus, name) == "rmc"
     term = parse_rmc(text, source=name) if rmc else parse(text, source=name)
     rules, show = (RMC, rmc_text) if rmc else (FMC3, to_ascii)
     if args.graph:
