@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from calculus.terms import Term, free_variables
+from calculus.terms import Term, fold, free_variables, iter_preorder, with_children
 from rewriting.engine import Rule
 
 __all__ = ["Match", "Meta", "instantiate", "match", "not_free", "rule"]
@@ -61,26 +61,13 @@ def match(pattern: Term, t: Term) -> Match | None:
 
 
 def instantiate(template: Term, bindings: Mapping[str, Any]) -> Any:
-    """``template`` with each metavariable replaced by its binding (iterative, bottom-up)."""
-    if isinstance(template, Meta):
-        return bindings[template.name]
-    results: dict[int, Any] = {}
-    stack: list[tuple[Term, bool]] = [(template, False)]
-    while stack:
-        node, ready = stack.pop()
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if isinstance(a, Term) and not isinstance(a, Meta))
-            continue
-        args = [_instance(a, bindings, results) for a in node.args]
-        results[id(node)] = node.func(*args)
-    return results[id(template)]
+    """``template`` with each metavariable replaced by its binding (a fold: iterative, bottom-up;
+    a metavariable in an atom's place is a child term of its node, so the fold reaches it too)."""
 
+    def rebuild(node: Term, kids: tuple[Any, ...]) -> Any:
+        return bindings[node.name] if isinstance(node, Meta) else with_children(node, kids)
 
-def _instance(a: Any, bindings: Mapping[str, Any], results: dict[int, Any]) -> Any:
-    if isinstance(a, Meta):
-        return bindings[a.name]
-    return results[id(a)] if isinstance(a, Term) else a
+    return fold(template, rebuild)
 
 
 def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | None = None) -> Rule:
@@ -99,15 +86,7 @@ def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | Non
 
 
 def _metas(t: Term) -> set[str]:
-    found: set[str] = set()
-    stack: list[Any] = [t]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Meta):
-            found.add(node.name)
-        elif isinstance(node, Term):
-            stack.extend(node.args)
-    return found
+    return {node.name for node in iter_preorder(t) if isinstance(node, Meta)}
 
 
 def not_free(variable: str, *terms: str) -> Callable[[Match], bool]:
