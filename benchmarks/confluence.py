@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 
 from report import benchmark_options, print_table  # benchmarks/report.py
 
-from rewriting.confluence import check_confluence, critical_pairs
-from rewriting.trs import parse_trs
+from machine_calculus.rewriting.confluence import check_confluence, critical_pairs
+from machine_calculus.rewriting.trs import parse_trs
 
 SYSTEMS = sorted((Path(__file__).resolve().parent.parent / "examples" / "trs").glob("*.trs"))
 

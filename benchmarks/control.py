@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 from rich.console import Console
 from rich.table import Table
 
-from calculus.fmc.parser import parse
-from embeddings.imperative.compiler import compile_program
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.run import initial_memory, outcome_of
-from machine import fast
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.run import initial_memory, outcome_of
+from machine_calculus.machine.fmc import fast
 
 COUNTDOWN_FMC = "[{n}]c.(c<n>.([0].[n].== ; <b>.(b ; {{True -> [0]out | False -> [1].[n].- ; <m>.[m]c.Again}})))^Again"
 COUNTDOWN_CFMC = """countdown = (<n> . [n] . (0 -> [0]out, otherwise -> [n] . [1] . - . countdown))

@@ -17,15 +17,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 
 from report import benchmark_options, print_table  # benchmarks/report.py
 
-from calculus.fmc.parser import parse, parse_program
-from calculus.rmc.parser import parse_rmc
-from calculus.terms import Term
-from embeddings.imperative.compiler import compile_program
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.run import initial_memory
-from machine import fast
-from rewriting.optimizer import optimize
-from rewriting.theories import equal
+from machine_calculus.calculus.fmc.parser import parse, parse_program
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.run import initial_memory
+from machine_calculus.machine.fmc import fast
+from machine_calculus.rewriting.optimizer import optimize
+from machine_calculus.rewriting.theories import equal
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 
 from report import benchmark_options, print_table  # benchmarks/report.py
 
-from embeddings.prolog.compiler import parse_program, parse_query
-from embeddings.prolog.run import solve_prolog
+from machine_calculus.embeddings.prolog.compiler import parse_program, parse_query
+from machine_calculus.embeddings.prolog.run import solve_prolog
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "examples" / "prolog"

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 
 from report import benchmark_options, print_table  # benchmarks/report.py
 
-from calculus.rmc.firstorder import term_text
-from calculus.rmc.parser import parse_first_order, parse_rmc
-from calculus.rmc.syntax import converse
-from calculus.terms import Term
-from machine.rmc import Answers, solve
+from machine_calculus.calculus.rmc.firstorder import term_text
+from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
+from machine_calculus.calculus.rmc.syntax import converse
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.rmc.small_step import Answers, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 NATURALS = parse_rmc("[z] ; (new n. (<n> ; [s(n)]))*")

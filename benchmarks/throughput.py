@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 from rich.console import Console
 from rich.table import Table
 
-from calculus.fmc.parser import parse
-from machine import fast, fmc
-from machine.result import Result
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc.result import Result
 
 CHURCH = """
 tick  = λy.[S]out.y
@@ -196,7 +196,7 @@ def measure(scale: float, repeats: int) -> tuple[list[Row], float]:
         compiling, _ = best_of(repeats, lambda t=term: fast.compile_term(t, {}))
         small = None
         if w.small_step:
-            small, check = best_of(max(1, repeats // 2), lambda t=term: fmc.run(t, fuel=100_000_000))
+            small, check = best_of(max(1, repeats // 2), lambda t=term: small_step.run(t, fuel=100_000_000))
             if check != result:
                 raise SystemExit(f"{w.name}: the machines disagree")
         rows.append(Row(w.name, result.steps, seconds, compiling, small))

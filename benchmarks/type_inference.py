@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from calculus.fmc.parser import parse
-from calculus.fmc.types import infer, pretty_type
-from calculus.terms import size
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.types import infer, pretty_type
+from machine_calculus.calculus.terms import size
 
 
 def cases(n: int) -> dict[str, str]:

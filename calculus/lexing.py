@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from calculus.errors import ParseError, Position
+from machine_calculus.calculus.errors import ParseError, Position
 
 __all__ = ["EOF", "EXPRESSION", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "TokenCursor", "tokenize"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from calculus.lexing import EOF, IDENT, TokenCursor
+from machine_calculus.calculus.lexing import EOF, IDENT, TokenCursor
 
 __all__ = ["read_program"]
 

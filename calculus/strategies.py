@@ -20,7 +20,7 @@ import sympy
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     PRIMITIVES,
@@ -39,12 +39,12 @@ from calculus.fmc.syntax import (
     Term,
     Var,
 )
-from calculus.fmc.types import Arrow, TypingError, infer, input_memory
-from calculus.rmc.firstorder import Arg, Fn, FVar, NoArg
-from calculus.rmc.syntax import Choice, Fail, New, Star
-from calculus.rmc.syntax import Pop as RPop
-from calculus.rmc.syntax import Push as RPush
-from calculus.terms import SUBTERM_SORTS
+from machine_calculus.calculus.fmc.types import Arrow, TypingError, infer, input_memory
+from machine_calculus.calculus.rmc.firstorder import Arg, Fn, FVar, NoArg
+from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Star
+from machine_calculus.calculus.rmc.syntax import Pop as RPop
+from machine_calculus.calculus.rmc.syntax import Push as RPush
+from machine_calculus.calculus.terms import SUBTERM_SORTS
 
 __all__ = [
     "FMC3_NODES",

@@ -25,7 +25,7 @@ import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from calculus.layout import Text, assemble
+from machine_calculus.calculus.layout import Text, assemble
 
 __all__ = [
     "SUBTERM_SORTS",

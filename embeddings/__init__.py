@@ -1,5 +1,7 @@
-"""Embeddings: translations of other languages (lambda-calculus, While, Prolog, ...) into the calculi.
+"""Other languages translated into the calculi: the lambda-calculus (``lam``), effects,
+Moggi's metalanguage and call-by-push-value (``monadic``), the While language (``imperative``)
+into FMC III; pure Prolog (``prolog``), regular expressions, Petri nets, Turing machines and the
+kappa-calculus into the RMC.
 
-Owned by the encoding issues; this package is empty until then. It may import ``calculus``,
-``machine`` and ``rewriting``.
+May import ``calculus``, ``machine`` and ``rewriting``.
 """

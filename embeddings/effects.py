@@ -15,8 +15,8 @@ from fractions import Fraction
 
 import sympy
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Pop, Push, Term, Var
-from calculus.terms import free_variables, fresh_name
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Pop, Push, Term, Var
+from machine_calculus.calculus.terms import free_variables, fresh_name
 
 __all__ = ["biased_choice", "choice", "lookup", "read", "update", "write"]
 

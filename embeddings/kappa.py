@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Seq
-from calculus.rmc.firstorder import FVar
-from calculus.rmc.syntax import New, Pop, Push
-from calculus.terms import Term, substitute
-from machine.rmc import solve
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import FVar
+from machine_calculus.calculus.rmc.syntax import New, Pop, Push
+from machine_calculus.calculus.terms import Term, substitute
+from machine_calculus.machine.rmc.small_step import solve
 
 __all__ = ["Compose", "Identity", "Kappa", "Lift", "encode", "evaluate", "run_by_machine"]
 

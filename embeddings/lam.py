@@ -22,12 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from calculus.errors import ParseError
-from calculus.fmc.parser import PUNCTUATION, parse_constant
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
-from calculus.fmc.syntax import Term as FMCTerm
-from calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, tokenize
-from calculus.terms import Term, fresh_name, substitute
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.fmc.parser import PUNCTUATION, parse_constant
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
+from machine_calculus.calculus.fmc.syntax import Term as FMCTerm
+from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, tokenize
+from machine_calculus.calculus.terms import Term, fresh_name, substitute
 
 __all__ = [
     "App",

@@ -22,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
-from calculus.fmc.syntax import Term as FMCTerm
-from calculus.terms import Term, fold
-from embeddings.lam import App, Lam, LConst, LVar
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
+from machine_calculus.calculus.fmc.syntax import Term as FMCTerm
+from machine_calculus.calculus.terms import Term, fold
+from machine_calculus.embeddings.lam import App, Lam, LConst, LVar
 
 __all__ = ["Force", "Let", "Produce", "Return", "Thunk", "To", "cbpv", "metalanguage"]
 

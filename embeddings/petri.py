@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from calculus.fmc.syntax import SKIP, Seq
-from calculus.rmc.firstorder import fn
-from calculus.rmc.syntax import Choice, Pop, Push, Star
-from calculus.terms import Term
-from machine.rmc import solve
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import fn
+from machine_calculus.calculus.rmc.syntax import Choice, Pop, Push, Star
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.rmc.small_step import solve
 
 __all__ = ["Net", "Transition", "encode", "reachable", "reachable_by_machine"]
 

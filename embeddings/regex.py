@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calculus.fmc.syntax import SKIP, Seq
-from calculus.rmc.firstorder import fn
-from calculus.rmc.syntax import FAIL, Choice, Pop, Star
-from calculus.terms import Term
-from machine.rmc import solve
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import fn
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, Pop, Star
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.rmc.small_step import solve
 
 __all__ = [
     "Alt",

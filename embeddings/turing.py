@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from calculus.fmc.syntax import Seq
-from calculus.rmc.firstorder import FVar, fn, term_text
-from calculus.rmc.syntax import Choice, New, Pop, Push, Star
-from calculus.terms import Term
-from machine.rmc import solve
+from machine_calculus.calculus.fmc.syntax import Seq
+from machine_calculus.calculus.rmc.firstorder import FVar, fn, term_text
+from machine_calculus.calculus.rmc.syntax import Choice, New, Pop, Push, Star
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.rmc.small_step import solve
 
 __all__ = ["BLANK", "HALT", "Machine", "encode", "run_by_machine", "simulate"]
 

@@ -1,5 +1,6 @@
-"""Rewriting: named reduction rules, reduction graphs, the egglog bridge, confluence checks.
+"""Transforming terms: the reduction engine (``engine``, ``patterns``), the FMC, FMC III and RMC
+rule sets, reduction graphs, the egglog bridge and theories (``egraph``, ``theories``), the
+optimizer, first-order TRSs and the confluence checker.
 
-Owned by the rewriting issue; this package is empty until then. It may import ``calculus`` and
-``machine``, never ``embeddings``.
+May import ``calculus`` and ``machine``, never ``embeddings``.
 """

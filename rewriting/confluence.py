@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
-from calculus.rmc.unify import resolve, unify
-from calculus.terms import Term, free_variables
-from rewriting.trs import TRS, Rule, normal_forms, normalize, replace_at, subterms
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
+from machine_calculus.calculus.rmc.unify import resolve, unify
+from machine_calculus.calculus.terms import Term, free_variables
+from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, replace_at, subterms
 
 __all__ = ["CriticalPair", "Verdict", "check_confluence", "critical_pairs", "lpo_greater", "terminates_by_lpo"]
 

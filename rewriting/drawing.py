@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable
 from html import escape
 
-from calculus.terms import Term
-from rewriting.graph import ReductionGraph
+from machine_calculus.calculus.terms import Term
+from machine_calculus.rewriting.graph import ReductionGraph
 
 __all__ = ["svg"]
 

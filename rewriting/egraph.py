@@ -47,7 +47,7 @@ from egglog import (
     vars_,
 )
 
-from calculus.terms import SUBTERM_SORTS, Term, fresh_name
+from machine_calculus.calculus.terms import SUBTERM_SORTS, Term, fresh_name
 
 __all__ = [
     "Bridge",

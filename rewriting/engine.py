@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from calculus.terms import Term
+from machine_calculus.calculus.terms import Term
 
 __all__ = [
     "STRATEGIES",

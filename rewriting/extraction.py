@@ -20,8 +20,8 @@ from typing import Any
 
 from egglog import EGraph
 
-from calculus.terms import Term
-from rewriting.egraph import Bridge
+from machine_calculus.calculus.terms import Term
+from machine_calculus.rewriting.egraph import Bridge
 
 __all__ = ["Snapshot", "extract", "snapshot"]
 

@@ -14,10 +14,10 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from calculus.terms import Term
-from rewriting.engine import RuleSet
-from rewriting.rules import reducts
-from rewriting.trs import TRS, rewrite_steps
+from machine_calculus.calculus.terms import Term
+from machine_calculus.rewriting.engine import RuleSet
+from machine_calculus.rewriting.rules import reducts
+from machine_calculus.rewriting.trs import TRS, rewrite_steps
 
 __all__ = ["Edge", "ReductionGraph", "reduction_graph", "rule_steps", "trs_steps"]
 

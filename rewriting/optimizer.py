@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from egglog import EGraph, eq
 
-from calculus.terms import Term, iter_preorder
-from rewriting.egraph import Bridge, egraph_size, marked, saturate
-from rewriting.extraction import extract, snapshot
-from rewriting.theories import fmc_laws
+from machine_calculus.calculus.terms import Term, iter_preorder
+from machine_calculus.rewriting.egraph import Bridge, egraph_size, marked, saturate
+from machine_calculus.rewriting.extraction import extract, snapshot
+from machine_calculus.rewriting.theories import fmc_laws
 
 __all__ = ["STEP_WEIGHT", "Optimization", "optimize", "static_steps"]
 

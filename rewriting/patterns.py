@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from calculus.terms import Term, fold, free_variables, iter_preorder, with_children
-from rewriting.engine import Rule
+from machine_calculus.calculus.terms import Term, fold, free_variables, iter_preorder, with_children
+from machine_calculus.rewriting.engine import Rule
 
 __all__ = ["Match", "Meta", "instantiate", "match", "not_free", "rule"]
 

@@ -33,12 +33,12 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from calculus.fmc.syntax import SKIP, Seq, Skip, sequence_of
-from calculus.rmc.firstorder import Fn, FVar, arguments
-from calculus.rmc.syntax import FAIL, Choice, Fail, New, Pop, Push, Star
-from calculus.rmc.unify import unify
-from calculus.terms import Term, free_variables, fresh_name, iter_preorder, substitute, variable_names
-from rewriting.engine import Link, Rule, RuleSet
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq, Skip, sequence_of
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, Fail, New, Pop, Push, Star
+from machine_calculus.calculus.rmc.unify import unify
+from machine_calculus.calculus.terms import Term, free_variables, fresh_name, iter_preorder, substitute, variable_names
+from machine_calculus.rewriting.engine import Link, Rule, RuleSet
 
 __all__ = ["RMC", "canonical_summands", "read_answers", "spine", "summands"]
 

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from calculus.fmc.labels import UNDETERMINED, meets, select
-from calculus.fmc.printer import label_text
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
+from machine_calculus.calculus.fmc.printer import label_text
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     SKIP,
@@ -49,10 +49,10 @@ from calculus.fmc.syntax import (
     case,
     frame_of,
 )
-from calculus.terms import fold, free_variables, fresh_name, substitute, variable_names, with_children
-from machine.primitives import PrimitiveError, arity, primitive_result
-from rewriting import engine
-from rewriting.engine import STRATEGIES, Link, Rule, RuleSet, Step, replace_at, subterm_at
+from machine_calculus.calculus.terms import fold, free_variables, fresh_name, substitute, variable_names, with_children
+from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
+from machine_calculus.rewriting import engine
+from machine_calculus.rewriting.engine import STRATEGIES, Link, Rule, RuleSet, Step, replace_at, subterm_at
 
 __all__ = [
     "FMC",

@@ -35,11 +35,21 @@ from typing import Any
 
 from egglog import String, i64, rewrite, vars_
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Prim, Push, Seq, Skip
-from calculus.rmc import syntax as rmc
-from calculus.rmc.firstorder import Arg, Fn, NoArg, arguments
-from calculus.terms import Term, iter_preorder
-from rewriting.egraph import Bridge, Node, Proof, locations_of, prove, shift, subst, substitution_laws, swap
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Prim, Push, Seq, Skip
+from machine_calculus.calculus.rmc import syntax as rmc
+from machine_calculus.calculus.rmc.firstorder import Arg, Fn, NoArg, arguments
+from machine_calculus.calculus.terms import Term, iter_preorder
+from machine_calculus.rewriting.egraph import (
+    Bridge,
+    Node,
+    Proof,
+    locations_of,
+    prove,
+    shift,
+    subst,
+    substitution_laws,
+    swap,
+)
 
 __all__ = ["equal", "fmc_laws", "kleene_laws", "rmc_laws"]
 

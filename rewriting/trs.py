@@ -20,9 +20,9 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from calculus.errors import ParseError, Position
-from calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
-from calculus.terms import Term, free_variables, size
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
+from machine_calculus.calculus.terms import Term, free_variables, size
 
 __all__ = ["TRS", "Rule", "match", "normal_forms", "parse_trs", "reachable", "replace_at", "rewrite_steps", "subterms"]
 

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii, to_latex, to_unicode
-from calculus.fmc.sequencing import is_normal, normalize
-from calculus.fmc.syntax import Const, Name, Var
-from calculus.terms import free_variables, iter_preorder, size, substitute
-from machine import fast, fmc
-from machine.render import trace_html
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii, to_latex, to_unicode
+from machine_calculus.calculus.fmc.sequencing import is_normal, normalize
+from machine_calculus.calculus.fmc.syntax import Const, Name, Var
+from machine_calculus.calculus.terms import free_variables, iter_preorder, size, substitute
+from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc.render import trace_html
 
 N = 100_000
 
@@ -76,7 +76,7 @@ def test_traversals(case: tuple[str, object]) -> None:
 def test_run_on_both_machines(name: str) -> None:
     source, status, steps, out = CASES[name]
     term = parse(source)
-    results = [fast.run(term), fmc.run(term)]
+    results = [fast.run(term), small_step.run(term)]
     for r in results:
         assert (r.status, r.steps, len(r.stack("out"))) == (status, steps, out), name
     assert results[0] == results[1]
@@ -84,7 +84,7 @@ def test_run_on_both_machines(name: str) -> None:
 
 def test_fuel_runs_out_inside_a_deep_term() -> None:
     term = parse("[A]out." * N + "*")
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         r = run(term, fuel=N // 2)
         assert r.status == "out_of_fuel" and r.steps == N // 2 and len(r.stack("out")) == N // 2
         assert size(r.term) == 2 * (N // 2) + 1  # the pushes left, each with its constant
@@ -95,11 +95,11 @@ def test_deep_values_in_memory_are_read_back() -> None:
     term = parse(f"[{thunk}].<x>.[x]out")
     r = fast.run(term)
     assert r.done and r.stack("out") == (parse(thunk),)
-    assert r == fmc.run(term)
+    assert r == small_step.run(term)
 
 
 def test_trace_of_a_deep_term_renders() -> None:
-    trace = fmc.run_traced(parse("[" * N + "*" + "]" * N + ".<x>.x"))
+    trace = small_step.run_traced(parse("[" * N + "*" + "]" * N + ".<x>.x"))
     assert trace.rules()[:2] == ["push", "pop"]
     assert "<table" in trace_html(trace)
 
@@ -108,8 +108,8 @@ def test_trace_of_a_deep_term_renders() -> None:
 def test_one_reduction_step(name: str) -> None:
     """The reduction engine finds a deep term's first redex without recursion. (Not the long push
     chain: there every push looks down the chain for its pop, quadratic in N.)"""
-    from rewriting.engine import next_step
-    from rewriting.rules import FMC3
+    from machine_calculus.rewriting.engine import next_step
+    from machine_calculus.rewriting.rules import FMC3
 
     term = parse(CASES[name][0])
     for strategy in ("leftmost-outermost", "machine"):
@@ -119,11 +119,11 @@ def test_one_reduction_step(name: str) -> None:
 
 def test_rmc_reduction_of_a_long_sequence() -> None:
     """50,000 push/pop pairs in sequence reduce to ⋆ by the RMC's rules, iteratively."""
-    from calculus.fmc.syntax import SKIP, sequence_of
-    from calculus.rmc.firstorder import fn
-    from calculus.rmc.syntax import Pop, Push
-    from rewriting.engine import normal_form
-    from rewriting.rmc_rules import RMC, canonical_summands
+    from machine_calculus.calculus.fmc.syntax import SKIP, sequence_of
+    from machine_calculus.calculus.rmc.firstorder import fn
+    from machine_calculus.calculus.rmc.syntax import Pop, Push
+    from machine_calculus.rewriting.engine import normal_form
+    from machine_calculus.rewriting.rmc_rules import RMC, canonical_summands
 
     pairs = [a for _ in range(N // 2) for a in (Push(fn("a"), "l"), Pop("l", fn("a")))]
     result = normal_form(sequence_of(*pairs), RMC, fuel=N)

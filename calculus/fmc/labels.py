@@ -14,7 +14,7 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.syntax import Label, Name, Star, Term, Wildcard
+from machine_calculus.calculus.fmc.syntax import Label, Name, Star, Term, Wildcard
 
 __all__ = ["UNDETERMINED", "is_symbolic", "meets", "select"]
 

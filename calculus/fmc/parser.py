@@ -30,8 +30,8 @@ from typing import Any
 
 import sympy
 
-from calculus.collector import collector_paused
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.collector import collector_paused
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     SKIP,
@@ -49,10 +49,20 @@ from calculus.fmc.syntax import (
     Var,
     case,
 )
-from calculus.lexing import EOF, EXPRESSION, IDENT, NUMBER, STRING, SYMBOL, Token, TokenCursor, tokenize
-from calculus.programs import read_program
-from calculus.symbolic_text import parse_expression
-from calculus.terms import free_variables, substitute
+from machine_calculus.calculus.lexing import (
+    EOF,
+    EXPRESSION,
+    IDENT,
+    NUMBER,
+    STRING,
+    SYMBOL,
+    Token,
+    TokenCursor,
+    tokenize,
+)
+from machine_calculus.calculus.programs import read_program
+from machine_calculus.calculus.symbolic_text import parse_expression
+from machine_calculus.calculus.terms import free_variables, substitute
 
 __all__ = ["PUNCTUATION", "RESERVED", "Program", "parse", "parse_constant", "parse_program"]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.fmc.syntax import (
     DEFAULT,
     Branch,
     Case,
@@ -37,8 +37,8 @@ from calculus.fmc.syntax import (
     Wildcard,
     branches,
 )
-from calculus.layout import Text as _Text
-from calculus.layout import assemble
+from machine_calculus.calculus.layout import Text as _Text
+from machine_calculus.calculus.layout import assemble
 
 __all__ = [
     "ASCII",

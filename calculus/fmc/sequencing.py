@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculus.fmc.labels import UNDETERMINED, select
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, select
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     STAR,
     Case,
@@ -48,7 +48,7 @@ from calculus.fmc.syntax import (
     case,
     frame_of,
 )
-from calculus.terms import free_variables, fresh_name, substitute, variable_names
+from machine_calculus.calculus.terms import free_variables, fresh_name, substitute, variable_names
 
 __all__ = ["is_normal", "normalize", "sequence"]
 

@@ -27,7 +27,7 @@ from typing import ClassVar
 
 import sympy
 
-from calculus.terms import Term
+from machine_calculus.calculus.terms import Term
 
 __all__ = [
     "ANY",

@@ -32,8 +32,8 @@ from typing import Any
 
 import sympy
 
-from calculus.collector import collector_paused
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.collector import collector_paused
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     STAR,
@@ -611,7 +611,7 @@ class _Inference:
         return _Arrow(body.input, body.output, body.exits)
 
     def error(self, clash: _Clash, node: Term) -> TypingError:
-        from calculus.fmc.printer import to_unicode
+        from machine_calculus.calculus.fmc.printer import to_unicode
 
         text = to_unicode(node)
         shown = text if len(text) <= 80 else text[:77] + "..."
@@ -942,7 +942,7 @@ def inhabitant(t: Type, variable_sort: str = "int") -> Term:
     A constant for a base sort; for ``A ⇒ B``, a term that pops A's vectors and pushes B's
     (reusing a popped value of the same type, else an inhabitant of the item's type).
     """
-    from calculus.fmc.syntax import SKIP
+    from machine_calculus.calculus.fmc.syntax import SKIP
 
     if isinstance(t, TypeVariable):
         return Const(_SAMPLE_CONSTANTS[variable_sort])

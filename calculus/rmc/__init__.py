@@ -1,1 +1,2 @@
-"""The Relational Machine Calculus (spec rmc.md): first-order terms and unification so far."""
+"""The Relational Machine Calculus: first-order terms (``firstorder``), unification with the
+occurs check (``unify``), nodes and the converse (``syntax``), parser and printer."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from calculus.terms import Term, free_variables
+from machine_calculus.calculus.terms import Term, free_variables
 
 __all__ = ["NO_ARG", "Arg", "FVar", "Fn", "NoArg", "arguments", "fn", "replace_variables", "term_text"]
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Seq
-from calculus.lexing import EOF, IDENT, NUMBER, Token, TokenCursor, tokenize
-from calculus.programs import read_program
-from calculus.rmc.firstorder import FVar, fn
-from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
-from calculus.terms import Term
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
+from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, Token, TokenCursor, tokenize
+from machine_calculus.calculus.programs import read_program
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
+from machine_calculus.calculus.terms import Term
 
 __all__ = ["parse_first_order", "parse_rmc"]
 

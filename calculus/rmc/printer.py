@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculus.fmc.syntax import DEFAULT, Seq, Skip
-from calculus.layout import Text as _Text
-from calculus.layout import assemble
-from calculus.rmc.firstorder import Fn, FVar, term_text
-from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from calculus.terms import Term, fold, fresh_name, iter_preorder, substitute, variable_names, with_children
+from machine_calculus.calculus.fmc.syntax import DEFAULT, Seq, Skip
+from machine_calculus.calculus.layout import Text as _Text
+from machine_calculus.calculus.layout import assemble
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, term_text
+from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
+from machine_calculus.calculus.terms import (
+    Term,
+    fold,
+    fresh_name,
+    iter_preorder,
+    substitute,
+    variable_names,
+    with_children,
+)
 
 __all__ = ["rmc_text"]
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from calculus.fmc.syntax import SKIP, Seq, Skip
-from calculus.rmc.firstorder import FVar
-from calculus.terms import Term, fold, with_children
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq, Skip
+from machine_calculus.calculus.rmc.firstorder import FVar
+from machine_calculus.calculus.terms import Term, fold, with_children
 
 __all__ = ["FAIL", "SKIP", "Choice", "Fail", "New", "Pop", "Push", "Seq", "Skip", "Star", "converse"]
 

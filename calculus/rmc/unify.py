@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from immutables import Map
 
-from calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments
-from calculus.terms import Term, free_variables
+from machine_calculus.calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments
+from machine_calculus.calculus.terms import Term, free_variables
 
 __all__ = ["EMPTY", "INDEXED", "Substitution", "occurs", "resolve", "unify", "unify_all", "walk"]
 
@@ -135,6 +135,6 @@ def resolve(t: Term, s: Substitution) -> Term:
 
 
 def _rebuild(t: Fn, args: list[Term]) -> Fn:
-    from calculus.rmc.firstorder import fn
+    from machine_calculus.calculus.rmc.firstorder import fn
 
     return fn(t.symbol, *args)

@@ -1,4 +1,4 @@
-"""The imperative language While (our definition, docs/imperative.md) and its embedding into FMC III.
+"""The imperative language While (our definition, docs/control.md) and its embedding into FMC III.
 
 :mod:`.syntax` (the AST), :mod:`.parser`, :mod:`.interpreter` (the reference: direct big-step
 semantics, independent of the machine), :mod:`.compiler` (While -> FMC III) and :mod:`.run`

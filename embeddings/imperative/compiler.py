@@ -30,7 +30,7 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     SKIP,
@@ -46,7 +46,7 @@ from calculus.fmc.syntax import (
     case,
     sequence_of,
 )
-from embeddings.imperative.syntax import (
+from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
     Break,

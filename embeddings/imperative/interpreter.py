@@ -19,7 +19,7 @@ from typing import Literal as LiteralType
 
 import sympy
 
-from embeddings.imperative.syntax import (
+from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
     Break,

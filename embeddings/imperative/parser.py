@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sympy
 
-from calculus.lexing import EOF, IDENT, NUMBER, STRING, Token, TokenCursor, tokenize
-from embeddings.imperative.syntax import (
+from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, STRING, Token, TokenCursor, tokenize
+from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
     Block,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from embeddings.imperative.syntax import (
+from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
     Block,

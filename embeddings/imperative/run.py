@@ -15,13 +15,14 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Push, Skip, Term, Var
-from embeddings.imperative.compiler import EXC, IN, OUT, compile_program, unassigned, value_term
-from embeddings.imperative.interpreter import Outcome
-from embeddings.imperative.syntax import Data, Program, Value
-from machine import fast
-from machine.result import Result, input_stream
-from machine.symbolic import explore
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Push, Skip, Term, Var
+from machine_calculus.embeddings.imperative.compiler import EXC, IN, OUT, compile_program, unassigned, value_term
+from machine_calculus.embeddings.imperative.interpreter import Outcome
+from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
+from machine_calculus.machine.fmc import fast
+from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.fmc.symbolic import explore
+from machine_calculus.machine.memory import input_stream
 
 __all__ = ["initial_memory", "outcome_of", "run_while", "symbolic_paths", "term_value"]
 

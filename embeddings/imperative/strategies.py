@@ -14,7 +14,7 @@ from typing import Any
 import sympy
 from hypothesis import strategies as st
 
-from embeddings.imperative.syntax import (
+from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
     Break,

@@ -33,12 +33,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from calculus.errors import ParseError, Position
-from calculus.fmc.syntax import SKIP, Seq
-from calculus.rmc.firstorder import Fn, FVar, arguments, fn
-from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star
-from calculus.terms import Term, free_variables
-from embeddings.prolog.reader import Clause, read_clauses, read_term
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star
+from machine_calculus.calculus.terms import Term, free_variables
+from machine_calculus.embeddings.prolog.reader import Clause, read_clauses, read_term
 
 __all__ = [
     "ANSWERS",

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from calculus.layout import Text as _Text
-from calculus.layout import assemble
-from calculus.rmc.firstorder import Fn, FVar, arguments
-from calculus.terms import Term
-from embeddings.prolog.reader import CONS, NIL, OPERATORS
+from machine_calculus.calculus.layout import Text as _Text
+from machine_calculus.calculus.layout import assemble
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings.prolog.reader import CONS, NIL, OPERATORS
 
 __all__ = ["atom_text", "prolog_text"]
 

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from calculus.errors import ParseError, Position
-from calculus.rmc.firstorder import FVar, fn
-from calculus.terms import Term
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.terms import Term
 
 __all__ = ["CONS", "NIL", "OPERATORS", "Clause", "read_clauses", "read_term"]
 

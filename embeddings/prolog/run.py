@@ -11,11 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from calculus.rmc.firstorder import FVar, arguments
-from calculus.terms import iter_preorder
-from embeddings.prolog.compiler import ANSWERS, Program, Query, compile_query, parse_program, parse_query
-from embeddings.prolog.printer import prolog_text
-from machine.rmc import DEFAULT_FUEL, Answer, Order, Search
+from machine_calculus.calculus.rmc.firstorder import FVar, arguments
+from machine_calculus.calculus.terms import iter_preorder
+from machine_calculus.embeddings.prolog.compiler import (
+    ANSWERS,
+    Program,
+    Query,
+    compile_query,
+    parse_program,
+    parse_query,
+)
+from machine_calculus.embeddings.prolog.printer import prolog_text
+from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order, Search
 
 __all__ = ["PrologAnswers", "answer_bindings", "answers", "solve_prolog"]
 

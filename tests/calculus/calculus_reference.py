@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Var
-from calculus.terms import Term
+from machine_calculus.calculus.fmc.syntax import Const, Pop, Push, Seq, Skip, Var
+from machine_calculus.calculus.terms import Term
 
 _counter = itertools.count(1)
 

@@ -8,10 +8,10 @@ from calculus_reference import de_bruijn, free_vars, naive_rename_binders, renam
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.syntax import Const, Name, Pop, Push, Seq, Term, Var
-from calculus.strategies import fmc_terms
-from calculus.terms import alpha_equal
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.syntax import Const, Name, Pop, Push, Seq, Term, Var
+from machine_calculus.calculus.strategies import fmc_terms
+from machine_calculus.calculus.terms import alpha_equal
 
 # few names and shallow terms, so that independent draws are often alpha-equivalent
 tiny = fmc_terms(max_depth=3, variables=("x", "y"), locations=("λ", "a"), constants=False)

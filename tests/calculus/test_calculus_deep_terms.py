@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from calculus.fmc.parser import parse, parse_program
-from calculus.fmc.printer import to_ascii, to_latex, to_unicode
-from calculus.fmc.sequencing import is_normal, normalize
-from calculus.fmc.syntax import Term, Var, sequence_of
-from calculus.terms import fold, free_variables, iter_preorder, size, substitute
+from machine_calculus.calculus.fmc.parser import parse, parse_program
+from machine_calculus.calculus.fmc.printer import to_ascii, to_latex, to_unicode
+from machine_calculus.calculus.fmc.sequencing import is_normal, normalize
+from machine_calculus.calculus.fmc.syntax import Term, Var, sequence_of
+from machine_calculus.calculus.terms import fold, free_variables, iter_preorder, size, substitute
 
 N = 100_000
 

@@ -30,9 +30,9 @@ from calculus_reference import (
 from hypothesis import find, given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Skip, Var, lam, sequence_of
-from calculus.strategies import (
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Skip, Var, lam, sequence_of
+from machine_calculus.calculus.strategies import (
     FMC_NODES,
     LOCATIONS,
     VARIABLES,
@@ -42,7 +42,7 @@ from calculus.strategies import (
     memories,
     terms,
 )
-from calculus.terms import (
+from machine_calculus.calculus.terms import (
     Term,
     children,
     fold,

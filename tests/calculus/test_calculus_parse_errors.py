@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.errors import ParseError, Position
-from calculus.fmc.parser import parse, parse_program
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import Term
-from calculus.strategies import fmc_terms
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.fmc.parser import parse, parse_program
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import Term
+from machine_calculus.calculus.strategies import fmc_terms
 
 
 def check_rendering(error: ParseError, text: str, line: int, column: int, source: str = "<input>") -> None:

@@ -8,12 +8,12 @@ from calculus_reference import de_bruijn, free_vars, normalize_ref, rename_bound
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.sequencing import is_normal, normalize, sequence
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Skip, Term, Var
-from calculus.strategies import fmc_terms
-from calculus.terms import substitute
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.sequencing import is_normal, normalize, sequence
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Skip, Term, Var
+from machine_calculus.calculus.strategies import fmc_terms
+from machine_calculus.calculus.terms import substitute
 
 small = fmc_terms(max_depth=4)
 no_constants = fmc_terms(max_depth=5, constants=False)

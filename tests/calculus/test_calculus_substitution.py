@@ -7,11 +7,11 @@ from calculus_reference import all_names, de_bruijn, free_vars, rename_bound, su
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import DEFAULT, Pop, Push, Seq, Term, Var
-from calculus.strategies import fmc_terms
-from calculus.terms import free_variables, substitute, variable_names
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import DEFAULT, Pop, Push, Seq, Term, Var
+from machine_calculus.calculus.strategies import fmc_terms
+from machine_calculus.calculus.terms import free_variables, substitute, variable_names
 
 small = fmc_terms(max_depth=4)
 names = st.sampled_from(["x", "y", "z"])

@@ -8,10 +8,10 @@ from calculus_reference import rename_bound
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import Program, parse, parse_constant, parse_program
-from calculus.fmc.printer import constant_text, pretty, to_ascii, to_latex, to_unicode
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Term, Var
-from calculus.strategies import constant_values, fmc_constants, fmc_terms
+from machine_calculus.calculus.fmc.parser import Program, parse, parse_constant, parse_program
+from machine_calculus.calculus.fmc.printer import constant_text, pretty, to_ascii, to_latex, to_unicode
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Term, Var
+from machine_calculus.calculus.strategies import constant_values, fmc_constants, fmc_terms
 
 x, y, z = Var("x"), Var("y"), Var("z")
 

@@ -6,12 +6,12 @@ import pytest
 import sympy
 from hypothesis import given
 
-from calculus.errors import ParseError
-from calculus.fmc.labels import UNDETERMINED, meets, select
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii, to_latex, to_unicode
-from calculus.fmc.sequencing import is_normal, normalize
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii, to_latex, to_unicode
+from machine_calculus.calculus.fmc.sequencing import is_normal, normalize
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     NO_BRANCH,
@@ -32,8 +32,8 @@ from calculus.fmc.syntax import (
     exit_label,
     jump,
 )
-from calculus.strategies import fmc3_terms
-from calculus.symbolic_text import parse_expression
+from machine_calculus.calculus.strategies import fmc3_terms
+from machine_calculus.calculus.symbolic_text import parse_expression
 
 n = sympy.Symbol("n")
 A, B, TRUE, FALSE = Name("A"), Name("B"), Name("True"), Name("False")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from calculus.fmc.parser import parse
-from calculus.fmc.types import FAMILIES, family_of_label, infer, pretty_type
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.types import FAMILIES, family_of_label, infer, pretty_type
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_a_case_frame_takes_each_branch_from_its_family() -> None:
 def test_families() -> None:
     import sympy
 
-    from calculus.fmc.syntax import Name
+    from machine_calculus.calculus.fmc.syntax import Name
 
     assert FAMILIES == ("name", "int", "rat", "str", "sym")
     assert [family_of_label(x) for x in (Name("True"), Name("Nil"), sympy.Integer(3), sympy.Rational(1, 2), "s")] == [

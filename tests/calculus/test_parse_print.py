@@ -6,12 +6,12 @@ import pytest
 import sympy
 from hypothesis import given
 
-from calculus.errors import ParseError
-from calculus.fmc.parser import parse, parse_constant, parse_program
-from calculus.fmc.printer import constant_text, pretty, to_ascii, to_latex, to_unicode
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Var
-from calculus.strategies import constant_values, fmc_terms
-from calculus.terms import Term, iter_preorder
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.fmc.parser import parse, parse_constant, parse_program
+from machine_calculus.calculus.fmc.printer import constant_text, pretty, to_ascii, to_latex, to_unicode
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Var
+from machine_calculus.calculus.strategies import constant_values, fmc_terms
+from machine_calculus.calculus.terms import Term, iter_preorder
 
 # -- every construct, Unicode and ASCII ---------------------------------------------------------
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from calculus.fmc.syntax import SKIP, Seq
-from calculus.rmc.firstorder import FVar, fn
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.printer import rmc_text
-from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
-from calculus.strategies import rmc_terms
-from calculus.terms import Term, free_variables, size
+from machine_calculus.calculus.fmc.syntax import SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
+from machine_calculus.calculus.strategies import rmc_terms
+from machine_calculus.calculus.terms import Term, free_variables, size
 
 
 @given(rmc_terms(max_depth=6))
@@ -79,7 +79,7 @@ def test_parse_the_spec_examples() -> None:
 def test_bad_input_names_the_place() -> None:
     import pytest
 
-    from calculus.errors import ParseError
+    from machine_calculus.calculus.errors import ParseError
 
     for text, column, message in [
         ("", 1, "empty input"),

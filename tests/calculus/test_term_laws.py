@@ -10,11 +10,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.sequencing import is_normal, normalize, sequence
-from calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Skip, Var, lam, sequence_of
-from calculus.strategies import FMC_NODES, LOCATIONS, fmc_terms, memories, terms
-from calculus.terms import (
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.sequencing import is_normal, normalize, sequence
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Push, Seq, Skip, Var, lam, sequence_of
+from machine_calculus.calculus.strategies import FMC_NODES, LOCATIONS, fmc_terms, memories, terms
+from machine_calculus.calculus.terms import (
     Term,
     children,
     fold,

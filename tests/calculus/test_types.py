@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.types import (
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.types import (
     Arrow,
     Base,
     MemoryType,
@@ -26,8 +26,8 @@ from calculus.fmc.types import (
     type_of,
     value_type,
 )
-from calculus.strategies import TypedTerm, fmc_terms, typed_terms
-from calculus.terms import Term
+from machine_calculus.calculus.strategies import TypedTerm, fmc_terms, typed_terms
+from machine_calculus.calculus.terms import Term
 
 
 def ty(text: str, notation: str = "unicode") -> str:

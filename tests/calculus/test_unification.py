@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.rmc.firstorder import NO_ARG, Arg, Fn, FVar, NoArg, arguments, fn, term_text
-from calculus.rmc.unify import EMPTY, INDEXED, resolve, unify
-from calculus.strategies import terms
-from calculus.terms import Term, free_variables
+from machine_calculus.calculus.rmc.firstorder import NO_ARG, Arg, Fn, FVar, NoArg, arguments, fn, term_text
+from machine_calculus.calculus.rmc.unify import EMPTY, INDEXED, resolve, unify
+from machine_calculus.calculus.strategies import terms
+from machine_calculus.calculus.terms import Term, free_variables
 
 NAMES = ("x", "y", "z")
 first_order = terms(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import SKIP, Pop, Push, Term, Var
-from calculus.strategies import fmc_terms, memories
-from embeddings.effects import choice, lookup, read, update, write
-from machine import fast
-from machine.result import Result, input_stream
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import SKIP, Pop, Push, Term, Var
+from machine_calculus.calculus.strategies import fmc_terms, memories
+from machine_calculus.embeddings.effects import choice, lookup, read, update, write
+from machine_calculus.machine.fmc import fast
+from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.memory import input_stream
 
 values = fmc_terms(closed=True, max_depth=3)
 

@@ -6,14 +6,25 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.errors import ParseError
-from calculus.fmc.parser import parse
-from calculus.fmc.syntax import Const, Name
-from calculus.strategies import terms
-from calculus.terms import Term
-from embeddings.lam import App, Lam, LConst, LVar, cbn, cbv, cbv_value, evaluate_cbn, evaluate_cbv, parse_lambda
-from machine import fast
-from machine.result import Result
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.syntax import Const, Name
+from machine_calculus.calculus.strategies import terms
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings.lam import (
+    App,
+    Lam,
+    LConst,
+    LVar,
+    cbn,
+    cbv,
+    cbv_value,
+    evaluate_cbn,
+    evaluate_cbv,
+    parse_lambda,
+)
+from machine_calculus.machine.fmc import fast
+from machine_calculus.machine.fmc.result import Result
 
 CONSTANTS = st.sampled_from([Name("A"), Name("B"), Name("C")])
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import Name
-from calculus.terms import Term
-from embeddings.lam import App, Lam, LConst, LVar
-from embeddings.monadic import Force, Let, Produce, Return, Thunk, To, cbpv, metalanguage
-from machine import fast
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import Name
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings.lam import App, Lam, LConst, LVar
+from machine_calculus.embeddings.monadic import Force, Let, Produce, Return, Thunk, To, cbpv, metalanguage
+from machine_calculus.machine.fmc import fast
 
 A, B = LConst(Name("A")), LConst(Name("B"))
 x, y, f = LVar("x"), LVar("y"), LVar("f")

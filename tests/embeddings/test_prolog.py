@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from calculus.errors import ParseError
-from embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
-from embeddings.prolog.printer import atom_text, prolog_text
-from embeddings.prolog.reader import read_term
-from embeddings.prolog.run import answer_bindings, answers, solve_prolog
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
+from machine_calculus.embeddings.prolog.printer import atom_text, prolog_text
+from machine_calculus.embeddings.prolog.reader import read_term
+from machine_calculus.embeddings.prolog.run import answer_bindings, answers, solve_prolog
 
 HERE = Path(__file__).resolve().parent / "prolog"
 FIXTURES: list[dict[str, Any]] = json.loads((HERE / "fixtures.json").read_text(encoding="utf-8"))["fixtures"]
@@ -144,7 +144,7 @@ def test_deep_input() -> None:
 
 
 def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
-    from calculus.rmc.printer import rmc_text
+    from machine_calculus.calculus.rmc.printer import rmc_text
 
     term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
     text = rmc_text(term, "ascii")

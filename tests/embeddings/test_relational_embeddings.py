@@ -9,9 +9,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculus.rmc.firstorder import FVar, fn
-from calculus.terms import Term
-from embeddings import kappa, petri, regex, turing
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings import kappa, petri, regex, turing
 
 # -- regular expressions -----------------------------------------------------------------------
 

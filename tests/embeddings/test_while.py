@@ -11,16 +11,16 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.errors import ParseError
-from embeddings.imperative.compiler import compile_program, value_term
-from embeddings.imperative.interpreter import Outcome, interpret
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.printer import to_source
-from embeddings.imperative.run import run_while, symbolic_paths, term_value
-from embeddings.imperative.strategies import programs, stores, values
-from embeddings.imperative.syntax import Data, Program, Value
-from machine import fast, fmc
-from mcalc.cli import main
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.cli.main import main
+from machine_calculus.embeddings.imperative.compiler import compile_program, value_term
+from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.printer import to_source
+from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths, term_value
+from machine_calculus.embeddings.imperative.strategies import programs, stores, values
+from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
+from machine_calculus.machine.fmc import fast, small_step
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 x = sympy.Symbol("x")
@@ -157,10 +157,10 @@ def test_machine_agrees_with_the_reference_interpreter(
 
 @given(programs(depth=2), stores())
 def test_small_step_machine_agrees_with_the_fast_run(program: Program, store: dict[str, Value]) -> None:
-    from embeddings.imperative.run import initial_memory
+    from machine_calculus.embeddings.imperative.run import initial_memory
 
     term, memory = compile_program(program), initial_memory(program, store)
-    assert fmc.run(term, memory, 200_000) == fast.run(term, memory, 200_000)
+    assert small_step.run(term, memory, 200_000) == fast.run(term, memory, 200_000)
 
 
 def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from itertools import count
 
-from calculus.fmc.syntax import Seq, Skip
-from calculus.rmc.firstorder import Fn, FVar, arguments, fn, term_text
-from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from calculus.terms import Term, free_variables, iter_preorder, substitute
+from machine_calculus.calculus.fmc.syntax import Seq, Skip
+from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, term_text
+from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
+from machine_calculus.calculus.terms import Term, free_variables, iter_preorder, substitute
 
 Memory = dict[str, tuple[Term, ...]]
 

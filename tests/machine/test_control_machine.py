@@ -7,25 +7,25 @@ import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.sequencing import normalize
-from calculus.fmc.syntax import Const, Name, Term
-from calculus.strategies import fmc3_terms, memories
-from machine import fast, fmc
-from machine.primitives import PrimitiveError, apply_primitive
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.sequencing import normalize
+from machine_calculus.calculus.fmc.syntax import Const, Name, Term
+from machine_calculus.calculus.strategies import fmc3_terms, memories
+from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc.primitives import PrimitiveError, apply_primitive
 
 n = sympy.Symbol("n")
 
 
-def run_both(text: str, fuel: int = 100_000, **stacks: list[str]) -> fmc.Result:
+def run_both(text: str, fuel: int = 100_000, **stacks: list[str]) -> small_step.Result:
     memory = {loc.replace("lam", "λ"): [parse(v) for v in values] for loc, values in stacks.items()}
-    a, b = fmc.run(parse(text), memory, fuel), fast.run(parse(text), memory, fuel)
+    a, b = small_step.run(parse(text), memory, fuel), fast.run(parse(text), memory, fuel)
     assert a == b
     return a
 
 
-def stack(r: fmc.Result, location: str = "λ") -> list[str]:
+def stack(r: small_step.Result, location: str = "λ") -> list[str]:
     return [to_ascii(t) for t in r.stack(location)]
 
 
@@ -41,13 +41,13 @@ def stack(r: fmc.Result, location: str = "λ") -> list[str]:
     ],
 )
 def test_each_rule_is_named(text: str, rules: list[str]) -> None:
-    assert fmc.run_traced(parse(text)).rules() == rules
+    assert small_step.run_traced(parse(text)).rules() == rules
 
 
 def test_again_reruns_the_body_with_the_frame_kept() -> None:
     # count down from 3 on location c: each round exits Go, which the loop frame catches
     text = "[3]c.(c<k>.([0].[k].== ; <b>.b ; {True -> Done | False -> [1].[k].- ; <m>.[m]c.Go}))^Go"
-    trace = fmc.run_traced(parse(text))
+    trace = small_step.run_traced(parse(text))
     assert trace.rules().count("again") == 3 and trace.rules()[-1] == "exit"
     assert trace.result.exit_text() == "Done"
     assert run_both(text).steps == len(trace)
@@ -128,14 +128,14 @@ FUELS = st.integers(0, 60) | st.just(5000)
 
 @given(fmc3_terms(max_depth=6), memories(), FUELS)
 def test_fast_run_equals_small_step_run(t: Term, memory: dict[str, tuple[Term, ...]], fuel: int) -> None:
-    assert fast.run(t, memory, fuel) == fmc.run(t, memory, fuel)
+    assert fast.run(t, memory, fuel) == small_step.run(t, memory, fuel)
 
 
 @given(fmc3_terms(max_depth=6), memories())
 def test_traced_run_equals_run(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
-    trace = fmc.run_traced(t, memory, fuel=2000)
-    assert trace.result == fmc.run(t, memory, fuel=2000)
-    assert set(trace.rules()) <= set(fmc.RULES)
+    trace = small_step.run_traced(t, memory, fuel=2000)
+    assert trace.result == small_step.run(t, memory, fuel=2000)
+    assert set(trace.rules()) <= set(small_step.RULES)
 
 
 @given(fmc3_terms(max_depth=6), memories())
@@ -147,7 +147,7 @@ def test_the_machine_cannot_tell_sequencing_apart(t: Term, memory: dict[str, tup
     def normal(memory: dict[str, tuple[Term, ...]]) -> dict[str, tuple[Term, ...]]:
         return {loc: tuple(normalize(v) for v in stack) for loc, stack in memory.items()}
 
-    def why(r: fmc.Result) -> str | None:  # the kind of error; its text shows terms, normalized or not
+    def why(r: small_step.Result) -> str | None:  # the kind of error; its text shows terms, normalized or not
         return r.reason.split(":")[0] if r.reason else None
 
     assert (a.status, normal(a.memory), a.exit, why(a)) == (b.status, normal(b.memory), b.exit, why(b))

@@ -10,11 +10,11 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from embeddings.effects import biased_choice, choice
-from machine import effects, fmc
-from machine.result import Result
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.embeddings.effects import biased_choice, choice
+from machine_calculus.machine.fmc import effects, small_step
+from machine_calculus.machine.fmc.result import Result
 
 R = sympy.Rational
 
@@ -91,7 +91,7 @@ def test_the_small_step_machine_gives_the_same_distribution() -> None:
     fast_table = table(effects.distribution(term))
     assert (
         fast_table
-        == table(effects.distribution(term, run=fmc.run))
+        == table(effects.distribution(term, run=small_step.run))
         == {
             ("1",): R(1, 4),
             ("2",): R(1, 4),

@@ -9,15 +9,21 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import SKIP, Const, Name, Pop, Term, Var
-from calculus.strategies import fmc_terms, memories
-from machine import fast, fmc
-from machine.result import Result, input_stream, normalize_memory
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import SKIP, Const, Name, Pop, Term, Var
+from machine_calculus.calculus.strategies import fmc_terms, memories
+from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc.render import result_html, result_table, trace_html, trace_table
+from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.memory import input_stream, normalize_memory
 
 Run = Callable[..., Result]
-MACHINES: list[Run] = [fmc.run, fast.run, lambda t, m=None, fuel=100_000: fmc.run_traced(t, m, fuel).result]
+MACHINES: list[Run] = [
+    small_step.run,
+    fast.run,
+    lambda t, m=None, fuel=100_000: small_step.run_traced(t, m, fuel).result,
+]
 IDS = ["small-step", "fast", "traced"]
 
 TRUE, FALSE = parse("<x>.<y>.x"), parse("<x>.<y>.y")
@@ -80,26 +86,26 @@ def test_example_5_explores_both_coins() -> None:
 
 
 def test_rules_are_named_in_order() -> None:
-    assert fmc.run_traced(c("[*].<x>.x")).rules() == ["push", "pop"]
-    assert fmc.run_traced(c("(x ; *) ; *"), {}).rules() == ["seq", "seq"]
-    assert fmc.run_traced(c("[*].<x>.(x ; [A]out)")).rules() == ["push", "pop", "seq", "skip", "push"]
-    assert fmc.run_traced(c("Done ; [A]out ; *")).rules() == ["seq", "pass"]
-    assert fmc.RULES == ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
+    assert small_step.run_traced(c("[*].<x>.x")).rules() == ["push", "pop"]
+    assert small_step.run_traced(c("(x ; *) ; *"), {}).rules() == ["seq", "seq"]
+    assert small_step.run_traced(c("[*].<x>.(x ; [A]out)")).rules() == ["push", "pop", "seq", "skip", "push"]
+    assert small_step.run_traced(c("Done ; [A]out ; *")).rules() == ["seq", "pass"]
+    assert small_step.RULES == ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
 
 def test_step_function() -> None:
-    state = fmc.initial_state(c("[A].<x>.x"))
-    first = fmc.step(state)
-    assert isinstance(first, fmc.Transition) and first.rule == "push"
+    state = small_step.initial_state(c("[A].<x>.x"))
+    first = small_step.step(state)
+    assert isinstance(first, small_step.Transition) and first.rule == "push"
     assert first.state.stacks() == {"λ": (c("A"),)}
-    second = fmc.step(first.state)
-    assert isinstance(second, fmc.Transition) and second.rule == "pop" and second.state.term == c("A")
-    halt = fmc.step(second.state)
-    assert isinstance(halt, fmc.Halt) and halt.status == "done" and halt.exit == Const(Name("A"))
+    second = small_step.step(first.state)
+    assert isinstance(second, small_step.Transition) and second.rule == "pop" and second.state.term == c("A")
+    halt = small_step.step(second.state)
+    assert isinstance(halt, small_step.Halt) and halt.status == "done" and halt.exit == Const(Name("A"))
 
 
 def test_trace_states_follow_the_rules() -> None:
-    trace = fmc.run_traced(c("c<_>.[7]c ; c<x>.[x]c.[x]out"), {"c": (c("5"),)})
+    trace = small_step.run_traced(c("c<_>.[7]c ; c<x>.[x]c.[x]out"), {"c": (c("5"),)})
     states = trace.states()
     assert len(states) == len(trace) + 1 == trace.result.steps + 1
     assert states[0].stacks() == {"c": (c("5"),)} and states[-1].stacks() == trace.result.memory
@@ -107,22 +113,22 @@ def test_trace_states_follow_the_rules() -> None:
 
 
 def test_trace_renders_as_a_rich_table_and_html() -> None:
-    trace = fmc.run_traced(c("[[x]a].<y>.y"), {})
+    trace = small_step.run_traced(c("[[x]a].<y>.y"), {})
     console = Console(record=True, width=160)
-    console.print(trace)
+    console.print(trace_table(trace))
     text = console.export_text()
     for rule in trace.rules():
         assert rule in text
     assert "[x]a" in text  # not eaten as rich markup
-    html = trace._repr_html_()
+    html = trace_html(trace)
     assert "<table" in html and "push" in html and "[x]a" in html
-    console.print(trace.result)
+    console.print(result_table(trace.result))
     assert "done" in console.export_text()
-    assert "<table" in trace.result._repr_html_()
+    assert "<table" in result_html(trace.result)
 
 
 def test_html_escapes_terms() -> None:
-    html = fast.run(c('[a<x>.x]out.["<b>&"]out'))._repr_html_()
+    html = result_html(fast.run(c('[a<x>.x]out.["<b>&"]out')))
     assert "a⟨x⟩.x" in html and "&quot;&lt;b&gt;&amp;&quot;" in html and "<b>" not in html
 
 
@@ -133,7 +139,7 @@ FUELS = st.sampled_from([0, 1, 2, 5, 20, 1000])
 
 @given(fmc_terms(max_depth=6), memories(), FUELS)
 def test_fast_run_equals_small_step_run(t: Term, memory: dict[str, tuple[Term, ...]], fuel: int) -> None:
-    a, b = fast.run(t, memory, fuel=fuel), fmc.run(t, memory, fuel=fuel)
+    a, b = fast.run(t, memory, fuel=fuel), small_step.run(t, memory, fuel=fuel)
     assert (a.status, a.steps, a.memory, a.exit, a.reason) == (b.status, b.steps, b.memory, b.exit, b.reason)
     assert a.term == b.term and a.continuation == b.continuation
     assert a == b
@@ -141,8 +147,8 @@ def test_fast_run_equals_small_step_run(t: Term, memory: dict[str, tuple[Term, .
 
 @given(fmc_terms(max_depth=6), memories())
 def test_traced_run_equals_run(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
-    trace = fmc.run_traced(t, memory, fuel=1000)
-    assert trace.result == fmc.run(t, memory, fuel=1000)
+    trace = small_step.run_traced(t, memory, fuel=1000)
+    assert trace.result == small_step.run(t, memory, fuel=1000)
     assert len(trace.rules()) == trace.result.steps
 
 
@@ -150,7 +156,7 @@ def test_traced_run_equals_run(t: Term, memory: dict[str, tuple[Term, ...]]) -> 
 def test_fuel_exactly_enough(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
     full = fast.run(t, memory, fuel=10_000)
     assume(full.status != "out_of_fuel")
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         assert run(t, memory, fuel=full.steps) == full
         assert run(t, memory, fuel=2 * full.steps + 1) == full
         if full.steps:
@@ -180,7 +186,7 @@ def ticks(expression: str, run: Run = fast.run) -> int:
     return len(r.stack("out"))
 
 
-@pytest.mark.parametrize("run", [fmc.run, fast.run], ids=["small-step", "fast"])
+@pytest.mark.parametrize("run", [small_step.run, fast.run], ids=["small-step", "fast"])
 @pytest.mark.parametrize(("m", "n"), [(0, 0), (1, 0), (2, 3), (3, 4)])
 def test_church_arithmetic(run: Run, m: int, n: int) -> None:
     M, N = numeral(m), numeral(n)
@@ -196,12 +202,12 @@ def test_church_arithmetic_at_scale() -> None:
 
 def test_omega_runs_out_of_fuel() -> None:
     omega = c("[<x>.[x].x].<x>.[x].x")
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         r = run(omega, fuel=1001)
         assert r.status == "out_of_fuel" and r.steps == 1001
         assert r.reason == "out of fuel after 1001 steps"
         assert r.term is not None
-    assert fast.run(omega, fuel=1001) == fmc.run(omega, fuel=1001)
+    assert fast.run(omega, fuel=1001) == small_step.run(omega, fuel=1001)
 
 
 def test_fuel_zero() -> None:
@@ -226,7 +232,7 @@ def test_memory_on_any_location_as_lists_or_tuples() -> None:
     assert (
         r.memory
         == {"λ": (c("A"), c("1")), "store": (c("B"),)}
-        == fmc.run(c("<x>.store<y>.[x]store.[y]"), memory).memory
+        == small_step.run(c("<x>.store<y>.[x]store.[y]"), memory).memory
     )
 
 
@@ -236,7 +242,7 @@ def test_memory_must_hold_terms() -> None:
 
 
 def test_memory_terms_may_be_programs() -> None:
-    r = fmc.run(c("f<g>.g ; g"), {"f": (c("[A]out"),)})
+    r = small_step.run(c("f<g>.g ; g"), {"f": (c("[A]out"),)})
     assert r.status == "stuck" and r.reason == "free variable g"
     r = fast.run(c("f<g>.(g ; g)"), {"f": (c("[A]out"),)})
     assert r.memory == {"out": (c("A"), c("A"))}
@@ -249,7 +255,7 @@ def test_results_read_back_closures() -> None:
 
 
 def test_constants_exit_with_their_label() -> None:
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         r = run(c("[1]out.Overflow ; [2]out"))
         assert r.done and r.exit == c("Overflow") and r.exit_text() == "Overflow"
         assert r.memory == {"out": (c("1"),)}

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rmc_reference import canonical, relation
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Seq
-from calculus.rmc.firstorder import FVar, fn, term_text
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, converse
-from calculus.rmc.unify import unify_all
-from calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
-from machine.rmc import RULES, Search, is_fresh, solve, trace
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
+from machine_calculus.calculus.rmc.firstorder import FVar, fn, term_text
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, converse
+from machine_calculus.calculus.rmc.unify import unify_all
+from machine_calculus.calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
+from machine_calculus.machine.rmc.small_step import RULES, Search, is_fresh, solve, trace
 
 NATURALS = "[z] ; (new n. (<n> ; [s(n)]))*"
 

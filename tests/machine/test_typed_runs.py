@@ -13,10 +13,10 @@ from typing import Any
 
 from hypothesis import given
 
-from calculus.fmc.parser import parse
-from calculus.fmc.syntax import STAR, Prim, Push, Seq, Term
-from calculus.fmc.syntax import exit_label as exit_label_of
-from calculus.fmc.types import (
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.syntax import STAR, Prim, Push, Seq, Term
+from machine_calculus.calculus.fmc.syntax import exit_label as exit_label_of
+from machine_calculus.calculus.fmc.types import (
     Base,
     TypingError,
     family_of_label,
@@ -26,8 +26,8 @@ from calculus.fmc.types import (
     pretty_type,
     value_type,
 )
-from calculus.strategies import TypedTerm, typed_terms
-from machine import fast, fmc
+from machine_calculus.calculus.strategies import TypedTerm, typed_terms
+from machine_calculus.machine.fmc import fast, small_step
 
 #: far above what generated typed terms need (they take at most a few hundred steps)
 FUEL = 1_000_000
@@ -35,7 +35,7 @@ FUEL = 1_000_000
 
 @given(typed_terms())
 def test_typed_terms_terminate(example: TypedTerm) -> None:
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         result = run(example.term, example.memory, fuel=FUEL)
         assert result.status == "done", (pretty_type(example.type), result)
 
@@ -44,7 +44,7 @@ def test_typed_terms_terminate(example: TypedTerm) -> None:
 def test_typed_loop_free_fmc3_terms_terminate(example: TypedTerm) -> None:
     """FMC III: without loops, a well-typed term's run ends (done, or stuck on a primitive's
     run-time error such as division by zero or a symbolic branch: never out of fuel)."""
-    for run in (fast.run, fmc.run):
+    for run in (fast.run, small_step.run):
         result = run(example.term, example.memory, fuel=FUEL)
         assert result.status != "out_of_fuel", pretty_type(example.type)
         if result.status == "stuck":  # a primitive's run-time error, or a symbolic branch
@@ -82,7 +82,7 @@ def pretty_type_of(value: Term) -> str:
     return t.name if isinstance(t, Base) else pretty_type(t)
 
 
-def state_term(state: fmc.State) -> Term:
+def state_term(state: small_step.State) -> Term:
     """A machine state read as one term: push the memory (bottom to top), run the term, then
     the continuation's frames (top first): ``[s1]a. ... (M ; K1 ; ... ; Kn)``."""
     program: Term = state.term
@@ -96,7 +96,7 @@ def state_term(state: fmc.State) -> Term:
 
 @given(typed_terms())
 def test_subject_reduction_on_the_machine(example: TypedTerm) -> None:
-    trace = fmc.run_traced(example.term, example.memory, fuel=FUEL)
+    trace = small_step.run_traced(example.term, example.memory, fuel=FUEL)
     states = trace.states()
     initial = infer(state_term(states[0])).type
     for state in states[1:]:
@@ -105,7 +105,7 @@ def test_subject_reduction_on_the_machine(example: TypedTerm) -> None:
 
 
 def test_state_term_of_a_store_run() -> None:
-    trace = fmc.run_traced(parse("c<_>.[7]c ; c<x>.[x]c.[x]out"), {"c": (parse("5"),)})
+    trace = small_step.run_traced(parse("c<_>.[7]c ; c<x>.[x]c.[x]out"), {"c": (parse("5"),)})
     types = [pretty_type(infer(state_term(s)).type) for s in trace.states()]
     assert types[0] == types[-1] == "ε ⇒ c(int) out(int)"
     assert len(set(types)) == 1

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from cli_run import run  # tests/mcalc/cli_run.py
 
-from calculus.errors import ParseError
-from calculus.rmc.firstorder import FVar, fn
-from calculus.rmc.parser import parse_first_order, parse_rmc
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NATURALS = "[z] ; (new n. (<n> ; [s(n)]))*"

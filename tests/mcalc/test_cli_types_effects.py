@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mcalc.cli import main
+from machine_calculus.cli.main import main
 
 
 def test_type_prints_the_principal_type(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mcalc.cli import main, split_values
+from machine_calculus.cli.main import main, split_values
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -233,7 +233,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
 
 def mcalc(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mcalc", *argv], capture_output=True, text=True, input=stdin, timeout=120, cwd=ROOT
+        [sys.executable, "-m", "machine_calculus", *argv],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        cwd=ROOT,
     )
 
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculus.errors import ParseError
-from calculus.rmc.firstorder import FVar, fn
-from calculus.terms import Term, free_variables
-from mcalc.cli import main
-from rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
-from rewriting.trs import TRS, Rule, normal_forms, normalize, parse_trs, reachable, rewrite_steps
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.terms import Term, free_variables
+from machine_calculus.cli.main import main
+from machine_calculus.rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
+from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, parse_trs, reachable, rewrite_steps
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trs").glob("*.trs"))
 
@@ -117,7 +117,7 @@ def test_no_wrong_answers_on_generated_systems(trs: TRS, probes: list[Term]) -> 
 
 
 def str_term(t: Term) -> str:
-    from calculus.rmc.firstorder import term_text
+    from machine_calculus.calculus.rmc.firstorder import term_text
 
     return term_text(t)
 

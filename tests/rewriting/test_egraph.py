@@ -12,16 +12,16 @@ from egglog import EGraph
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from calculus.fmc.parser import parse
-from calculus.fmc.syntax import SKIP
-from calculus.rmc.parser import parse_rmc
-from calculus.strategies import fmc3_terms, memories, rmc_terms
-from calculus.terms import Term
-from machine import fast
-from rewriting.egraph import Bridge, marked
-from rewriting.extraction import extract, snapshot
-from rewriting.rules import canonical, normal_form, reducts
-from rewriting.theories import equal
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.syntax import SKIP
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.strategies import fmc3_terms, memories, rmc_terms
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.fmc import fast
+from machine_calculus.rewriting.egraph import Bridge, marked
+from machine_calculus.rewriting.extraction import extract, snapshot
+from machine_calculus.rewriting.rules import canonical, normal_form, reducts
+from machine_calculus.rewriting.theories import equal
 
 # The laws of state (spec fmc.md) in the encoding c := N  is  c<_>.[N]c,  !c  is  c<x>.[x]c.[x]
 LAWS_OF_STATE = [
@@ -118,8 +118,8 @@ def test_a_term_put_in_twice_is_one_eclass() -> None:
     e-graph twice is one e-class (egglog-python's own sharing once broke this)."""
     from egglog import eq
 
-    from embeddings.imperative.compiler import compile_program
-    from embeddings.imperative.parser import parse_while
+    from machine_calculus.embeddings.imperative.compiler import compile_program
+    from machine_calculus.embeddings.imperative.parser import parse_while
 
     term = compile_program(parse_while("a = 1071; b = 462; while (b != 0) { r = a % b; a = b; b = r; } print(a);"))
     for _ in range(3):
@@ -136,9 +136,9 @@ def test_a_term_put_in_twice_is_one_eclass() -> None:
 def test_what_the_rmc_laws_prove_equal_has_the_same_answers(left: Term, data: st.DataObject) -> None:
     """Soundness of Kleene algebra and push/pop unification: a term proved equal to ``0``, ``⋆``,
     a generated term or one of its RMC reducts has the same answers on the relational machine."""
-    from calculus.rmc.syntax import FAIL
-    from machine.rmc import solve
-    from rewriting.rmc_rules import RMC, canonical_memory
+    from machine_calculus.calculus.rmc.syntax import FAIL
+    from machine_calculus.machine.rmc.small_step import solve
+    from machine_calculus.rewriting.rmc_rules import RMC, canonical_memory
 
     candidates = [FAIL, SKIP, *(r for _, _, r in reducts(left, RMC)[:3])]
     right = data.draw(st.sampled_from(candidates) | rmc_terms(closed=True, star=False, max_depth=2))

@@ -7,18 +7,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import Push
-from calculus.rmc.firstorder import fn, term_text
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.printer import rmc_text
-from rewriting.drawing import svg
-from rewriting.engine import RuleSet, next_step, normal_form, reducts
-from rewriting.graph import reduction_graph, rule_steps
-from rewriting.patterns import Meta, match, rule
-from rewriting.rmc_rules import RMC
-from rewriting.rules import FMC, FMC3
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import Push
+from machine_calculus.calculus.rmc.firstorder import fn, term_text
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.rewriting.drawing import svg
+from machine_calculus.rewriting.engine import RuleSet, next_step, normal_form, reducts
+from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+from machine_calculus.rewriting.patterns import Meta, match, rule
+from machine_calculus.rewriting.rmc_rules import RMC
+from machine_calculus.rewriting.rules import FMC, FMC3
 
 X, Y = Meta("x"), Meta("y")
 PEANO = RuleSet(

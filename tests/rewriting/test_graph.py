@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.rmc.firstorder import fn, term_text
-from calculus.strategies import typed_terms
-from rewriting.graph import reduction_graph, trs_steps
-from rewriting.rules import normal_form
-from rewriting.trs import parse_trs
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.rmc.firstorder import fn, term_text
+from machine_calculus.calculus.strategies import typed_terms
+from machine_calculus.rewriting.graph import reduction_graph, trs_steps
+from machine_calculus.rewriting.rules import normal_form
+from machine_calculus.rewriting.trs import parse_trs
 
 
 def test_a_small_graph_has_its_edges_and_one_normal_form() -> None:

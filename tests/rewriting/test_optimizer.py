@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings
 
-from calculus.fmc.parser import parse, parse_program
-from calculus.strategies import fmc3_terms, memories
-from calculus.terms import Term
-from embeddings.imperative.compiler import compile_program
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.run import initial_memory
-from machine import fast
-from rewriting.optimizer import optimize, static_steps
+from machine_calculus.calculus.fmc.parser import parse, parse_program
+from machine_calculus.calculus.strategies import fmc3_terms, memories
+from machine_calculus.calculus.terms import Term
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.run import initial_memory
+from machine_calculus.machine.fmc import fast
+from machine_calculus.rewriting.optimizer import optimize, static_steps
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import Const, Loop, Push, Skip, Term
-from calculus.strategies import fmc3_terms, fmc_terms, memories
-from machine import fast
-from rewriting.rules import FMC, RULES, canonical, normal_form, reducts, replace_at, subterm_at
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import Const, Loop, Push, Skip, Term
+from machine_calculus.calculus.strategies import fmc3_terms, fmc_terms, memories
+from machine_calculus.machine.fmc import fast
+from machine_calculus.rewriting.rules import FMC, RULES, canonical, normal_form, reducts, replace_at, subterm_at
 
 
 def names(text: str) -> list[tuple[str, str]]:
@@ -160,6 +160,6 @@ def test_the_machine_result_is_read_off_the_normal_form(t: Term, memory: dict[st
 
 
 def _nodes(t: Term) -> list[Term]:
-    from calculus.terms import iter_preorder
+    from machine_calculus.calculus.terms import iter_preorder
 
     return list(iter_preorder(t))

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from calculus.fmc.syntax import sequence_of
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.printer import rmc_text
-from calculus.rmc.syntax import Push
-from calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
-from calculus.terms import Term
-from machine.rmc import solve
-from rewriting.engine import next_step, normal_form, reducts
-from rewriting.graph import reduction_graph
-from rewriting.rmc_rules import RMC, canonical_memory, canonical_summands, read_answers
+from machine_calculus.calculus.fmc.syntax import sequence_of
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.rmc.syntax import Push
+from machine_calculus.calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.rmc.small_step import solve
+from machine_calculus.rewriting.engine import next_step, normal_form, reducts
+from machine_calculus.rewriting.graph import reduction_graph
+from machine_calculus.rewriting.rmc_rules import RMC, canonical_memory, canonical_summands, read_answers
 
 ground = first_order_terms(max_depth=3)
 memories = st.dictionaries(st.sampled_from(list(LOCATIONS)), st.lists(ground, max_size=2).map(tuple), max_size=2)

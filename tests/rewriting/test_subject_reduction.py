@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import Push, Term
-from calculus.fmc.types import TypingError, infer, instance_of, pretty_type
-from calculus.strategies import TypedTerm, typed_terms
-from rewriting.rules import reducts
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import Push, Term
+from machine_calculus.calculus.fmc.types import TypingError, infer, instance_of, pretty_type
+from machine_calculus.calculus.strategies import TypedTerm, typed_terms
+from machine_calculus.rewriting.rules import reducts
 
 
 def inside_a_pushed_argument(t: Term, position: tuple[int, ...]) -> bool:

@@ -1,42 +1,22 @@
 """What a run gives back: done (with its exit label), stuck (with the reason) or out of fuel.
 
-Memories are given and returned as ``{location: (bottom, ..., top)}``; empty stacks are omitted.
+Memories are returned as ``{location: (bottom, ..., top)}``; empty stacks are omitted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import DEFAULT, Const, Skip, Term
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import DEFAULT, Const, Skip, Term
+from machine_calculus.machine.memory import location_order
 
-__all__ = ["MemoryInput", "Result", "Status", "input_stream", "normalize_memory", "stuck_reason"]
+__all__ = ["Result", "Status", "halted_label", "stuck_reason"]
 
 Status = Literal["done", "stuck", "out_of_fuel"]
-
-#: An initial memory: for each location, its stack from bottom to top.
-MemoryInput = Mapping[str, Sequence[Term]]
-
-
-def input_stream(*values: Term) -> tuple[Term, ...]:
-    """A stack holding the stream ``v1, v2, ...`` with ``v1`` on top (popped first)."""
-    return tuple(reversed(values))
-
-
-def normalize_memory(memory: MemoryInput | None) -> dict[str, tuple[Term, ...]]:
-    """A memory as a dict of non-empty tuples (bottom to top), checked to hold terms."""
-    result: dict[str, tuple[Term, ...]] = {}
-    for location, stack in (memory or {}).items():
-        items = tuple(stack)
-        for item in items:
-            if not isinstance(item, Term):
-                raise TypeError(f"location {location!r} holds a non-term {item!r}")
-        if items:
-            result[location] = items
-    return result
 
 
 def stuck_reason(kind: str, detail: str) -> str:
@@ -121,31 +101,12 @@ class Result:
             "reason": self.reason,
             "steps": self.steps,
             "stacks": {
-                loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=_location_order)
+                loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=location_order)
             },
         }
-
-    def _repr_html_(self) -> str:
-        from machine.render import result_html
-
-        return result_html(self)
-
-    def __rich__(self) -> Any:
-        from machine.render import result_table
-
-        return result_table(self)
-
-
-def _location_order(item: tuple[str, object]) -> tuple[int, str]:
-    return (0 if item[0] == DEFAULT else 1, item[0])
 
 
 def halted_label(term: Term) -> Term:
     """The exit label of a terminal term: the skip or constant itself."""
     assert isinstance(term, Skip | Const), term
     return term
-
-
-def sorted_locations(locations: Iterable[str]) -> list[str]:
-    """Locations in display order: λ first, then alphabetical."""
-    return sorted(locations, key=lambda loc: (loc != DEFAULT, loc))

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from calculus.fmc.syntax import DEFAULT, Pop, Term, Var
-from machine import fast
-from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
+from machine_calculus.calculus.fmc.syntax import DEFAULT, Pop, Term, Var
+from machine_calculus.machine.fmc import fast
+from machine_calculus.machine.fmc.result import Result, stuck_reason
+from machine_calculus.machine.memory import MemoryInput, normalize_memory
 
 __all__ = [
     "FALSE",

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from calculus.rmc.firstorder import term_text
-from calculus.rmc.printer import rmc_text
-from calculus.terms import Term
-from machine.render import WIDTH, html_table, memory_text, shorten
+from machine_calculus.calculus.rmc.firstorder import term_text
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.render import WIDTH, html_table, memory_text, shorten
 
 if TYPE_CHECKING:
-    from machine.rmc import Answers, State, Trace
+    from machine_calculus.machine.rmc.small_step import Answers, State, Trace
 
 __all__ = ["answers_html", "answers_table", "trace_html", "trace_table"]
 

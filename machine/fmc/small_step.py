@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from calculus.collector import collector_paused
-from calculus.fmc.labels import UNDETERMINED, meets, select
-from calculus.fmc.printer import to_ascii as to_text
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.collector import collector_paused
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
+from machine_calculus.calculus.fmc.printer import to_ascii as to_text
+from machine_calculus.calculus.fmc.syntax import (
     DEFAULT,
     SKIP,
     STAR,
@@ -46,11 +46,12 @@ from calculus.fmc.syntax import (
     Var,
     branches,
 )
-from calculus.terms import substitute
-from machine.primitives import PrimitiveError, arity, primitive_result
-from machine.result import MemoryInput, Result, halted_label, normalize_memory, stuck_reason
-from machine.stacks import Stack, from_items, to_tuple
-from machine.traces import StepTrace, Transition
+from machine_calculus.calculus.terms import substitute
+from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
+from machine_calculus.machine.fmc.result import Result, halted_label, stuck_reason
+from machine_calculus.machine.memory import MemoryInput, normalize_memory
+from machine_calculus.machine.stacks import Stack, from_items, to_tuple
+from machine_calculus.machine.traces import StepTrace, Transition
 
 __all__ = [
     "RULES",
@@ -208,16 +209,6 @@ class Trace(StepTrace):
 
     def __repr__(self) -> str:
         return f"<Trace of {len(self.transitions)} steps: {self.result.status}>"
-
-    def __rich__(self) -> Any:
-        from machine.render import trace_table
-
-        return trace_table(self)
-
-    def _repr_html_(self) -> str:
-        from machine.render import trace_html
-
-        return trace_html(self)
 
 
 def run_traced(term: Term, memory: MemoryInput | None = None, fuel: int = 100_000) -> Trace:

@@ -17,12 +17,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from calculus.rmc.firstorder import term_text
-from calculus.rmc.parser import parse_first_order, parse_rmc
-from calculus.rmc.printer import rmc_text
-from calculus.terms import Term
-from machine.rmc import Answers, solve, trace
-from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
+from machine_calculus.calculus.rmc.firstorder import term_text
+from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.terms import Term
+from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
+from machine_calculus.machine.rmc.small_step import Answers, solve, trace
 
 __all__ = ["command_rmc"]
 
@@ -67,7 +67,9 @@ def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, 
         payload["branch"] = branch.status
         print(json.dumps(payload, ensure_ascii=False))
     else:
-        out.print(branch)
+        from machine_calculus.machine.rmc.render import trace_table
+
+        out.print(trace_table(branch))
     return 1 if branch.status == "out_of_fuel" else 0
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from rewriting.confluence import check_confluence
-from rewriting.trs import parse_trs
+from machine_calculus.rewriting.confluence import check_confluence
+from machine_calculus.rewriting.trs import parse_trs
 
 __all__ = ["add_confluence_parser", "command_confluence"]
 

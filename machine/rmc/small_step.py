@@ -37,14 +37,14 @@ from typing import Any, Literal
 
 from immutables import Map
 
-from calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
-from calculus.rmc.firstorder import FVar, replace_variables, term_text
-from calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from calculus.rmc.unify import INDEXED, Substitution, resolve, unify
-from calculus.terms import Term, free_variables, iter_preorder, substitute
-from machine.result import MemoryInput, normalize_memory, sorted_locations
-from machine.stacks import Stack, from_items, to_tuple
-from machine.traces import StepTrace, Transition
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
+from machine_calculus.calculus.rmc.firstorder import FVar, replace_variables, term_text
+from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
+from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, unify
+from machine_calculus.calculus.terms import Term, free_variables, iter_preorder, substitute
+from machine_calculus.machine.memory import MemoryInput, normalize_memory, sorted_locations
+from machine_calculus.machine.stacks import Stack, from_items, to_tuple
+from machine_calculus.machine.traces import StepTrace, Transition
 
 __all__ = [
     "RULES",
@@ -329,16 +329,6 @@ class Answers:
             return f"{found}, out of fuel (there may be more answers)"
         return f"{found}, stopped at the limit (there may be more answers)"
 
-    def __rich__(self) -> Any:
-        from machine.rmc_render import answers_table
-
-        return answers_table(self)
-
-    def _repr_html_(self) -> str:
-        from machine.rmc_render import answers_html
-
-        return answers_html(self)
-
 
 class Search(Iterator[Answer]):
     """The lazy stream of answers of a term on a memory (iterate it, or call :func:`solve`).
@@ -466,16 +456,6 @@ class Trace(StepTrace):
         if self.status == "failed":
             return f"branch failed after {n} steps: {self.reason}"
         return f"out of fuel after {n} steps"
-
-    def __rich__(self) -> Any:
-        from machine.rmc_render import trace_table
-
-        return trace_table(self)
-
-    def _repr_html_(self) -> str:
-        from machine.rmc_render import trace_html
-
-        return trace_html(self)
 
 
 def trace(term: Term, memory: MemoryInput | None = None, *, path: tuple[int, ...] = (), fuel: int = 10_000) -> Trace:

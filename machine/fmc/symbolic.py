@@ -25,10 +25,11 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.labels import is_symbolic, meets
-from calculus.fmc.syntax import Branch, Const, Label, LoopFrame, Name, Term, branches
-from machine.fmc import Halt, State, initial_state, result_of, step
-from machine.result import MemoryInput, Result
+from machine_calculus.calculus.fmc.labels import is_symbolic, meets
+from machine_calculus.calculus.fmc.syntax import Branch, Const, Label, LoopFrame, Name, Term, branches
+from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.fmc.small_step import Halt, State, initial_state, result_of, step
+from machine_calculus.machine.memory import MemoryInput
 
 __all__ = ["Path", "SymbolicRun", "explore"]
 

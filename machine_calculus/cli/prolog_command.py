@@ -16,10 +16,10 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from calculus.rmc.printer import rmc_text
-from embeddings.prolog.compiler import compile_query, parse_program, parse_query
-from embeddings.prolog.run import solve_prolog
-from machine.rmc import DEFAULT_FUEL
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
+from machine_calculus.embeddings.prolog.run import solve_prolog
+from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL
 
 __all__ = ["add_prolog_parser", "command_prolog"]
 

@@ -20,23 +20,23 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import to_ascii
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.printer import rmc_text
-from calculus.terms import Term
-from embeddings.imperative.compiler import compile_program
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.run import initial_memory
-from machine import fast
-from mcalc.defaults import calculus_of
-from mcalc.while_command import initial_store
-from rewriting.drawing import svg
-from rewriting.engine import STRATEGIES, reduction
-from rewriting.graph import reduction_graph, rule_steps
-from rewriting.optimizer import optimize
-from rewriting.rmc_rules import RMC
-from rewriting.rules import FMC3
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.terms import Term
+from machine_calculus.cli.defaults import calculus_of
+from machine_calculus.cli.while_command import initial_store
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.run import initial_memory
+from machine_calculus.machine.fmc import fast
+from machine_calculus.rewriting.drawing import svg
+from machine_calculus.rewriting.engine import STRATEGIES, reduction
+from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+from machine_calculus.rewriting.optimizer import optimize
+from machine_calculus.rewriting.rmc_rules import RMC
+from machine_calculus.rewriting.rules import FMC3
 
 __all__ = ["add_rewrite_parsers", "command_optimize", "command_reduce"]
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import sympy
 
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import PRIMITIVES, Const, ConstValue, Name, Term
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import PRIMITIVES, Const, ConstValue, Name, Term
 
 __all__ = ["PrimitiveError", "apply_primitive", "arity", "boolean", "primitive_result"]
 

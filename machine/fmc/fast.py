@@ -15,10 +15,10 @@ from typing import Any
 
 import sympy
 
-from calculus.collector import collector_paused
-from calculus.fmc.labels import UNDETERMINED, meets, select
-from calculus.fmc.printer import to_ascii
-from calculus.fmc.syntax import (
+from machine_calculus.calculus.collector import collector_paused
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     STAR,
@@ -36,10 +36,11 @@ from calculus.fmc.syntax import (
     Var,
     branches,
 )
-from calculus.fmc.syntax import SKIP as SKIP_TERM
-from calculus.terms import free_variables, substitute
-from machine.primitives import PrimitiveError, arity, primitive_result
-from machine.result import MemoryInput, Result, normalize_memory, stuck_reason
+from machine_calculus.calculus.fmc.syntax import SKIP as SKIP_TERM
+from machine_calculus.calculus.terms import free_variables, substitute
+from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
+from machine_calculus.machine.fmc.result import Result, stuck_reason
+from machine_calculus.machine.memory import MemoryInput, normalize_memory
 
 __all__ = ["compile_term", "readback", "run"]
 

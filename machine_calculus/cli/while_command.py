@@ -16,13 +16,13 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
-from calculus.fmc.printer import to_ascii
-from embeddings.imperative.compiler import compile_program
-from embeddings.imperative.interpreter import Outcome, interpret
-from embeddings.imperative.parser import parse_while
-from embeddings.imperative.printer import to_source
-from embeddings.imperative.run import run_while, symbolic_paths
-from embeddings.imperative.syntax import DataType, Program, Value, value_text
+from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
+from machine_calculus.embeddings.imperative.parser import parse_while
+from machine_calculus.embeddings.imperative.printer import to_source
+from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths
+from machine_calculus.embeddings.imperative.syntax import DataType, Program, Value, value_text
 
 __all__ = ["add_while_parser", "command_while", "initial_store"]
 

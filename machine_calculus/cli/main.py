@@ -26,23 +26,23 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
-from calculus.errors import ParseError
-from calculus.fmc.parser import parse
-from calculus.fmc.printer import NOTATIONS, pretty
-from calculus.fmc.sequencing import normalize
-from calculus.fmc.syntax import DEFAULT, Term
-from calculus.fmc.types import TypingError, infer, pretty_type
-from calculus.rmc.parser import parse_rmc
-from calculus.rmc.printer import rmc_text
-from machine import effects, fast, fmc, symbolic
-from machine.render import memory_text
-from machine.result import Result
-from mcalc.confluence_command import add_confluence_parser, command_confluence
-from mcalc.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL, calculus_of
-from mcalc.prolog_command import add_prolog_parser, command_prolog
-from mcalc.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
-from mcalc.rmc_command import command_rmc
-from mcalc.while_command import add_while_parser, command_while
+from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.fmc.parser import parse
+from machine_calculus.calculus.fmc.printer import NOTATIONS, pretty
+from machine_calculus.calculus.fmc.sequencing import normalize
+from machine_calculus.calculus.fmc.syntax import DEFAULT, Term
+from machine_calculus.calculus.fmc.types import TypingError, infer, pretty_type
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.cli.confluence_command import add_confluence_parser, command_confluence
+from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL, calculus_of
+from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
+from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
+from machine_calculus.cli.rmc_command import command_rmc
+from machine_calculus.cli.while_command import add_while_parser, command_while
+from machine_calculus.machine.fmc import effects, fast, small_step, symbolic
+from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.render import memory_text
 
 __all__ = ["build_parser", "main"]
 
@@ -231,7 +231,7 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     if args.distribution or args.all:
         return _explore(args, term, memory, out)
     if args.trace:
-        trace = fmc.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
+        trace = small_step.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
         if args.json:
             payload = result.to_json()
@@ -245,11 +245,13 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
             ]
             print(json.dumps(payload, ensure_ascii=False))
         else:
-            out.print(trace)  # the table's caption says how the run ended
+            from machine_calculus.machine.fmc.render import trace_table
+
+            out.print(trace_table(trace))  # the table's caption says how the run ended
             out.print(Text(memory_text(result.memory, width=10_000)))
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-        runner = fast.run if args.machine == "fast" else fmc.run
+        runner = fast.run if args.machine == "fast" else small_step.run
         result = runner(term, memory, fuel=fuel)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -265,7 +267,7 @@ def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term,
     if args.trace:
         raise UsageError("--trace shows one run; it cannot be combined with --distribution or --all")
     fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-    runner = fast.run if args.machine == "fast" else fmc.run
+    runner = fast.run if args.machine == "fast" else small_step.run
     if args.distribution:
         dist = effects.distribution(term, memory, "rnd", fuel=fuel, max_draws=args.max_draws, run=runner)
         if args.json:

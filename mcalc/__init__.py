@@ -1,1 +1,0 @@
-"""The ``mcalc`` command line: a thin layer over calculus, machine, rewriting and embeddings."""

@@ -1,3 +1,0 @@
-from mcalc.cli import main
-
-raise SystemExit(main())
