@@ -206,14 +206,10 @@ def fmc_laws(bridge: Bridge, terms: Sequence[Term] = ()) -> list[Any]:
     return laws + substitution_laws()
 
 
-_RMC_CLASSES = (rmc.Choice, rmc.Fail, rmc.New, rmc.Pop, rmc.Push, rmc.Star)
-
-
 def equal(left: Term, right: Term, iterations: int = 30, max_nodes: int = 20_000) -> Proof:
     """Do the calculus's laws prove ``left = right``? RMC terms by Kleene algebra and push/pop
     unification, FMC terms by beta, independence, sequencing and delta. Proved, or not found
     within ``iterations`` rounds of saturation and ``max_nodes`` e-nodes: never "unequal"."""
-    is_rmc = any(isinstance(node, _RMC_CLASSES) for t in (left, right) for node in iter_preorder(t))
-    if is_rmc:
+    if rmc.is_relational(left, right):
         return prove(left, right, rmc_laws, "the RMC's laws", iterations, max_nodes)
     return prove(left, right, fmc_laws, "the FMC's laws", iterations, max_nodes)

@@ -22,9 +22,23 @@ from typing import ClassVar
 
 from machine_calculus.calculus.fmc.syntax import SKIP, Seq, Skip
 from machine_calculus.calculus.rmc.firstorder import FVar
-from machine_calculus.calculus.terms import Term, fold, with_children
+from machine_calculus.calculus.terms import Term, fold, iter_preorder, with_children
 
-__all__ = ["FAIL", "SKIP", "Choice", "Fail", "New", "Pop", "Push", "Seq", "Skip", "Star", "converse"]
+__all__ = [
+    "FAIL",
+    "RELATIONAL_NODES",
+    "SKIP",
+    "Choice",
+    "Fail",
+    "New",
+    "Pop",
+    "Push",
+    "Seq",
+    "Skip",
+    "Star",
+    "converse",
+    "is_relational",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -88,6 +102,16 @@ class Star(Term):
 
 
 FAIL = Fail()
+
+
+#: The node classes only the RMC has (skip ``⋆`` and sequence ``;`` are the FMC's nodes).
+RELATIONAL_NODES: tuple[type[Term], ...] = (Push, Pop, New, Choice, Fail, Star)
+
+
+def is_relational(*terms: Term) -> bool:
+    """Whether any of ``terms`` has a node only the RMC has (``[t]a``, ``a⟨t⟩``, ``∃x``, ``+``,
+    ``0``, ``*``): how a calculus is told from a term alone (``⋆`` and ``M ; N`` are both's)."""
+    return any(isinstance(node, RELATIONAL_NODES) for t in terms for node in iter_preorder(t))
 
 
 def converse(term: Term) -> Term:
