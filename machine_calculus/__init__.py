@@ -22,6 +22,9 @@ or their texts (``{"in": ["2", "1"]}``: 1 is popped first).
     ({'X': '[]', 'Y': '[1]'}, {'X': '[1]', 'Y': '[]'})
     >>> mc.run_while("x = 3; y = x * 2; print(y);").output
     [6]
+    >>> mc.pretty(mc.parse("λx.[x]out ; <y>"), "ascii")
+    '<x>.[x]out ; <y>'
+
 
 Importing this module is cheap: each function imports what it needs when it is first called.
 In IPython and Jupyter, importing it also registers the HTML display of results, traces and
@@ -36,7 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from machine_calculus.calculus.fmc.types import Typing
+    from machine_calculus.calculus.errors import ParseError
+    from machine_calculus.calculus.fmc.types import Typing, TypingError
     from machine_calculus.calculus.terms import Term
     from machine_calculus.embeddings.imperative.interpreter import Outcome
     from machine_calculus.embeddings.imperative.syntax import Program as WhileProgram
@@ -57,6 +61,8 @@ if TYPE_CHECKING:
 __version__ = "0.2.0"
 
 __all__ = [
+    "ParseError",
+    "TypingError",
     "__version__",
     "confluence",
     "equal",
@@ -65,6 +71,7 @@ __all__ = [
     "optimize",
     "parse",
     "parse_rmc",
+    "pretty",
     "prolog",
     "reduce",
     "run",
@@ -88,6 +95,21 @@ def parse_rmc(text: str, source: str = "<input>") -> Term:
     from machine_calculus.calculus.rmc.parser import parse_rmc as parse_relational
 
     return parse_relational(text, source)
+
+
+def pretty(term: Term, notation: str = "unicode") -> str:
+    """A term's text in ``notation``: ``"unicode"`` (the papers' ``⟨x⟩``, ``λ``, ``⋆``), ``"ascii"``
+    (what the parsers also read) or, for FMC terms, ``"latex"``; an RMC term in the RMC's own
+    notation (``∃x``, ``+``, ``0``)."""
+    from machine_calculus.calculus.rmc.syntax import is_relational
+
+    if is_relational(term):
+        from machine_calculus.calculus.rmc.printer import rmc_text
+
+        return rmc_text(term, notation)
+    from machine_calculus.calculus.fmc.printer import pretty as fmc_text
+
+    return fmc_text(term, notation)
 
 
 def run(term: Term | str, memory: Mapping[str, Sequence[Term | str]] | None = None, *, fuel: int = 1_000_000) -> Result:
@@ -278,6 +300,20 @@ def _while_value(value: Any) -> Any:
 
         return sympy.Integer(value)
     return value
+
+
+def __getattr__(name: str) -> Any:
+    """The errors a user catches, imported when first asked for: ``ParseError`` (bad text, with
+    its file, line, column and caret) and ``TypingError`` (an untypable term)."""
+    if name == "ParseError":
+        from machine_calculus.calculus.errors import ParseError
+
+        return ParseError
+    if name == "TypingError":
+        from machine_calculus.calculus.fmc.types import TypingError
+
+        return TypingError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _register_display() -> None:

@@ -143,3 +143,21 @@ def test_display_registers_html_with_a_shell() -> None:
     answers = mc.solve("[a] + [b]")
     assert "<table" in html.types[type(answers)](answers)
     assert not register() or "IPython" in sys.modules  # plain Python: no shell to register with
+
+
+def test_pretty_prints_either_calculus_and_reads_back() -> None:
+    fmc = mc.parse("λx.[x]out ; <y>")
+    assert mc.pretty(fmc) == "⟨x⟩.[x]out ; ⟨y⟩" and mc.parse(mc.pretty(fmc, "ascii")) == fmc
+    assert mc.pretty(fmc, "latex").startswith("\\")
+    rmc = mc.parse_rmc("new x. [f(x)]a ; a<f(y)>")
+    assert mc.parse_rmc(mc.pretty(rmc, "ascii")) == rmc and "∃" in mc.pretty(rmc)
+
+
+def test_the_errors_a_user_catches() -> None:
+    with pytest.raises(mc.ParseError) as info:
+        mc.run("[x")
+    assert (info.value.line, info.value.column) == (1, 3)
+    with pytest.raises(mc.TypingError):
+        mc.infer("<x>.[x].x")
+    with pytest.raises(AttributeError):
+        _ = mc.no_such_name  # type: ignore[attr-defined]
