@@ -1,5 +1,6 @@
 """``mcalc``: run, trace and print machine-calculus terms.
 
+    mcalc --version
     mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step] [--limit N] [--order fair|depth-first]
     mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced]
@@ -26,6 +27,7 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
+from machine_calculus import __version__
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import NOTATIONS, pretty
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcalc", description="Run and inspect terms of the machine calculi (FMC, RMC)."
     )
+    parser.add_argument("--version", action="version", version=f"mcalc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
