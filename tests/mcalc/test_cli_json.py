@@ -89,6 +89,92 @@ def test_type_json_of_an_untypable_term_names_the_sub_term(capsys: pytest.Captur
     assert payload["error"]["term"] == "[<x>.[x].x].<x>.[x].x" and payload["error"]["term_unicode"].startswith("[⟨x⟩")
 
 
+# -- reduce --------------------------------------------------------------------------------------
+
+
+def test_reduce_json_to_a_normal_form(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "reduce", str(EXAMPLES / "swap.fmc"))
+    assert code == 0
+    assert payload == {
+        "calculus": "fmc",
+        "strategy": "leftmost-outermost",
+        "status": "normal_form",
+        "reason": None,
+        "steps": 2,
+        "term": "[B].[A]",
+        "term_unicode": "[B].[A]",
+        "trace": None,
+        "graph": None,
+    }
+    code, payload = run_json(capsys, "reduce", str(EXAMPLES / "swap.fmc"), "--steps", "--strategy", "machine")
+    assert code == 0 and payload["strategy"] == "machine"
+    assert payload["trace"] == [
+        {"rule": "beta", "position": [2], "term": "[A].<y>.[B].[y]"},
+        {"rule": "beta", "position": [], "term": "[B].[A]"},
+    ]
+
+
+def test_reduce_json_of_an_rmc_term_prints_ascii_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "reduce", "--calculus", "rmc", "([a] + [b]) ; <a>", "--steps")
+    assert code == 0 and payload["calculus"] == "rmc" and payload["steps"] == 4
+    assert payload["term"] == "*" and payload["term_unicode"] == "⋆"
+    assert [(s["rule"], s["position"]) for s in payload["trace"]] == [
+        ("distribute", []),
+        ("unify", [0]),
+        ("unify", [1]),
+        ("fail", []),
+    ]
+    assert payload["trace"][0]["term"] == "[a] ; <a> + [b] ; <a>"
+
+
+def test_reduce_json_without_a_normal_form_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "reduce", "[<x>.[x].x].<x>.[x].x", "--fuel", "3", "--steps")
+    assert code == 1
+    assert payload["status"] == "out_of_fuel" and payload["steps"] == 3 and len(payload["trace"]) == 3
+    assert payload["reason"] == "no normal form within 3 steps (leftmost-outermost)"
+    assert payload["term"] == "[<x>.[x].x].<x>.[x].x" and payload["term_unicode"] == "[⟨x⟩.[x].x].⟨x⟩.[x].x"
+
+
+def test_reduce_json_with_a_graph(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "swap.dot"
+    code, payload = run_json(capsys, "reduce", str(EXAMPLES / "swap.fmc"), "--graph", str(out))
+    assert code == 0 and out.read_text(encoding="utf-8").startswith("digraph")
+    assert payload["graph"] == {"file": str(out), "terms": 3, "steps": 2, "complete": True, "normal_forms": ["[B].[A]"]}
+    code, payload = run_json(capsys, "reduce", "[<x>.[x].x].<x>.[x].x", "--graph", str(out), "--fuel", "5")
+    assert code == 1 and payload["graph"]["complete"] is True and payload["graph"]["normal_forms"] == []
+
+
+# -- optimize ------------------------------------------------------------------------------------
+
+
+def test_optimize_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "optimize", str(EXAMPLES / "swap.fmc"))
+    assert code == 0
+    assert list(payload) == [
+        "optimized",
+        "optimized_unicode",
+        "same_result",
+        "before",
+        "after",
+        "cost_model",
+        "e_nodes",
+        "rounds",
+    ]
+    assert payload["optimized"] == "[B].[A]" and payload["same_result"] is True
+    done = {"status": "done", "exit": "*", "reason": None, "stacks": {"λ": ["B", "A"]}}
+    assert payload["before"] == {**done, "steps": 6} and payload["after"] == {**done, "steps": 2}
+    assert payload["cost_model"] == {"before": 8, "after": 4}
+    assert payload["e_nodes"] > 0 and 0 < payload["rounds"] <= 40
+
+
+def test_optimize_json_of_a_while_program(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "optimize", str(EXAMPLES / "gcd.while"), "--rounds", "5")
+    assert code == 0 and payload["same_result"] is True and payload["rounds"] <= 5
+    assert payload["after"]["steps"] <= payload["before"]["steps"]
+    assert payload["before"]["stacks"] == payload["after"]["stacks"]
+    assert "⟨" in payload["optimized_unicode"] and "⟨" not in payload["optimized"]
+
+
 # -- bad input stays on stderr --------------------------------------------------------------------
 
 
@@ -97,6 +183,9 @@ def test_type_json_of_an_untypable_term_names_the_sub_term(capsys: pytest.Captur
     [
         ["print", "[x"],
         ["type", "<>.x"],
+        ["reduce", "[x"],
+        ["reduce", "--calculus", "rmc", "[a] +"],
+        ["optimize", "<x>.[x"],
     ],
 )
 def test_bad_input_is_a_positioned_message_not_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
