@@ -175,6 +175,34 @@ def test_optimize_json_of_a_while_program(capsys: pytest.CaptureFixture[str]) ->
     assert "⟨" in payload["optimized_unicode"] and "⟨" not in payload["optimized"]
 
 
+# -- confluence ----------------------------------------------------------------------------------
+
+TRS = EXAMPLES / "trs"
+
+
+def test_confluence_json_no_with_its_witness(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "confluence", str(TRS / "newman.trs"))
+    assert code == 0  # the answer is the result, whichever it is
+    assert payload["answer"] == "NO" and payload["reason"] == "the peak b reaches two distinct normal forms"
+    pair = {"peak": "b", "left": "a", "right": "c", "rules": ["b -> a", "b -> c"]}
+    assert payload["witness"] == {"term": "b", "normal_forms": ["a", "d"], "pair": pair}
+    assert pair in payload["critical_pairs"]
+    assert payload["evidence"] == ["a <- b -> c", "normal forms: a and d"]
+    assert list(payload) == ["answer", "reason", "critical_pairs", "witness", "evidence"]
+
+
+def test_confluence_json_yes_and_maybe(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "confluence", str(TRS / "groups.trs"))
+    assert code == 0 and payload["answer"] == "YES" and payload["witness"] is None
+    assert "confluent (Newman)" in payload["reason"]
+    assert len(payload["critical_pairs"]) > 20 and len(payload["evidence"]) == 20  # the text shows 20
+    assert all(set(p) == {"peak", "left", "right", "rules"} and len(p["rules"]) == 2 for p in payload["critical_pairs"])
+    code, payload = run_json(capsys, "confluence", str(TRS / "peano.trs"))
+    assert code == 0 and payload["answer"] == "YES" and payload["critical_pairs"] == []
+    code, payload = run_json(capsys, "confluence", str(TRS / "huet.trs"))
+    assert code == 0 and payload["answer"] == "MAYBE" and payload["witness"] is None
+
+
 # -- bad input stays on stderr --------------------------------------------------------------------
 
 
@@ -186,6 +214,7 @@ def test_optimize_json_of_a_while_program(capsys: pytest.CaptureFixture[str]) ->
         ["reduce", "[x"],
         ["reduce", "--calculus", "rmc", "[a] +"],
         ["optimize", "<x>.[x"],
+        ["confluence", "(RULES f(x) -> )"],
     ],
 )
 def test_bad_input_is_a_positioned_message_not_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
