@@ -27,7 +27,7 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus import __version__
+import machine_calculus
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import NOTATIONS, pretty
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcalc", description="Run and inspect terms of the machine calculi (FMC, RMC)."
     )
-    parser.add_argument("--version", action="version", version=f"mcalc {__version__}")
+    parser.add_argument("--version", action="version", version=f"mcalc {machine_calculus.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
