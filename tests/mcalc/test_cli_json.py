@@ -3,12 +3,15 @@ input (exit 2) stays a positioned message on stderr. The objects are documented 
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cli_run import run  # tests/mcalc/cli_run.py
+
+from machine_calculus.cli.main import build_parser
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -201,6 +204,40 @@ def test_confluence_json_yes_and_maybe(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0 and payload["answer"] == "YES" and payload["critical_pairs"] == []
     code, payload = run_json(capsys, "confluence", str(TRS / "huet.trs"))
     assert code == 0 and payload["answer"] == "MAYBE" and payload["witness"] is None
+
+
+# -- while and prolog: --term --json ----------------------------------------------------------------
+
+
+def test_while_and_prolog_print_their_term_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, payload = run_json(capsys, "while", "x = 1;", "--term")
+    assert code == 0 and list(payload) == ["term", "term_unicode"]
+    code, out, _ = run(capsys, "while", "x = 1;", "--term")
+    assert out.strip() == payload["term"]
+    program = str(EXAMPLES / "prolog" / "lists.pl")
+    code, payload = run_json(capsys, "prolog", program, "--query", "app(X, Y, [1])", "--term")
+    assert code == 0 and payload["term"].startswith("new X.") and payload["term_unicode"].startswith("∃X.")
+    code, out, _ = run(capsys, "prolog", program, "--query", "app(X, Y, [1])", "--term")
+    assert out.strip() == payload["term"]
+
+
+def test_symbolic_while_json_keeps_unicode(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "while", str(EXAMPLES / "symbolic.while"), "--set", "x=$x", "--json")
+    assert code == 0 and json.loads(out)["paths"][0]["condition"] == "x**2 + 1 > 10"
+    code, out, _ = run(capsys, "while", 'if (x > 0) { print("é"); } else { print("ñ"); }', "--set", "x=$x", "--json")
+    assert code == 0 and "é" in out and "\\u" not in out
+    assert [p["output"] for p in json.loads(out)["paths"]] == [["é"], ["ñ"]]
+
+
+# -- every subcommand has --json ---------------------------------------------------------------------
+
+
+def test_every_subcommand_has_json() -> None:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == {"run", "print", "type", "while", "prolog", "confluence", "reduce", "optimize"}
+    for name, command in sub.choices.items():
+        assert "--json" in command._option_string_actions, name
 
 
 # -- bad input stays on stderr --------------------------------------------------------------------
