@@ -3,16 +3,17 @@
     mcalc --version
     mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step] [--limit N] [--order fair|depth-first]
-    mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced]
-    mcalc type FILE|TERM [--notation unicode|ascii|latex]
+    mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced] [--json]
+    mcalc type FILE|TERM [--notation unicode|ascii|latex] [--json]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
-    mcalc confluence FILE.trs
-    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot]
-    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N]
+    mcalc confluence FILE.trs [--json]
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot] [--json]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N] [--json]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
-usage (a message on stderr, never a traceback).
+usage (a message on stderr, never a traceback). ``--json`` prints one JSON object on stdout, also
+for the outcomes that exit 1 (docs/json.md), never for bad input.
 """
 
 from __future__ import annotations

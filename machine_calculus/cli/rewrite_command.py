@@ -1,7 +1,7 @@
 """``mcalc reduce`` and ``mcalc optimize``: the rewriting package from the command line.
 
-    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT]
-    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...]
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT] [--json]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--json]
 
 ``reduce`` prints the normal form by a strategy (``--steps``: every step with its rule and
 position) and can write the bounded reduction graph as SVG or DOT (by the file's suffix).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from cli_run import run  # tests/mcalc/cli_run.py
 
 from machine_calculus.cli.main import build_parser
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
@@ -258,3 +260,19 @@ def test_bad_input_is_a_positioned_message_not_json(capsys: pytest.CaptureFixtur
     code, out, err = run(capsys, *argv, "--json")
     assert code == 2 and out == ""
     assert err.startswith("mcalc: ") and "^" in err and "Traceback" not in err
+
+
+def test_docs_json_md_shows_every_subcommand_with_its_output() -> None:
+    """docs/json.md has a section for each subcommand; every example there shows its output (which
+    tests/test_docs.py checks exactly), and README.md links to it."""
+    text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    sections = {line.removeprefix("## ").split()[0] for line in text.splitlines() if line.startswith("## ")}
+    assert sections == {"run", "while", "prolog", "print", "type", "reduce", "optimize", "confluence"}
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```\s*$", text, re.MULTILINE | re.DOTALL)
+    for i, (kind, body) in enumerate(blocks):
+        if kind == "sh":
+            assert blocks[i + 1][0] == "", body
+            outputs = blocks[i + 1][1].strip().splitlines()
+            assert len(outputs) == len(body.strip().splitlines()), body  # one object per command
+            assert all(json.loads(line) for line in outputs)
+    assert "(docs/json.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
