@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import permutations
+from typing import Any
 
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
 from machine_calculus.calculus.rmc.unify import resolve, unify
@@ -39,16 +40,49 @@ class CriticalPair:
     def __str__(self) -> str:
         return f"{term_text(self.left)} <- {term_text(self.peak)} -> {term_text(self.right)}"
 
+    def to_json(self) -> dict[str, Any]:
+        """``{"peak", "left", "right", "rules": [outer, inner]}``, terms and rules as text."""
+        return {
+            "peak": term_text(self.peak),
+            "left": term_text(self.left),
+            "right": term_text(self.right),
+            "rules": [str(rule) for rule in self.rules],
+        }
+
 
 @dataclass(frozen=True)
 class Verdict:
+    """The answer, its reason and the evidence as text lines; ``pairs`` is every critical pair
+    and ``witness``, for a NO, the critical pair whose peak reaches two distinct normal forms,
+    with those normal forms."""
+
     answer: str  # "YES", "NO" or "MAYBE"
     reason: str
     evidence: tuple[str, ...] = field(default=())
+    pairs: tuple[CriticalPair, ...] = field(default=())
+    witness: tuple[CriticalPair, Term, Term] | None = None
 
     def text(self) -> str:
         """The answer on its first line, then the reason and the evidence."""
         return "\n".join([self.answer, self.reason, *self.evidence])
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``mcalc confluence --json`` (docs/json.md)."""
+        witness = None
+        if self.witness is not None:
+            pair, a, b = self.witness
+            witness = {
+                "term": term_text(pair.peak),
+                "normal_forms": [term_text(a), term_text(b)],
+                "pair": pair.to_json(),
+            }
+        return {
+            "answer": self.answer,
+            "reason": self.reason,
+            "critical_pairs": [p.to_json() for p in self.pairs],
+            "witness": witness,
+            "evidence": list(self.evidence),
+        }
 
 
 def _rename(t: Term, suffix: str) -> Term:
@@ -122,12 +156,13 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
     """YES, NO or MAYBE, with the reason and the evidence (see the module docstring). The
     searches for normal forms visit at most ``search_limit`` terms of at most ``max_size`` nodes."""
     pairs = critical_pairs(trs)
+    every = tuple(pairs)
     shown = tuple(f"critical pair: {p}" for p in pairs[:20])
     left_linear = all(_linear(r.left) for r in trs.rules)
     nontrivial = [p for p in pairs if p.left != p.right]
     if left_linear and not nontrivial:
         kind = "orthogonal" if not pairs else "weakly orthogonal (every critical pair is trivial)"
-        return Verdict("YES", f"left-linear and {kind}: confluent (Huet)", shown)
+        return Verdict("YES", f"left-linear and {kind}: confluent (Huet)", shown, every)
     precedence = terminates_by_lpo(trs)
     if precedence is not None:
         order = " > ".join(sorted(precedence, key=precedence.__getitem__, reverse=True))
@@ -135,15 +170,17 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
             a = normalize(trs, p.left, search_limit, max_size)
             b = normalize(trs, p.right, search_limit, max_size)
             if a is None or b is None:
-                return Verdict("MAYBE", "terminating, but a normal form took too long to compute", shown)
+                return Verdict("MAYBE", "terminating, but a normal form took too long to compute", shown, every)
             if a != b:
                 return Verdict(
                     "NO",
                     f"terminating (LPO with {order}) with a critical pair whose normal forms differ",
                     (str(p), _pair(a, b)),
+                    every,
+                    (p, a, b),
                 )
         return Verdict(
-            "YES", f"terminating (LPO with {order}) and every critical pair joins: confluent (Newman)", shown
+            "YES", f"terminating (LPO with {order}) and every critical pair joins: confluent (Newman)", shown, every
         )
     for p in nontrivial:
         # two distinct normal forms among the reducts of a peak never join
@@ -151,9 +188,15 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
         if len(forms) >= 2:
             a, b = sorted(forms, key=term_text)[:2]
             return Verdict(
-                "NO", f"the peak {term_text(p.peak)} reaches two distinct normal forms", (str(p), _pair(a, b))
+                "NO",
+                f"the peak {term_text(p.peak)} reaches two distinct normal forms",
+                (str(p), _pair(a, b)),
+                every,
+                (p, a, b),
             )
-    return Verdict("MAYBE", "not orthogonal, no termination proof, and no witness of non-confluence found", shown)
+    return Verdict(
+        "MAYBE", "not orthogonal, no termination proof, and no witness of non-confluence found", shown, every
+    )
 
 
 def _pair(a: Term, b: Term) -> str:

@@ -59,8 +59,14 @@ class PrologAnswers:
     out_of_fuel: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """``{"answers": [{"X": "[1, 2]"}, ...], "exhausted": bool}`` (the command-line contract)."""
-        return {"answers": list(self.answers), "exhausted": self.exhausted}
+        """``{"answers": [{"X": "[1, 2]"}, ...], "exhausted": bool, "steps": N, "out_of_fuel": bool}`` (the
+        command-line contract)."""
+        return {
+            "answers": list(self.answers),
+            "exhausted": self.exhausted,
+            "steps": self.steps,
+            "out_of_fuel": self.out_of_fuel,
+        }
 
 
 def answers(program: Program, query: Query, *, order: str = "prolog", fuel: int | None = DEFAULT_FUEL) -> Search:

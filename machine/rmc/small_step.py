@@ -314,8 +314,13 @@ class Answers:
         return self.answers[i]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"answers": [{"stacks": ...}, ...], "exhausted": bool, "steps": N}``."""
-        return {"answers": [a.to_json() for a in self.answers], "exhausted": self.exhausted, "steps": self.steps}
+        """``{"answers": [{"stacks": ...}, ...], "exhausted": bool, "steps": N, "out_of_fuel": bool}``."""
+        return {
+            "answers": [a.to_json() for a in self.answers],
+            "exhausted": self.exhausted,
+            "steps": self.steps,
+            "out_of_fuel": self.out_of_fuel,
+        }
 
     def __repr__(self) -> str:
         return f"<Answers: {self.status_line()}>"

@@ -1,8 +1,9 @@
-"""``mcalc confluence FILE.trs``: YES, NO or MAYBE on the first line, then the evidence."""
+"""``mcalc confluence FILE.trs [--json]``: YES, NO or MAYBE on the first line, then the evidence."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from rich.console import Console
@@ -22,10 +23,14 @@ def add_confluence_parser(sub: Any) -> None:
         "or MAYBE, on the first line; never a wrong YES or NO.",
     )
     p.add_argument("source", metavar="FILE", help="a .trs file (or its text)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
 
 def command_confluence(args: argparse.Namespace, out: Console, read_source: Any) -> int:
     text, name = read_source(args.source)
     verdict = check_confluence(parse_trs(text, source=name))
-    out.print(Text(verdict.text()), soft_wrap=True)
+    if args.json:
+        print(json.dumps(verdict.to_json(), ensure_ascii=False))
+    else:
+        out.print(Text(verdict.text()), soft_wrap=True)
     return 0

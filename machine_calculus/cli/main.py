@@ -1,17 +1,19 @@
 """``mcalc``: run, trace and print machine-calculus terms.
 
+    mcalc --version
     mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step] [--limit N] [--order fair|depth-first]
-    mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced]
-    mcalc type FILE|TERM [--notation unicode|ascii|latex]
+    mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced] [--json]
+    mcalc type FILE|TERM [--notation unicode|ascii|latex] [--json]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
-    mcalc confluence FILE.trs
-    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot]
-    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N]
+    mcalc confluence FILE.trs [--json]
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot] [--json]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N] [--json]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
-usage (a message on stderr, never a traceback).
+usage (a message on stderr, never a traceback). ``--json`` prints one JSON object on stdout, also
+for the outcomes that exit 1 (docs/json.md), never for bad input.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
+import machine_calculus
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import NOTATIONS, pretty
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcalc", description="Run and inspect terms of the machine calculi (FMC, RMC)."
     )
+    parser.add_argument("--version", action="version", version=f"mcalc {machine_calculus.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -131,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--sequenced", action="store_true", help="first apply the papers' inductive sequencing (normal form)"
     )
+    show.add_argument("--json", action="store_true", help="print one JSON object: the term in every notation")
     typing = sub.add_parser(
         "type",
         help="infer the principal simple type of a term",
@@ -138,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     typing.add_argument("source", metavar="FILE|TERM")
     typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
+    typing.add_argument("--json", action="store_true", help="print one JSON object (ASCII and Unicode types)")
     add_while_parser(sub, _natural)
     add_prolog_parser(sub, _natural)
     add_confluence_parser(sub)
@@ -336,6 +342,12 @@ def command_print(args: argparse.Namespace, out: Console) -> int:
             term = normalize(term)
         printer = pretty
         names = list(NOTATIONS) if args.notation == "all" else [args.notation]
+    if args.json:
+        rmc = printer is rmc_text
+        shown = {n: None if rmc and n == "latex" else printer(term, n) for n in ("ascii", "unicode", "latex")}
+        payload = {"calculus": "rmc" if rmc else "fmc", "sequenced": args.sequenced, **shown}
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
     for notation in names:
         rendered = printer(term, notation)
         out.print(Text(f"{notation}: {rendered}" if len(names) > 1 else rendered), soft_wrap=True)
@@ -348,12 +360,38 @@ def command_type(args: argparse.Namespace, out: Console) -> int:
     try:
         typing = infer(term)
     except TypingError as exc:
-        out.print(Text(f"untypable: {exc}"))
+        if args.json:
+            print(json.dumps(_untypable_json(exc), ensure_ascii=False))
+        else:
+            out.print(Text(f"untypable: {exc}"))
         return 1
+    if args.json:
+        free = sorted(typing.free.items())
+        payload = {
+            "typable": True,
+            "type": pretty_type(typing.type, "ascii"),
+            "type_unicode": pretty_type(typing.type, "unicode"),
+            "free": {x: pretty_type(t, "ascii") for x, t in free},
+            "free_unicode": {x: pretty_type(t, "unicode") for x, t in free},
+            "error": None,
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
     for variable, t in sorted(typing.free.items()):
         out.print(Text(f"{variable} : {pretty_type(t, args.notation)}"))
     out.print(Text(pretty_type(typing.type, args.notation)), soft_wrap=True)
     return 0
+
+
+def _untypable_json(exc: TypingError) -> dict[str, object]:
+    """``mcalc type --json`` of an untypable term: the message, and the sub-term it is about."""
+    at = exc.term
+    error = {
+        "message": exc.message,
+        "term": None if at is None else pretty(at, "ascii"),
+        "term_unicode": None if at is None else pretty(at, "unicode"),
+    }
+    return {"typable": False, "type": None, "type_unicode": None, "free": {}, "free_unicode": {}, "error": error}
 
 
 def _command_while(args: argparse.Namespace, out: Console) -> int:

@@ -50,7 +50,11 @@ def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> 
     program = parse_program(text, source=name)
     query = parse_query(args.query, source="--query")
     if args.term:
-        out.print(Text(rmc_text(compile_query(program, query), "ascii")), soft_wrap=True)
+        term = compile_query(program, query)
+        if args.json:
+            print(json.dumps({"term": rmc_text(term, "ascii"), "term_unicode": rmc_text(term)}, ensure_ascii=False))
+        else:
+            out.print(Text(rmc_text(term, "ascii")), soft_wrap=True)
         return 0
     result = solve_prolog(program, query, order=args.order, limit=args.limit, fuel=args.fuel)
     if args.json:

@@ -1,7 +1,7 @@
 """``mcalc reduce`` and ``mcalc optimize``: the rewriting package from the command line.
 
-    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT]
-    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...]
+    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT] [--json]
+    mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--json]
 
 ``reduce`` prints the normal form by a strategy (``--steps``: every step with its rule and
 position) and can write the bounded reduction graph as SVG or DOT (by the file's suffix).
@@ -13,6 +13,7 @@ give the same result.
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from rich.console import Console
 from rich.text import Text
 
 from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
 from machine_calculus.calculus.rmc.parser import parse_rmc
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.calculus.terms import Term
@@ -33,7 +34,7 @@ from machine_calculus.embeddings.imperative.run import initial_memory
 from machine_calculus.machine.fmc import fast
 from machine_calculus.rewriting.drawing import svg
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
-from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+from machine_calculus.rewriting.graph import ReductionGraph, reduction_graph, rule_steps
 from machine_calculus.rewriting.optimizer import optimize
 from machine_calculus.rewriting.rmc_rules import RMC
 from machine_calculus.rewriting.rules import FMC3
@@ -56,6 +57,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
     reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
     reduce.add_argument("--max-nodes", type=natural, default=200, help="the graph's bound on terms (default 200)")
+    reduce.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
     opt = sub.add_parser(
         "optimize",
@@ -67,6 +69,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     opt.add_argument("--set", action="append", default=[], metavar="x=VALUE", help=".while: initial value of x")
     opt.add_argument("--stack", action="append", default=[], metavar="LOC=v1,...", help=".fmc: input stack")
     opt.add_argument("--rounds", type=natural, default=40, help="at most N rounds of saturation (default 40)")
+    opt.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
 
 def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
@@ -74,6 +77,7 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
     rmc = calculus_of(args.calculus, name) == "rmc"
     term = parse_rmc(text, source=name) if rmc else parse(text, source=name)
     rules, show = (RMC, rmc_text) if rmc else (FMC3, to_ascii)
+    graph = None
     if args.graph:
         suffix = Path(args.graph).suffix
         if suffix not in (".svg", ".dot"):
@@ -84,29 +88,65 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             Path(args.graph).write_text(drawing, encoding="utf-8")
         except OSError as exc:
             raise usage_error(f"cannot write {args.graph}: {exc.strerror}") from None
-        bound = "all of them" if graph.complete else f"bounded at {args.max_nodes}"
-        out.print(
-            Text(
-                f"graph: {len(graph.nodes)} terms ({bound}), {len(graph.edges)} steps, "
-                f"{len(graph.normal_forms())} normal forms -> {args.graph}"
+        if not args.json:
+            bound = "all of them" if graph.complete else f"bounded at {args.max_nodes}"
+            out.print(
+                Text(
+                    f"graph: {len(graph.nodes)} terms ({bound}), {len(graph.edges)} steps, "
+                    f"{len(graph.normal_forms())} normal forms -> {args.graph}"
+                )
             )
-        )
     steps = reduction(term, rules, args.strategy)
+    trace: list[dict[str, Any]] = []
+    normal, count = False, 0
     for count in range(args.fuel + 1):
         step = next(steps, None)
         if step is None:
-            out.print(Text(show(term)), soft_wrap=True)
-            if args.steps:
-                out.print(Text(f"normal form after {count} steps ({args.strategy})"))
-            return 0
+            normal = True
+            break
         if count == args.fuel:
             break
         rule, position, term = step
-        if args.steps:
+        if args.steps and args.json:
+            trace.append({"rule": rule, "position": list(position), "term": _ascii(term, rmc)})
+        elif args.steps:
             where = ".".join(map(str, position)) or "ε"
             out.print(Text(f"{rule} @ {where}: {show(term)}"), soft_wrap=True)
-    out.print(Text(f"no normal form within {args.fuel:,} steps ({args.strategy}); use --fuel to allow more"))
-    return 1
+    reason = None if normal else f"no normal form within {args.fuel:,} steps ({args.strategy})"
+    if args.json:
+        payload = {
+            "calculus": "rmc" if rmc else "fmc",
+            "strategy": args.strategy,
+            "status": "normal_form" if normal else "out_of_fuel",
+            "reason": reason,
+            "steps": count,
+            "term": _ascii(term, rmc),
+            "term_unicode": rmc_text(term, "unicode") if rmc else to_unicode(term),
+            "trace": trace if args.steps else None,
+            "graph": None if graph is None else _graph_json(graph, args.graph, rmc),
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    elif normal:
+        out.print(Text(show(term)), soft_wrap=True)
+        if args.steps:
+            out.print(Text(f"normal form after {count} steps ({args.strategy})"))
+    else:
+        out.print(Text(f"{reason}; use --fuel to allow more"))
+    return 0 if normal else 1
+
+
+def _ascii(term: Term, rmc: bool) -> str:
+    return rmc_text(term, "ascii") if rmc else to_ascii(term)
+
+
+def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
+    return {
+        "file": file,
+        "terms": len(graph.nodes),
+        "steps": len(graph.edges),
+        "complete": graph.complete,
+        "normal_forms": [_ascii(t, rmc) for t in graph.normal_forms()],
+    }
 
 
 def command_optimize(
@@ -124,6 +164,19 @@ def command_optimize(
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
     same = before.same_outcome(after)
+    if args.json:
+        payload = {
+            "optimized": to_ascii(result.optimized),
+            "optimized_unicode": to_unicode(result.optimized),
+            "same_result": same,
+            "before": before.to_json(),
+            "after": after.to_json(),
+            "cost_model": {"before": result.steps_before, "after": result.steps_after},
+            "e_nodes": result.nodes,
+            "rounds": result.rounds,
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0 if same else 1
     out.print(Text(to_ascii(result.optimized)), soft_wrap=True)
     out.print(
         Text(

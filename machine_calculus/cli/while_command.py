@@ -16,7 +16,7 @@ import sympy
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
 from machine_calculus.embeddings.imperative.compiler import compile_program
 from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
 from machine_calculus.embeddings.imperative.parser import parse_while
@@ -81,13 +81,18 @@ def command_while(args: argparse.Namespace, out: Console, read_source: Any, usag
         except ValueError as exc:
             raise usage_error(str(exc)) from None
     if args.term:
-        out.print(Text(to_ascii(compile_program(program))), soft_wrap=True)
+        term = compile_program(program)
+        if args.json:
+            print(json.dumps({"term": to_ascii(term), "term_unicode": to_unicode(term)}, ensure_ascii=False))
+        else:
+            out.print(Text(to_ascii(term)), soft_wrap=True)
         return 0
     symbolic = any(isinstance(v, sympy.Basic) and v.free_symbols for v in [*store.values(), *inputs])
     if symbolic and not args.reference:
         paths = symbolic_paths(program, store, inputs, fuel=args.fuel)
         if args.json:
-            print(json.dumps({"paths": [{"condition": sympy.sstr(c), **o.to_json()} for c, o in paths]}))
+            payload = {"paths": [{"condition": sympy.sstr(c), **o.to_json()} for c, o in paths]}
+            print(json.dumps(payload, ensure_ascii=False))
         else:
             for condition, outcome in paths:
                 out.print(Text(f"when {sympy.sstr(condition)}:", style="bold"))

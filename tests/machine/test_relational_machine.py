@@ -43,7 +43,12 @@ def test_naturals_are_enumerated_in_order_and_a_limit_leaves_the_stream_open() -
 
 def test_unification_binds_both_sides() -> None:
     result = solve(parse_rmc("new x. new y. ([f(x, b)] ; <f(a, y)> ; [y])"))
-    assert result.to_json() == {"answers": [{"stacks": {"λ": ["b"]}}], "exhausted": True, "steps": result.steps}
+    assert result.to_json() == {
+        "answers": [{"stacks": {"λ": ["b"]}}],
+        "exhausted": True,
+        "steps": result.steps,
+        "out_of_fuel": False,
+    }
 
 
 def test_a_clash_has_no_answer_and_choice_keeps_the_branch_that_unifies() -> None:

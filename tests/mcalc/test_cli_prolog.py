@@ -19,6 +19,8 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out) == {
         "answers": [{"X": "[]", "Y": "[1, 2]"}, {"X": "[1]", "Y": "[2]"}, {"X": "[1, 2]", "Y": "[]"}],
         "exhausted": True,
+        "steps": 270,
+        "out_of_fuel": False,
     }
 
 
@@ -32,9 +34,13 @@ def test_top_level_style(capsys: pytest.CaptureFixture[str]) -> None:
 def test_orders_limit_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
     graph = str(EXAMPLES / "prolog" / "graph.pl")
     code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--order", "fair", "--limit", "2", "--json")
-    assert code == 0 and json.loads(out) == {"answers": [{"X": "b"}, {"X": "c"}], "exhausted": False}
+    found = json.loads(out)
+    assert code == 0 and found["answers"] == [{"X": "b"}, {"X": "c"}]
+    assert found["exhausted"] is False and found["out_of_fuel"] is False  # stopped at the limit
     code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--limit", "1", "--fuel", "5000")
     assert code == 1 and "out of fuel" in out
+    code, out, _ = run(capsys, "prolog", graph, "--query", "path_l(a, X)", "--fuel", "5000", "--json")
+    assert code == 1 and json.loads(out) == {"answers": [], "exhausted": False, "steps": 5000, "out_of_fuel": True}
 
 
 def test_errors_name_the_feature_and_place(capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,6 +24,7 @@ def test_json_contract_with_a_limit(capsys: pytest.CaptureFixture[str]) -> None:
         "answers": [{"stacks": {"λ": ["z"]}}, {"stacks": {"λ": ["s(z)"]}}, {"stacks": {"λ": ["s(s(z))"]}}],
         "exhausted": False,
         "steps": 18,
+        "out_of_fuel": False,
     }
 
 
@@ -47,7 +48,8 @@ def test_human_output_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
         "2 answers in 11 steps, stopped at the limit (there may be more answers)",
     ]
     code, out, _ = run(capsys, "run", "--calculus", "rmc", NATURALS, "--fuel", "30", "--json")
-    assert code == 1 and json.loads(out)["exhausted"] is False and json.loads(out)["steps"] == 30
+    found = json.loads(out)
+    assert code == 1 and found["exhausted"] is False and found["steps"] == 30 and found["out_of_fuel"] is True
 
 
 def test_files_with_definitions_run_forwards_and_backwards(capsys: pytest.CaptureFixture[str]) -> None:

@@ -251,6 +251,25 @@ def test_the_installed_entry_point_reports_without_tracebacks() -> None:
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import machine_calculus
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"mcalc {machine_calculus.__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", machine_calculus.__version__)
+    shown = mcalc("--version")
+    assert shown.returncode == 0 and shown.stdout == f"mcalc {machine_calculus.__version__}\n"
+
+
+def test_the_version_is_cheap_to_import() -> None:
+    """``machine_calculus.__version__`` imports nothing heavy (the packaging reads it too)."""
+    code = "import sys, machine_calculus; print(machine_calculus.__version__, sorted(set(sys.modules) & {'sympy', 'egglog', 'rich'}))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert shown.returncode == 0 and shown.stdout.split(" ", 1)[1].strip() == "[]"
+
+
 @pytest.mark.slow
 def test_deep_input_through_the_command_line(tmp_path: Path) -> None:
     n = 100_000
