@@ -1,4 +1,4 @@
-"""The reduction rules of the FMC and FMC III as rule sets (spec fmc.md and fmc3.md) for the
+"""The reduction rules of the FMC and FMC III as rule sets (docs/introduction.md and docs/control.md) for the
 engine of :mod:`rewriting.engine`: ``FMC3`` has every rule below, ``FMC`` (part I) the first five
 and ``unit``; their spine is the machine's (push and pop bodies, the first part of a sequence).
 
