@@ -20,7 +20,6 @@ import os
 import re
 import shlex
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
@@ -134,7 +133,7 @@ def test_the_readme_shows_python() -> None:
 @pytest.mark.parametrize("guide", PYTHON_GUIDES, ids=[g.name for g in PYTHON_GUIDES])
 def test_python_examples_run(guide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    names: dict[str, Any] = {"__name__": "__docs__"}
+    names: dict[str, object] = {"__name__": "__docs__"}
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     for i, block in enumerate(python_blocks(guide)):
         where = f"{guide.name}, python block {i + 1}"
