@@ -8,7 +8,7 @@ and (for the countdown) the C++ FMC prototype bmqn/cFMC, all measured in one run
                                                        # folder: built with c++ -std=c++20 -O2)
 
 Each workload runs the same algorithm three ways: the While program compiled to FMC III on
-``machine.fast`` (compile time excluded, reported apart), the hand-written FMC III term where
+``machine.fmc.fast`` (compile time excluded, reported apart), the hand-written FMC III term where
 there is one, and plain Python (its integers, a tuple-linked list). Every result is checked.
 """
 

@@ -4,7 +4,7 @@
     python3 benchmarks/relational.py --markdown   # the table for docs/performance.md
     python3 benchmarks/relational.py --quick      # smaller workloads (a smoke run)
 
-Workloads: the spec's examples (the naturals enumerated fairly, unification, a choice), Peano
+Workloads: the examples of docs/rmc.md (the naturals enumerated fairly, unification, a choice), Peano
 addition forwards and backwards (examples/add.rmc and its converse), in the fair and the
 depth-first order. Each is checked (its answers) before it is timed; the time includes reading
 answers back (resolving the substitution, renaming fresh variables). Native Python computing the

@@ -4,7 +4,7 @@
     python3 benchmarks/throughput.py --markdown   # the table for docs/performance.md
     python3 benchmarks/throughput.py --quick      # smaller workloads (a smoke run)
 
-Every workload is run on ``machine.fast`` (the compiled environment machine); the small-step
+Every workload is run on ``machine.fmc.fast`` (the compiled environment machine); the small-step
 machine ``machine.fmc`` runs the smaller ones for reference. The *ceiling* is the least a Python
 interpreter of push/pop instructions must do per step: one loop iteration that dispatches on an
 opcode and appends to or pops from a list, over a flat program with no terms, closures or

@@ -1,5 +1,5 @@
 """Petri nets into the RMC: places are locations holding tokens, a transition pops its input
-tokens and pushes its outputs, a run is the star of the sum of the transitions (spec rmc.md).
+tokens and pushes its outputs, a run is the star of the sum of the transitions (docs/prolog.md).
 
     enc(t) = fuel⟨•⟩ ; p1⟨•⟩ ; ... ; pk⟨•⟩ ; [•]q1 ; ... ; [•]qm     inputs p1..pk, outputs q1..qm
     net    = (enc(t1) + ... + enc(tn))*

@@ -1,5 +1,5 @@
 """Regular expressions into the RMC: letters are pops from the input location, ``+`` is union,
-``;`` concatenation and ``*`` star (spec rmc.md, "Automata and regular expressions").
+``;`` concatenation and ``*`` star (docs/prolog.md, "Other embeddings").
 
     enc(c) = in⟨c⟩        enc(r s) = enc(r) ; enc(s)      enc(r | s) = enc(r) + enc(s)
     enc(ε) = ⋆            enc(∅) = 0                      enc(r*) = enc(ne(r))*

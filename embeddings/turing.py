@@ -1,4 +1,4 @@
-"""Turing machines into the RMC: the tape is two stacks (spec rmc.md).
+"""Turing machines into the RMC: the tape is two stacks (docs/prolog.md).
 
 Location ``r`` holds the head's cell on top and the cells to its right below it; ``l`` the cells
 to the left, nearest on top, each as ``cell(x)`` (so that no pattern of a cell meets the marker); ``q`` the state. Both stacks end in a marker ``$end``, where the tape

@@ -2,7 +2,7 @@
 fewest machine steps (the Symbolics.jl "fewest CPU cycles" idea, for the FMC machine).
 
 **Cost model** (:data:`STEP_WEIGHT`): a term costs the machine steps of running each of its nodes
-once, by the machine's rules (machine/fmc.py): ``push``, ``pop``, a primitive, a jump (a constant:
+once, by the machine's rules (machine/fmc/small_step.py): ``push``, ``pop``, a primitive, a jump (a constant:
 ``catch`` or ``pass``) and a loop entry one step each; a sequence ``N ; M`` two (``seq`` and the
 ``skip`` that resumes M), a case frame ``N ; {...}`` two (``seq`` and ``catch``); ``⋆`` and
 variables none. Pushed terms count too: they run when popped and run, and so the cost of a term

@@ -1,4 +1,4 @@
-"""The RMC's equations oriented into reduction rules (spec rmc.md, "Equations"): our rule set,
+"""The RMC's equations oriented into reduction rules (docs/rmc.md, "Equations"): our rule set,
 documented in docs/rewriting.md. Sequences are brought to the right (``seq-assoc``), so an
 action's successor is the first part of the sequence after it.
 
@@ -20,7 +20,7 @@ action's successor is the first part of the sequence after it.
                    when the sequence S has a push and its pop [x]a ; C ; a⟨t⟩ (or [t]a ; C ; a⟨x⟩)
                    at its top level, x not in t, and S' is S without them: ∃x.(x = t ∧ R) = R[t/x]
 
-Every rule is an equation of the spec's theory read left to right (``unify`` and ``bind`` are
+Every rule is an equation of the RMC's theory read left to right (``unify`` and ``bind`` are
 the push/pop unification law; moving C in front uses the independence of distinct locations).
 On closed star-free terms reduction terminates, and a normal form is a sum of summands
 ``new xs. A1 ; ... ; An`` of pushes and pops in which no pop meets a push: the answers of

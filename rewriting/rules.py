@@ -1,6 +1,7 @@
-"""The reduction rules of the FMC and FMC III as rule sets (spec fmc.md and fmc3.md) for the
-engine of :mod:`rewriting.engine`: ``FMC3`` has every rule below, ``FMC`` (part I) the first five
-and ``unit``; their spine is the machine's (push and pop bodies, the first part of a sequence).
+"""The reduction rules of the FMC and FMC III (docs/introduction.md and docs/control.md) as rule
+sets for the engine of :mod:`rewriting.engine`: ``FMC3`` has every rule below, ``FMC`` (part I)
+the first five, ``unit`` and ``redundant``; their spine is the machine's (push and pop bodies,
+the first part of a sequence).
 
     beta      [N]a.C.a⟨x⟩.M        ->  C.{N/x}M     C: pushes and pops on locations other than a
     jump      j ; C                ->  C(j)  if C catches j, else j      (⋆ ; M -> M, c ; M -> c)

@@ -2,7 +2,7 @@
 and :func:`equal`. Rules that name a location are instantiated for the locations of the terms at
 hand (and rules about two locations for each pair of distinct ones).
 
-**RMC** (spec rmc.md, "Equations"): Kleene algebra, ``+`` associative, commutative, idempotent
+**RMC** (docs/rmc.md, "Equations"): Kleene algebra, ``+`` associative, commutative, idempotent
 with unit ``0``; ``;`` associative with unit ``⋆``; ``0`` annihilating ``;`` on both sides; ``;``
 distributing over ``+`` on both sides; ``M* = ⋆ + M ; M*`` and ``M* = ⋆ + M* ; M`` (the induction
 laws, implications, are not included). Push/pop unification: ``[t]a ; a⟨t⟩ = ⋆``;
@@ -10,7 +10,7 @@ laws, implications, are not included). Push/pop unification: ``[t]a ; a⟨t⟩ =
 ``[f(t1..tn)]a ; a⟨f(u1..un)⟩ = [t1]a ; ... ; [tn]a ; a⟨un⟩ ; ... ; a⟨u1⟩``; actions on distinct
 locations commute.
 
-**FMC** (spec fmc.md, "Reduction"; Plotkin and Power's laws of state follow from these):
+**FMC** (docs/introduction.md, "Reduction"; Plotkin and Power's laws of state follow from these):
 
     beta        [N]a.a⟨x⟩.M -> {N/x}M
     push-push   [N]a.[P]b.M -> [P]b.[N]a.M                  a > b

@@ -18,9 +18,9 @@ The rules follow the machine (Γ gives the variables' types):
 
 Composition unifies memory types, extending a vector below by the same types on both sides of
 an arrow where one side needs more (that is what the memory variables do). Inference is
-iterative, so terms nested 100,000 deep are typed without recursion. A type prints as in the
-spec, with memory variables shown only where they are not simply "the rest, unchanged":
-swap ``⟨x⟩.⟨y⟩.[x].[y]`` has type ``λ(t u) ⇒ λ(u t)``.
+iterative, so terms nested 100,000 deep are typed without recursion. A type prints as in
+docs/types-and-effects.md, with memory variables shown only where they are not simply "the
+rest, unchanged": swap ``⟨x⟩.⟨y⟩.[x].[y]`` has type ``λ(t u) ⇒ λ(u t)``.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class MemoryType:
     """``ρ·a(t1 ... tn)...``: vectors on top of the memory variable ``row``.
 
     ``stacks`` holds each location's vector **bottom to top** (like stacks in the API); the
-    printer writes vectors top first, as the spec does (a push prepends).
+    printer writes vectors top first, as the docs do (a push prepends).
     """
 
     row: str
@@ -828,7 +828,7 @@ _LATEX_ROWS = {"ρ": r"\rho", "σ": r"\sigma", "π": r"\pi", "κ": r"\kappa"}
 
 
 def pretty_type(t: Type, notation: str = "unicode") -> str:
-    """``t`` as in the spec: ``λ(t u) ⇒ λ(u t)``; λ first; each vector **top first** (the order
+    """``t`` as the docs write it: ``λ(t u) ⇒ λ(u t)``; λ first; each vector **top first** (the order
     its items are popped: a push prepends). Variables are named in order of appearance.
 
     A memory variable is shown only where it is not simply the unchanged rest of the memory:

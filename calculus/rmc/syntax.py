@@ -1,4 +1,4 @@
-"""RMC terms (spec rmc.md), behind the generic term interface, and the converse involution.
+"""RMC terms (docs/rmc.md), behind the generic term interface, and the converse involution.
 
     M, N ::= *                 skip                               Skip()   (shared with the FMC)
            | [t]a              push the first-order term t onto a   Push(t, "a")    (not the FMC's)

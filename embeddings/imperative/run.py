@@ -112,7 +112,7 @@ def symbolic_paths(
     max_paths: int = 64,
 ) -> list[tuple[Any, Outcome]]:
     """Run ``program`` symbolically (symbolic values in ``store`` or ``inputs``): one
-    ``(path condition, outcome)`` per path (see :mod:`machine.symbolic`)."""
+    ``(path condition, outcome)`` per path (see :mod:`machine.fmc.symbolic`)."""
     run = explore(compile_program(program), initial_memory(program, store, inputs), fuel, max_paths)
     paths = [(p.condition, outcome_of(program, p.result, store or {})) for p in run.paths]
     if run.truncated:

@@ -3,7 +3,7 @@
 Terms are compiled once to tuples ``(op, info, ...)`` with variables as de Bruijn indices and
 locations as indices into a list of Python lists; a pushed term is a closure ``(code, env)``
 with ``env`` a linked list ``(closure, env)``. The loop performs exactly the steps of
-:mod:`machine.fmc` (push, pop, seq, skip, loop, catch, pass, again, exit, prim; looking a variable
+:mod:`machine.fmc.small_step` (push, pop, seq, skip, loop, catch, pass, again, exit, prim; looking a variable
 up is not a step), so step counts agree, and closures left in memory are read back to terms by
 substitution at the end. Continuation frames are ``(code, env)`` pairs: the code of a sequence's
 second half, a case frame ``BRANCHES`` or a loop frame ``LOOPFRAME``.

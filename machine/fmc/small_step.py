@@ -14,7 +14,7 @@
 A jump ``j`` is ``⋆`` or a constant. The run terminates in ``S, ε, j`` (exit with label j, ``⋆``
 for success). It is stuck on a pop from an empty stack, a free variable, a primitive on
 arguments it does not take, or a label whose branch depends on symbolic constants (use
-:mod:`machine.symbolic`). Stacks are persistent cons lists ``(top, rest)``, so every state of a
+:mod:`machine.fmc.symbolic`). Stacks are persistent cons lists ``(top, rest)``, so every state of a
 trace is kept at no copying cost. The continuation stack holds terms ``M`` (sequence frames),
 case frames (``Branch`` chains) and :class:`~calculus.fmc.syntax.LoopFrame`.
 """
@@ -67,7 +67,7 @@ __all__ = [
     "steps",
 ]
 
-#: The machine's rule names, in the order of the spec.
+#: The machine's rule names, in the order docs/control.md lists them.
 RULES = ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
 

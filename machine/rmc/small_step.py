@@ -1,4 +1,4 @@
-"""The relational machine (spec rmc.md): named small-step rules, and a fair search over forks.
+"""The relational machine (docs/rmc.md): named small-step rules, and a fair search over forks.
 
 A state is a memory S (a persistent stack of first-order terms per location), a substitution σ
 (triangular, the most general unifier so far), a continuation stack K of closures, and the

@@ -38,7 +38,7 @@ def ty(text: str, notation: str = "unicode") -> str:
     ("term", "expected"),
     [
         ("*", "ε ⇒ ε"),
-        ("<x>.<y>.[x].[y]", "λ(t u) ⇒ λ(u t)"),  # the spec's example: swap
+        ("<x>.<y>.[x].[y]", "λ(t u) ⇒ λ(u t)"),  # swap, as docs/types-and-effects.md shows it
         ("[A].[B].<x>.<y>.[x].[y]", "ε ⇒ λ(name name)"),
         ("<x>.[x]out", "λ(t) ⇒ out(t)"),
         ("in<x>.in<y>.[y]out.[x]out", "in(t u) ⇒ out(t u)"),

@@ -1,4 +1,4 @@
-"""The While language: the spec's examples, static checks, and the differential test
+"""The While language: the example programs of docs/control.md, static checks, and the differential test
 (reference interpreter = compiled FMC III on the machine) on generated programs."""
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def test_again_reruns_the_body_with_the_frame_kept() -> None:
 
 
 def test_if_then_else_holds_all_branches_at_once() -> None:
-    """The spec's point: a branch that itself exits False does not run the False branch."""
+    """The point of docs/control.md: a branch that itself exits False does not run the False branch."""
     r = run_both("True ; {True -> [1]out.False | False -> [2]out}")
     assert stack(r, "out") == ["1"] and r.exit_text() == "False"
     nested = run_both("(True ; True -> [1]out.False) ; False -> [2]out")

@@ -1,4 +1,5 @@
-"""The FMC machine: the spec's worked examples, rules, traces, fuel, and fast = small-step."""
+"""The FMC machine: the worked examples of docs/introduction.md, rules, traces, fuel, and
+fast = small-step."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def c(text: str) -> Term:
     return parse(text)
 
 
-# -- the spec's worked examples, on every machine ------------------------------------------------
+# -- the worked examples of docs/introduction.md, on every machine ------------------------------
 
 
 @pytest.mark.parametrize("run", MACHINES, ids=IDS)

@@ -1,4 +1,4 @@
-"""The relational machine (spec rmc.md): the spec's examples, machine = a reference relational
+"""The relational machine (docs/rmc.md): its examples, machine = a reference relational
 semantics, the converse relation, choice and failure, fairness beside infinite branches, fuel,
 limits, traces of one branch, and deep terms."""
 
@@ -30,7 +30,7 @@ def main_stacks(answers) -> list[list[str]]:
     return [a.texts().get(DEFAULT, []) for a in answers]
 
 
-# -- the spec's examples ------------------------------------------------------------------------
+# -- the examples of docs/rmc.md ------------------------------------------------------------------
 
 
 def test_naturals_are_enumerated_in_order_and_a_limit_leaves_the_stream_open() -> None:

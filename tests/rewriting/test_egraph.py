@@ -23,7 +23,7 @@ from machine_calculus.rewriting.extraction import extract, snapshot
 from machine_calculus.rewriting.rules import canonical, normal_form, reducts
 from machine_calculus.rewriting.theories import equal
 
-# The laws of state (spec fmc.md) in the encoding c := N  is  c<_>.[N]c,  !c  is  c<x>.[x]c.[x]
+# The laws of state (docs/types-and-effects.md) in the encoding c := N  is  c<_>.[N]c,  !c  is  c<x>.[x]c.[x]
 LAWS_OF_STATE = [
     ("update then lookup returns the value", "c<_>.[V]c ; c<x>.[x]c.[x]", "c<_>.[V]c.[V]"),
     ("two updates keep the last", "c<_>.[V]c ; c<_>.[W]c", "c<_>.[W]c"),

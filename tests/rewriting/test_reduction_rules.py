@@ -1,4 +1,4 @@
-"""FMC III's reduction rules: each rule on the spec's examples, soundness against the machine,
+"""FMC III's reduction rules: each rule on examples, soundness against the machine,
 and confluence (one-step reducts of a loop-free term reach the same normal form)."""
 
 from __future__ import annotations
