@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from machine_calculus.calculus.layout import Text, assemble
 
@@ -70,6 +70,11 @@ class Term:
 
     _hash: int
     _fv: frozenset[str] | None
+
+    if TYPE_CHECKING:
+        # What the generic code relies on: a node class is called with its arguments
+        # (``t.func(*t.args)``); each dataclass subclass has its own typed ``__init__``.
+        def __init__(self, *args: Any) -> None: ...
 
     def __post_init__(self) -> None:
         """Compute the alpha-invariant hash from the children's hashes (O(1) per node).

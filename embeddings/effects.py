@@ -53,23 +53,24 @@ def biased_choice(p: sympy.Rational | Fraction | str, first: Term, second: Term,
 
     Binary expansion: the first coin decides the first bit; on a tie the next bit is compared.
     """
-    p = sympy.Rational(str(p))
-    if not 0 <= p <= 1 or p.q & (p.q - 1):
-        raise ValueError(f"a bias built from fair coins must be a dyadic rational in [0, 1], not {p}")
-    if p == 0:
+    bias = sympy.Rational(str(p))
+    if not isinstance(bias, sympy.Rational) or not 0 <= bias <= 1 or bias.q & (bias.q - 1):
+        raise ValueError(f"a bias built from fair coins must be a dyadic rational in [0, 1], not {bias}")
+    if bias == 0:
         return second
-    if p == 1:
+    if bias == 1:
         return first
     # M ⊕_p N = (M ⊕_{2p} N) ⊕ N  if p < 1/2,   M ⊕ (M ⊕_{2p-1} N)  otherwise
     steps: list[bool] = []
-    while p not in (0, 1):
-        if p < sympy.Rational(1, 2):
+    rest: sympy.Expr = bias
+    while rest not in (0, 1):
+        if rest < sympy.Rational(1, 2):
             steps.append(False)
-            p = 2 * p
+            rest = 2 * rest
         else:
             steps.append(True)
-            p = 2 * p - 1
-    term = first if p == 1 else second
+            rest = 2 * rest - 1
+    term = first if rest == 1 else second
     for high in reversed(steps):
         term = choice(first, term, location) if high else choice(term, second, location)
     return term

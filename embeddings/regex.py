@@ -81,7 +81,7 @@ def nullable(r: Regex) -> bool:
         return True
     if isinstance(r, Cat):
         return nullable(r.left) and nullable(r.right)
-    return nullable(r.left) or nullable(r.right)  # type: ignore[union-attr]
+    return nullable(r.left) or nullable(r.right)
 
 
 def non_empty(r: Regex) -> Regex:

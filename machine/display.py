@@ -19,7 +19,7 @@ def register(shell: Any = None) -> bool:
     Returns whether there was a shell to register with (plain Python has none)."""
     if shell is None:
         try:
-            from IPython import get_ipython
+            from IPython.core.getipython import get_ipython
         except ImportError:
             return False
         shell = get_ipython()

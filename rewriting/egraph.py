@@ -91,21 +91,25 @@ class Node(Expr):
 @function(unextractable=True)
 def subst(index: i64Like, value: Node, node: Node) -> Node:
     """``{value/index}node``, the binder ``index`` removed (indices above it lowered by one)."""
+    ...
 
 
 @function(unextractable=True)
 def shift(by: i64Like, cutoff: i64Like, node: Node) -> Node:
     """``node`` with every index ≥ ``cutoff`` raised by ``by``."""
+    ...
 
 
 @function(unextractable=True)
 def marked(node: Node) -> Node:
     """A marker on an e-class (the one extraction starts from), found in a snapshot by name."""
+    ...
 
 
 @function(unextractable=True)
 def swap(index: i64Like, node: Node) -> Node:
     """``node`` with the indices ``index`` and ``index + 1`` exchanged."""
+    ...
 
 
 #: How a decoder sees a chosen expression: handle -> (constructor, arguments).
@@ -266,10 +270,12 @@ class Bridge:
         return results[0]
 
     @staticmethod
-    def _binder_names(cls: type[Term], env: tuple[tuple[str, type[Term]], ...], avoid: set[str]) -> dict[int, str]:
+    def _binder_names(
+        node_class: type[Term], env: tuple[tuple[str, type[Term]], ...], avoid: set[str]
+    ) -> dict[int, str]:
         names: dict[int, str] = {}
         taken = avoid | {name for name, _ in env}
-        for i, _ in cls.binders:
+        for i, _ in node_class.binders:
             names[i] = fresh_name("x", taken)
             taken.add(names[i])
         return names
@@ -298,6 +304,7 @@ def _index_of(name: str, env: Any) -> int | None:
 def free_above(node: Node) -> i64:
     """An e-class analysis: one more than the largest free index (0 for a closed term). Merged by
     the minimum: equal terms depend on the same variables, so the least bound is sound."""
+    ...
 
 
 def free_index_analysis() -> list[Any]:

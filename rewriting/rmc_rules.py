@@ -125,7 +125,7 @@ def _new(t: Term) -> Term | None:
     return None
 
 
-def _meeting_pop(location: str, following: Iterable[tuple[Term, Any]]) -> tuple[int, Term, Any] | None:
+def _meeting_pop(location: str, following: Iterable[tuple[Term, Any]]) -> tuple[int, Pop, Any] | None:
     """The pop that meets a push on ``location`` among the parts that follow it, past actions on
     other locations: (how many parts it passes, the pop, what comes with it), or None. Reads only
     as far as the pop."""

@@ -184,7 +184,7 @@ def _delta(t: Term) -> Term | None:
         chain.append(node)
         node = node.body
     if isinstance(node, Prim):
-        rest: list[tuple[Label, Term]] | None = None
+        rest: tuple[tuple[Label, Term], ...] | None = None
     elif isinstance(node, Seq | Case) and isinstance(node.first, Prim):
         rest, node = frame_of(node), node.first
     else:

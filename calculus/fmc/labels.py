@@ -10,13 +10,16 @@ and :func:`select` returns the catching branch, None when no branch catches, or
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import sympy
 
-from machine_calculus.calculus.fmc.syntax import Label, Name, Star, Term, Wildcard
+from machine_calculus.calculus.fmc.syntax import Label, Name, Star, Wildcard
 
 __all__ = ["UNDETERMINED", "is_symbolic", "meets", "select"]
+
+#: the type of a branch body: a term, or compiled code in the fast machine
+_Body = TypeVar("_Body")
 
 #: :func:`select`'s answer when the catching branch depends on symbolic constants.
 UNDETERMINED: Any = type("Undetermined", (), {"__repr__": lambda self: "UNDETERMINED"})()
@@ -57,7 +60,7 @@ def meets(label: Label, pattern: Label) -> bool | None:
     return None
 
 
-def select(branches: Iterable[tuple[Label, Term]], label: Label) -> Term | None:
+def select(branches: Iterable[tuple[Label, _Body]], label: Label) -> _Body | None:
     """``C(j)``: the body of the first branch that catches ``label``; None if none does;
     :data:`UNDETERMINED` if a branch before the catching one might catch it."""
     for pattern, body in branches:

@@ -174,7 +174,7 @@ def is_normal(term: Term) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, Seq | Case):
-            frame: Frame = frame_of(node)  # type: ignore[assignment]
+            frame: Frame = frame_of(node)
             if _tidy(frame) != frame:
                 return False
             first = node.first

@@ -23,7 +23,7 @@ body; every other node is binder-free.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, overload
 
 import sympy
 
@@ -306,6 +306,10 @@ def branches(frame: Term) -> list[tuple[Label, Term]]:
     return out
 
 
+@overload
+def frame_of(t: Seq | Case) -> tuple[tuple[Label, Term], ...]: ...
+@overload
+def frame_of(t: Term) -> tuple[tuple[Label, Term], ...] | None: ...
 def frame_of(t: Term) -> tuple[tuple[Label, Term], ...] | None:
     """The frame ``C`` of ``N ; C`` as its branches (``N ; M`` is ``N ; {⋆ -> M}``); None for
     any other node."""

@@ -305,7 +305,8 @@ class _Inference:
         vectors = dict(acc)
         for loc, vector in m.vectors.items():
             vectors[loc] = _on_top(vector, vectors.get(loc))
-        m.row, m.vectors = end, {loc: v for loc, v in vectors.items() if v is not None}
+        m.row = end
+        m.vectors = {loc: v for loc, v in vectors.items() if v is not None}
         return m
 
     # -- unification --------------------------------------------------------------------------

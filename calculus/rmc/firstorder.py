@@ -112,7 +112,7 @@ def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:
     """``{u1/x1, ..., un/xn} t`` for a first-order term (no binders, so no renaming): iterative,
     sub-terms without a replaced variable are shared."""
     if type(t) is FVar:
-        return mapping.get(t.name, t)  # type: ignore[attr-defined]
+        return mapping.get(t.name, t)
     if not any(x in mapping for x in free_variables(t)):
         return t
     done: dict[int, Term] = {}
@@ -120,7 +120,7 @@ def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:
     while stack:
         node, ready = stack.pop()
         if type(node) is FVar:
-            done[id(node)] = mapping.get(node.name, node)  # type: ignore[attr-defined]
+            done[id(node)] = mapping.get(node.name, node)
             continue
         kids = arguments(node)  # type: ignore[arg-type]
         if not ready:

@@ -12,6 +12,7 @@ binds it, and a constant otherwise. A location after ``]`` or before ``<`` is on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
@@ -71,7 +72,7 @@ class _Parser(TokenCursor):
         super().__init__(tokens, text, source)
         self.bound: dict[str, int] = {}  # names of the new operators on the stack (their scope)
         self.definitions: dict[str, Term] = {}
-        self.variable_test = lambda name: self.bound.get(name, 0) > 0
+        self.variable_test: Callable[[str], bool] = lambda name: self.bound.get(name, 0) > 0
 
     def expect(self, kind: str, what: str) -> Token:
         tok = self.peek()

@@ -74,6 +74,7 @@ def unify_all(pairs: Iterable[tuple[Term, Term]], s: Substitution = EMPTY) -> Su
             continue
         if isinstance(a, FVar) or isinstance(b, FVar):
             v, t = (a, b) if isinstance(a, FVar) else (b, a)
+            assert isinstance(v, FVar)
             if indexed and (_MENTIONED, v.name) not in s:
                 if v.name in free_variables(t):
                     return None

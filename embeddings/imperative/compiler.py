@@ -93,7 +93,7 @@ def value_term(v: Value) -> Term:
         for f in v.fields:  # v1 pushed last: on top when run
             term = Push(value_term(f), DEFAULT, term)
         return term
-    if isinstance(v, str | sympy.Basic):
+    if isinstance(v, str | sympy.Expr | sympy.logic.boolalg.Boolean):  # the sympy values: numbers, truth values
         return Const(v)
     if isinstance(v, int):
         return Const(sympy.Integer(v))

@@ -46,7 +46,7 @@ TYPES = (
     DataType("List", (("Nil", ()), ("Cons", ("h", "t")))),
     DataType("Pair", (("Pair", ("l", "r")),)),
 )
-VARIABLES = ("a", "b", "c", "xs")
+VARIABLES: tuple[str, ...] = ("a", "b", "c", "xs")
 _OPERATORS = ("+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or")
 
 

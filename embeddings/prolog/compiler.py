@@ -30,7 +30,7 @@ depth-first search loops (left recursion).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from machine_calculus.calculus.errors import ParseError, Position
@@ -198,7 +198,7 @@ def _new(names: list[str], body: Term) -> Term:
     return body
 
 
-def _balanced_choice(options: list[Term]) -> Term:
+def _balanced_choice(options: Sequence[Term]) -> Term:
     """``o1 + ... + on`` as a balanced tree (left to right in depth-first order)."""
     if not options:
         return FAIL

@@ -105,6 +105,7 @@ def _tokens(src: _Source) -> list[Token]:
         if m is None:
             raise src.error(f"unexpected character {text[pos]!r}", pos)
         kind, start = m.lastgroup, m.start()
+        assert kind is not None  # every alternative of _TOKEN is a named group
         end = m.end()
         if kind in ("ws", "comment"):
             layout = True

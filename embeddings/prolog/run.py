@@ -90,7 +90,7 @@ def solve_prolog(
         query = parse_query(query)
     if order not in ("prolog", "fair"):
         raise ValueError(f"order must be 'prolog' or 'fair', not {order!r}")
-    search = answers(program, query, order=order, fuel=fuel)  # type: ignore[arg-type]
+    search = answers(program, query, order=order, fuel=fuel)
     found: list[dict[str, str]] = []
     if limit is None or limit > 0:
         for answer in search:

@@ -14,6 +14,7 @@ import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import sympy
 
@@ -21,6 +22,10 @@ from machine_calculus.calculus.fmc.syntax import DEFAULT, Pop, Term, Var
 from machine_calculus.machine.fmc import fast
 from machine_calculus.machine.fmc.result import Result, stuck_reason
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
+
+# Probabilities are sympy Rationals, built from Rationals by + and 1/2^k; sympy types its
+# arithmetic as giving any Expr, and Rational(p, q) as possibly nan or zoo (q = 0), so the
+# results are cast back to the Rational they are.
 
 __all__ = [
     "FALSE",
@@ -85,7 +90,7 @@ def branches(
             pending.append((*draws, False))
             pending.append((*draws, True))
             continue
-        yield Branch(draws, sympy.Rational(1, 2 ** len(draws)), result)
+        yield Branch(draws, cast("sympy.Rational", sympy.Rational(1, 2 ** len(draws))), result)
 
 
 def outcome_key(result: Result) -> str:
@@ -101,10 +106,10 @@ class Distribution:
     ``max_draws`` (they still appear, as runs stuck on the empty stream)."""
 
     entries: list[tuple[sympy.Rational, Result]] = field(default_factory=list)
-    unexplored: sympy.Rational = field(default_factory=lambda: sympy.Rational(0))
+    unexplored: sympy.Rational = field(default_factory=lambda: cast("sympy.Rational", sympy.Rational(0)))
 
     def probability(self, predicate: Callable[[Result], bool]) -> sympy.Rational:
-        return sum((p for p, r in self.entries if predicate(r)), sympy.Rational(0))
+        return cast("sympy.Rational", sum((p for p, r in self.entries if predicate(r)), sympy.Rational(0)))
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -124,9 +129,9 @@ def distribution(
 ) -> Distribution:
     """The exact output distribution: equal outcomes (:func:`outcome_key`) merged, most likely
     first."""
-    mass: dict[str, sympy.Rational] = {}
+    mass: dict[str, sympy.Expr] = {}
     example: dict[str, Result] = {}
-    unexplored = sympy.Rational(0)
+    unexplored: sympy.Expr = sympy.Rational(0)
     for branch in branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
         if _needs_a_draw(branch.result, location):
             unexplored += branch.probability
@@ -134,7 +139,9 @@ def distribution(
         mass[key] = mass.get(key, sympy.Rational(0)) + branch.probability
         example.setdefault(key, branch.result)
     order = sorted(mass, key=lambda k: (-mass[k], k))
-    return Distribution([(mass[k], example[k]) for k in order], unexplored)
+    return Distribution(
+        [(cast("sympy.Rational", mass[k]), example[k]) for k in order], cast("sympy.Rational", unexplored)
+    )
 
 
 def outcomes(

@@ -39,7 +39,7 @@ from machine_calculus.calculus.fmc.syntax import (
 from machine_calculus.calculus.fmc.syntax import SKIP as SKIP_TERM
 from machine_calculus.calculus.terms import free_variables, substitute
 from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
-from machine_calculus.machine.fmc.result import Result, stuck_reason
+from machine_calculus.machine.fmc.result import Result, Status, stuck_reason
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 
 __all__ = ["compile_term", "readback", "run"]
@@ -205,7 +205,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     }
     for loc in initial:
         locations.setdefault(loc, len(locations))
-    code = compile_term(term, locations)
+    code: Code = compile_term(term, locations)
     stacks: list[list[Any]] = [[] for _ in locations]
     for loc, items in stacks_init.items():
         stacks[locations[loc]] = items
@@ -213,7 +213,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     kont: list[tuple[Code, Any]] = []
     kpush, kpop = kont.append, kont.pop
     steps = 0
-    halt: tuple[str, Any] | None = None
+    halt: tuple[Any, ...] | None = None  # (status, code, ...) as _primitive and _final give it
     while steps < fuel:
         op = code[0]
         if op == PUSHES:
@@ -359,12 +359,12 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
             reason = stuck_reason("free", stuck_at[2])
         else:
             reason = stuck_reason("empty", names[stuck_at[2]])
-        status = "stuck"
+        status: Status = "stuck"
     else:
         reason = f"out of fuel after {steps} steps"
         status = "out_of_fuel"
     return Result(
-        status,  # type: ignore[arg-type]
+        status,
         steps,
         memory_out,
         reason=reason,

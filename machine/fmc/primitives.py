@@ -16,7 +16,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 import sympy
 
@@ -45,7 +45,7 @@ def boolean(value: Any) -> ConstValue:
     return value
 
 
-def _is_number(v: object) -> bool:
+def _is_number(v: object) -> TypeGuard[sympy.Expr]:
     # a sympy Symbol is also a Boolean: a symbolic constant may stand for a number
     return isinstance(v, sympy.Expr) and (isinstance(v, sympy.Symbol) or not isinstance(v, sympy.logic.boolalg.Boolean))
 

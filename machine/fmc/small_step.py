@@ -48,7 +48,7 @@ from machine_calculus.calculus.fmc.syntax import (
 )
 from machine_calculus.calculus.terms import substitute
 from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
-from machine_calculus.machine.fmc.result import Result, halted_label, stuck_reason
+from machine_calculus.machine.fmc.result import Result, Status, halted_label, stuck_reason
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
@@ -244,9 +244,9 @@ def result_of(state: State, count: int, halt: Halt | None) -> Result:
     """The :class:`Result` of a run that stopped in ``state`` after ``count`` steps."""
     if halt is not None and halt.status == "done":
         return Result("done", count, state.stacks(), exit=halt.exit)
-    status = "stuck" if halt is not None else "out_of_fuel"
+    status: Status = "stuck" if halt is not None else "out_of_fuel"
     return Result(
-        status,  # type: ignore[arg-type]
+        status,
         count,
         state.stacks(),
         reason=halt.reason if halt is not None else f"out of fuel after {count} steps",

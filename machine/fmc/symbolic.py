@@ -21,7 +21,7 @@ explored depth first in branch order, at most ``max_paths`` of them, each with i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sympy
 
@@ -30,6 +30,9 @@ from machine_calculus.calculus.fmc.syntax import Branch, Const, Label, LoopFrame
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.small_step import Halt, State, initial_state, result_of, step
 from machine_calculus.machine.memory import MemoryInput
+
+if TYPE_CHECKING:
+    from sympy.logic.boolalg import Boolean
 
 __all__ = ["Path", "SymbolicRun", "explore"]
 
@@ -147,14 +150,17 @@ def _feasible(successors: list[tuple[State, Any]]) -> list[tuple[State, Any]]:
 def _simplify(condition: Any) -> Any:
     """Substitute the condition's equations ``n = 2`` into its other parts (``n ≠ 1`` goes)."""
     parts = sympy.And.make_args(condition)
-    equations = {
+    equations: dict[sympy.Basic | complex, sympy.Basic | complex] = {  # the mapping subs takes
         c.lhs: c.rhs
         for c in parts
         if isinstance(c, sympy.Eq) and isinstance(c.lhs, sympy.Symbol) and not c.rhs.free_symbols
     }
     if not equations:
         return condition
-    return sympy.And(*[c if isinstance(c, sympy.Eq) and c.lhs in equations else c.subs(equations) for c in parts])
+    # a part with the equations substituted is still a condition (sympy types subs as any Basic)
+    return sympy.And(
+        *[c if isinstance(c, sympy.Eq) and c.lhs in equations else cast("Boolean", c.subs(equations)) for c in parts]
+    )
 
 
 def _possible(condition: Any) -> bool:

@@ -322,7 +322,7 @@ def _print_result(result: Result, out: Console) -> None:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
     else:
         status = f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}"
-        out.print(Text(result.reason if result.status == "out_of_fuel" else status, style="bold red"))
+        out.print(Text(result.reason if result.status == "out_of_fuel" and result.reason else status, style="bold red"))
         if result.term is not None:
             out.print(Text("at term: " + pretty(result.term, "unicode")[:2000]))
     out.print(Text(memory_text(result.memory, width=10_000)))
