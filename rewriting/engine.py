@@ -1,7 +1,7 @@
 """The reduction engine, generic over the term interface: rules as data, rule sets, one-step
 reducts at every position, strategies and normal forms with fuel.
 
-A :class:`Rule` is a name, a function from a term to its reduct at the root (or None), and an
+A :class:`ReductionRule` is a name, a function from a term to its reduct at the root (or None), and an
 optional side condition on the redex. A :class:`RuleSet` is a calculus's reduction relation: its
 rules, and its machine's **spine** (the positions the machine runs through, in the order it
 reaches them), which gives the machine-order strategy. The FMC, FMC III and RMC rule sets live in
@@ -27,7 +27,7 @@ __all__ = [
     "STRATEGIES",
     "Link",
     "Position",
-    "Rule",
+    "ReductionRule",
     "RuleSet",
     "Step",
     "linked_positions",
@@ -46,7 +46,7 @@ Step = tuple[str, Position, Term]
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class ReductionRule:
     """A named rule: ``apply(t)`` is the reduct of ``t`` at its root, or None; ``condition``, when
     given, is a side condition the redex must meet."""
 
@@ -85,11 +85,11 @@ class RuleSet:
     reaches them)."""
 
     name: str
-    rules: tuple[Rule, ...]
+    rules: tuple[ReductionRule, ...]
     spine: Callable[[Term], Iterable[tuple[Link, Term]]] = _no_spine
     redex_kinds: frozenset[str] = frozenset({"term"})
 
-    def __iter__(self) -> Iterator[Rule]:
+    def __iter__(self) -> Iterator[ReductionRule]:
         return iter(self.rules)
 
     def names(self) -> tuple[str, ...]:
@@ -104,7 +104,7 @@ class RuleSet:
         return RuleSet(f"{self.name}[{', '.join(names)}]", kept, self.spine, self.redex_kinds)
 
 
-Rules = RuleSet | tuple[Rule, ...]
+Rules = RuleSet | tuple[ReductionRule, ...]
 
 
 def _as_rule_set(rules: Rules) -> RuleSet:

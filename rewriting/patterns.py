@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from machine_calculus.calculus.terms import Term, fold, free_variables, iter_preorder, with_children
-from machine_calculus.rewriting.engine import Rule
+from machine_calculus.rewriting.engine import ReductionRule
 
 __all__ = ["Match", "Meta", "instantiate", "match", "not_free", "rule"]
 
@@ -70,7 +70,7 @@ def instantiate(template: Term, bindings: Mapping[str, Any]) -> Any:
     return fold(template, rebuild)
 
 
-def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | None = None) -> Rule:
+def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | None = None) -> ReductionRule:
     """The rule ``left -> right`` (with side condition ``when`` on the match) as engine data."""
     unbound = _metas(right) - _metas(left)
     if unbound:
@@ -82,7 +82,7 @@ def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | Non
             return None
         return instantiate(right, bindings)
 
-    return Rule(name, apply)
+    return ReductionRule(name, apply)
 
 
 def _metas(t: Term) -> set[str]:
