@@ -24,7 +24,7 @@ from itertools import permutations
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
 from machine_calculus.calculus.rmc.unify import resolve, unify
 from machine_calculus.calculus.terms import Term, free_variables
-from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, replace_at, subterms
+from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_forms, normalize, replace_at, subterms
 
 __all__ = ["CriticalPair", "Verdict", "check_confluence", "critical_pairs", "lpo_greater", "terminates_by_lpo"]
 
@@ -34,7 +34,7 @@ class CriticalPair:
     peak: Term
     left: Term
     right: Term
-    rules: tuple[Rule, Rule]
+    rules: tuple[RewriteRule, RewriteRule]
 
     def __str__(self) -> str:
         return f"{term_text(self.left)} <- {term_text(self.peak)} -> {term_text(self.right)}"

@@ -24,13 +24,25 @@ from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
 from machine_calculus.calculus.terms import Term, free_variables, size
 
-__all__ = ["TRS", "Rule", "match", "normal_forms", "parse_trs", "reachable", "replace_at", "rewrite_steps", "subterms"]
+__all__ = [
+    "TRS",
+    "RewriteRule",
+    "match",
+    "normal_forms",
+    "parse_trs",
+    "reachable",
+    "replace_at",
+    "rewrite_steps",
+    "subterms",
+]
 
 Path = tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class Rule:
+class RewriteRule:
+    """A rewrite rule ``left -> right`` of a first-order TRS (its variables are ``FVar`` nodes)."""
+
     left: Term
     right: Term
 
@@ -40,7 +52,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class TRS:
-    rules: tuple[Rule, ...]
+    rules: tuple[RewriteRule, ...]
     variables: frozenset[str]
 
     def symbols(self) -> dict[str, int]:
@@ -105,7 +117,7 @@ def parse_trs(text: str, source: str = "<trs>") -> TRS:
         extra = free_variables(rhs) - free_variables(lhs)
         if extra:
             raise error(f"variables {sorted(extra)} of the right-hand side are not on the left", right[0][1])
-        built.append(Rule(lhs, rhs))
+        built.append(RewriteRule(lhs, rhs))
     return TRS(tuple(built), frozenset(variables))
 
 
@@ -220,7 +232,7 @@ def match(pattern: Term, t: Term) -> dict[str, Term] | None:
     return sigma
 
 
-def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[Rule, Path, Term]]:
+def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, Path, Term]]:
     """Every one-step reduct of ``t``: the rule, the position, the result."""
     for sub, path in subterms(t):
         if isinstance(sub, FVar):

@@ -16,7 +16,15 @@ from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.cli.main import main
 from machine_calculus.rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
-from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, parse_trs, reachable, rewrite_steps
+from machine_calculus.rewriting.trs import (
+    TRS,
+    RewriteRule,
+    normal_forms,
+    normalize,
+    parse_trs,
+    reachable,
+    rewrite_steps,
+)
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trs").glob("*.trs"))
 
@@ -91,7 +99,7 @@ def systems(draw: st.DrawFn) -> TRS:
     for _ in range(draw(st.integers(1, 3))):
         left = draw(open_terms.filter(lambda t: not isinstance(t, FVar)))
         right = draw(open_terms.filter(lambda t, left=left: free_variables(t) <= free_variables(left)))
-        rules.append(Rule(left, right))
+        rules.append(RewriteRule(left, right))
     return TRS(tuple(rules), frozenset({"x", "y"}))
 
 
