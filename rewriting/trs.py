@@ -1,5 +1,6 @@
-"""First-order term rewriting systems: the Confluence Competition's TRS format, matching,
-one-step rewriting at every position, and bounded searches for reducts and normal forms.
+"""First-order term rewriting systems: the Confluence Competition's TRS format, one-step
+rewriting at every position (matching is :func:`rewriting.patterns.match_pattern`'s, with
+``FVar`` as the metavariables), and bounded searches for reducts and normal forms.
 
     (VAR x y)
     (RULES
@@ -23,11 +24,11 @@ from dataclasses import dataclass
 from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
 from machine_calculus.calculus.terms import Term, free_variables, size
+from machine_calculus.rewriting.patterns import match_pattern
 
 __all__ = [
     "TRS",
     "RewriteRule",
-    "match",
     "normal_forms",
     "parse_trs",
     "reachable",
@@ -210,35 +211,15 @@ def replace_at(t: Term, path: Path, new: Term) -> Term:
     return result
 
 
-def match(pattern: Term, t: Term) -> dict[str, Term] | None:
-    """The substitution σ with σ(pattern) = t, or None (one-way: t's variables are constants)."""
-    sigma: dict[str, Term] = {}
-    work = [(pattern, t)]
-    while work:
-        p, u = work.pop()
-        if isinstance(p, FVar):
-            bound = sigma.get(p.name)
-            if bound is None:
-                sigma[p.name] = u
-            elif bound != u:
-                return None
-            continue
-        if not isinstance(u, Fn) or u.symbol != p.symbol:  # type: ignore[attr-defined]
-            return None
-        ps, us = arguments(p), arguments(u)  # type: ignore[arg-type]
-        if len(ps) != len(us):
-            return None
-        work.extend(zip(ps, us, strict=True))
-    return sigma
-
-
 def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, Path, Term]]:
     """Every one-step reduct of ``t``: the rule, the position, the result."""
     for sub, path in subterms(t):
-        if isinstance(sub, FVar):
+        if not isinstance(sub, Fn):
             continue
         for rule in trs.rules:
-            sigma = match(rule.left, sub)
+            if isinstance(rule.left, Fn) and rule.left.symbol != sub.symbol:
+                continue  # another root symbol: no match, known before matching
+            sigma = match_pattern(rule.left, sub, FVar)
             if sigma is not None:
                 yield rule, path, replace_at(t, path, replace_variables(rule.right, sigma))
 
