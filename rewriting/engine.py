@@ -26,10 +26,10 @@ from machine_calculus.calculus.terms import Term
 __all__ = [
     "STRATEGIES",
     "Link",
-    "Position",
     "ReductionRule",
     "RuleSet",
     "Step",
+    "TermPosition",
     "linked_positions",
     "next_step",
     "normal_form",
@@ -41,8 +41,11 @@ __all__ = [
     "subterm_at",
 ]
 
-Position = tuple[int, ...]
-Step = tuple[str, Position, Term]
+#: A position in a term of the generic interface: the indices into ``t.args`` from the root down
+#: (``()`` the root). Not a source position (:class:`calculus.errors.Position`), nor a TRS's
+#: first-order position (:data:`rewriting.trs.FirstOrderPosition`).
+TermPosition = tuple[int, ...]
+Step = tuple[str, TermPosition, Term]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ class ReductionRule:
 Link = tuple[int, "Link"] | None
 
 
-def path(link: Link) -> Position:
+def path(link: Link) -> TermPosition:
     """The position a link stands for (root first)."""
     out: list[int] = []
     while link is not None:
@@ -111,13 +114,13 @@ def _as_rule_set(rules: Rules) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else RuleSet("rules", tuple(rules))
 
 
-def subterm_at(t: Term, position: Position) -> Term:
+def subterm_at(t: Term, position: TermPosition) -> Term:
     for i in position:
         t = t.args[i]
     return t
 
 
-def replace_at(t: Term, position: Position, new: Term) -> Term:
+def replace_at(t: Term, position: TermPosition, new: Term) -> Term:
     """``t`` with the subterm at ``position`` replaced (iterative)."""
     spine = [t]
     for i in position[:-1] if position else ():
@@ -141,7 +144,7 @@ def linked_positions(t: Term) -> Iterator[tuple[Link, Term]]:
         stack.extend(reversed(kids))
 
 
-def positions(t: Term) -> Iterator[tuple[Position, Term]]:
+def positions(t: Term) -> Iterator[tuple[TermPosition, Term]]:
     """Every position of ``t`` in leftmost-outermost order (pre-order), with its subterm."""
     for link, node in linked_positions(t):
         yield path(link), node
