@@ -24,7 +24,8 @@ from itertools import permutations
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
 from machine_calculus.calculus.rmc.unify import resolve, unify
 from machine_calculus.calculus.terms import Term, free_variables
-from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_forms, normalize, replace_at, subterms
+from machine_calculus.rewriting.engine import replace_at
+from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_forms, normalize, subterms, term_position
 
 __all__ = ["CriticalPair", "Verdict", "check_confluence", "critical_pairs", "lpo_greater", "terminates_by_lpo"]
 
@@ -71,7 +72,7 @@ def critical_pairs(trs: TRS) -> list[CriticalPair]:
                     continue
                 peak = resolve(l1, theta)
                 one = resolve(r1, theta)
-                other = resolve(replace_at(l1, path, r2), theta)
+                other = resolve(replace_at(l1, term_position(path), r2), theta)
                 pairs.append(CriticalPair(peak, one, other, (outer, inner)))
     return pairs
 

@@ -24,20 +24,24 @@ from dataclasses import dataclass
 from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
 from machine_calculus.calculus.terms import Term, free_variables, size
+from machine_calculus.rewriting.engine import TermPosition, replace_at
 from machine_calculus.rewriting.patterns import match_pattern
 
 __all__ = [
     "TRS",
+    "FirstOrderPosition",
     "RewriteRule",
     "normal_forms",
     "parse_trs",
     "reachable",
-    "replace_at",
     "rewrite_steps",
     "subterms",
+    "term_position",
 ]
 
-Path = tuple[int, ...]
+#: A position in the rewriting literature's sense: the argument indices (from 0) of the function
+#: symbols from the root down, ``()`` the root; :func:`term_position` is the engine's position of it.
+FirstOrderPosition = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -187,9 +191,9 @@ def _term(tokens: list[tuple[str, int]], variables: set[str], error) -> Term:  #
             raise error("expected ',' or ')' in the arguments", tokens[min(i, len(tokens) - 1)][1])
 
 
-def subterms(t: Term) -> Iterator[tuple[Term, Path]]:
+def subterms(t: Term) -> Iterator[tuple[Term, FirstOrderPosition]]:
     """Every subterm with its position (preorder, leftmost-outermost first)."""
-    stack: list[tuple[Term, Path]] = [(t, ())]
+    stack: list[tuple[Term, FirstOrderPosition]] = [(t, ())]
     while stack:
         node, path = stack.pop()
         yield node, path
@@ -198,20 +202,19 @@ def subterms(t: Term) -> Iterator[tuple[Term, Path]]:
             stack.extend((kids[i], (*path, i)) for i in reversed(range(len(kids))))
 
 
-def replace_at(t: Term, path: Path, new: Term) -> Term:
-    """``t[new]_path``."""
-    spine = [t]
-    for i in path:
-        spine.append(arguments(spine[-1])[i])  # type: ignore[arg-type]
-    result = new
-    for parent, i in zip(reversed(spine[:-1]), reversed(path), strict=True):
-        kids = list(arguments(parent))  # type: ignore[arg-type]
-        kids[i] = result
-        result = fn(parent.symbol, *kids)  # type: ignore[attr-defined]
-    return result
+def term_position(position: FirstOrderPosition) -> TermPosition:
+    """Where a first-order position is in the generic term interface, so that the engine's
+    :func:`~rewriting.engine.subterm_at` and :func:`~rewriting.engine.replace_at` serve TRSs too:
+    argument ``i`` of ``f(...)`` is its operands (1), ``i`` steps down the chain (1 each), then
+    the item there (0)."""
+    out: list[int] = []
+    for i in position:
+        out += (1,) * (i + 1)
+        out.append(0)
+    return tuple(out)
 
 
-def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, Path, Term]]:
+def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, FirstOrderPosition, Term]]:
     """Every one-step reduct of ``t``: the rule, the position, the result."""
     for sub, path in subterms(t):
         if not isinstance(sub, Fn):
@@ -221,7 +224,7 @@ def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, Path, Term]]
                 continue  # another root symbol: no match, known before matching
             sigma = match_pattern(rule.left, sub, FVar)
             if sigma is not None:
-                yield rule, path, replace_at(t, path, replace_variables(rule.right, sigma))
+                yield rule, path, replace_at(t, term_position(path), replace_variables(rule.right, sigma))
 
 
 def reachable(trs: TRS, t: Term, limit: int = 2_000, max_size: int = 200) -> tuple[set[Term], bool]:

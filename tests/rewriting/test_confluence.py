@@ -16,6 +16,7 @@ from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.cli.main import main
 from machine_calculus.rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
+from machine_calculus.rewriting.engine import replace_at, subterm_at
 from machine_calculus.rewriting.trs import (
     TRS,
     RewriteRule,
@@ -24,6 +25,8 @@ from machine_calculus.rewriting.trs import (
     parse_trs,
     reachable,
     rewrite_steps,
+    subterms,
+    term_position,
 )
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trs").glob("*.trs"))
@@ -128,6 +131,23 @@ def str_term(t: Term) -> str:
     from machine_calculus.calculus.rmc.firstorder import term_text
 
     return term_text(t)
+
+
+@given(first_order(("x",), 6), ground_terms)
+def test_first_order_positions_are_the_engines_term_positions(t: Term, new: Term) -> None:
+    for sub, position in subterms(t):
+        assert subterm_at(t, term_position(position)) == sub
+        replaced = replace_at(t, term_position(position), new)
+        assert subterm_at(replaced, term_position(position)) == new
+        assert [p for _, p in subterms(replaced) if p[: len(position)] != position] == [
+            p for _, p in subterms(t) if p[: len(position)] != position
+        ]  # elsewhere the same positions
+
+
+def test_a_first_order_position_in_the_term_interface() -> None:
+    t = fn("h", fn("a"), fn("f", fn("b")))
+    assert term_position(()) == () and term_position((1, 0)) == (1, 1, 0, 1, 0)
+    assert replace_at(t, term_position((1, 0)), FVar("x")) == fn("h", fn("a"), fn("f", FVar("x")))
 
 
 def test_rewriting_steps_and_reachability() -> None:
