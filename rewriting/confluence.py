@@ -25,7 +25,7 @@ from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replac
 from machine_calculus.calculus.rmc.unify import resolve, unify
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.rewriting.engine import replace_at
-from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_forms, normalize, subterms, term_position
+from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_form, normal_forms, subterms, term_position
 
 __all__ = ["CriticalPair", "Verdict", "check_confluence", "critical_pairs", "lpo_greater", "terminates_by_lpo"]
 
@@ -133,8 +133,8 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
     if precedence is not None:
         order = " > ".join(sorted(precedence, key=precedence.__getitem__, reverse=True))
         for p in nontrivial:
-            a = normalize(trs, p.left, search_limit, max_size)
-            b = normalize(trs, p.right, search_limit, max_size)
+            a = normal_form(trs, p.left, search_limit, max_size)
+            b = normal_form(trs, p.right, search_limit, max_size)
             if a is None or b is None:
                 return Verdict("MAYBE", "terminating, but a normal form took too long to compute", shown)
             if a != b:

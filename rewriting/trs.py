@@ -31,6 +31,7 @@ __all__ = [
     "TRS",
     "FirstOrderPosition",
     "RewriteRule",
+    "normal_form",
     "normal_forms",
     "parse_trs",
     "reachable",
@@ -253,7 +254,7 @@ def normal_forms(trs: TRS, t: Term, limit: int = 2_000, max_size: int = 200) -> 
     return {u for u in terms if next(rewrite_steps(trs, u), None) is None}, complete
 
 
-def normalize(trs: TRS, t: Term, fuel: int = 100_000, max_size: int = 10_000) -> Term | None:
+def normal_form(trs: TRS, t: Term, fuel: int = 100_000, max_size: int = 10_000) -> Term | None:
     """A normal form by leftmost-outermost rewriting, or None when the fuel runs out or the term
     grows beyond ``max_size`` nodes."""
     for _ in range(fuel):
