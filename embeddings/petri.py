@@ -21,7 +21,7 @@ from machine_calculus.calculus.rmc.syntax import Choice, Pop, Push, Star
 from machine_calculus.calculus.terms import Term
 from machine_calculus.machine.rmc.small_step import solve
 
-__all__ = ["Net", "Transition", "encode", "reachable", "reachable_by_machine"]
+__all__ = ["Net", "NetTransition", "encode", "reachable", "reachable_by_machine"]
 
 TOKEN = fn("tok")
 FUEL = "fuel"
@@ -30,14 +30,17 @@ Marking = tuple[tuple[str, int], ...]  # sorted (place, count) with count > 0
 
 
 @dataclass(frozen=True)
-class Transition:
+class NetTransition:
+    """A transition of a net: the places it takes a token from and those it puts one on (not
+    :class:`machine.traces.Transition`, a machine's step)."""
+
     inputs: tuple[str, ...]  # a place listed twice takes two tokens
     outputs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Net:
-    transitions: tuple[Transition, ...]
+    transitions: tuple[NetTransition, ...]
 
 
 def _marking(counts: Mapping[str, int]) -> Marking:
@@ -92,4 +95,4 @@ def reachable(net: Net, marking: Mapping[str, int], firings: int) -> set[Marking
 
 def net_of(transitions: Sequence[tuple[Sequence[str], Sequence[str]]]) -> Net:
     """A net from ``[(inputs, outputs), ...]``."""
-    return Net(tuple(Transition(tuple(i), tuple(o)) for i, o in transitions))
+    return Net(tuple(NetTransition(tuple(i), tuple(o)) for i, o in transitions))

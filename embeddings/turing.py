@@ -25,20 +25,21 @@ from machine_calculus.calculus.rmc.syntax import Choice, New, Pop, Push, Star
 from machine_calculus.calculus.terms import Term
 from machine_calculus.machine.rmc.small_step import solve
 
-__all__ = ["BLANK", "HALT", "Machine", "encode", "run_by_machine", "simulate"]
+__all__ = ["BLANK", "HALT", "Machine", "TuringAction", "encode", "run_by_machine", "simulate"]
 
 BLANK, HALT = "_", "halt"
 END = fn("$end")
 TOKEN = fn("tok")
 
-Rule = tuple[str, str, str]  # (next state, written symbol, move "L" or "R")
+#: What the machine does on reading a symbol in a state: (next state, written symbol, move "L" or "R").
+TuringAction = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
 class Machine:
     """A deterministic machine: ``(state, symbol) -> (next state, symbol, move)``."""
 
-    rules: Mapping[tuple[str, str], Rule]
+    rules: Mapping[tuple[str, str], TuringAction]
     start: str = "q0"
 
 

@@ -25,7 +25,8 @@ from typing import Any
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, replace_variables, term_text
 from machine_calculus.calculus.rmc.unify import resolve, unify
 from machine_calculus.calculus.terms import Term, free_variables
-from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, replace_at, subterms
+from machine_calculus.rewriting.engine import replace_at
+from machine_calculus.rewriting.trs import TRS, RewriteRule, normal_form, normal_forms, subterms, term_position
 
 __all__ = ["CriticalPair", "Verdict", "check_confluence", "critical_pairs", "lpo_greater", "terminates_by_lpo"]
 
@@ -35,7 +36,7 @@ class CriticalPair:
     peak: Term
     left: Term
     right: Term
-    rules: tuple[Rule, Rule]
+    rules: tuple[RewriteRule, RewriteRule]
 
     def __str__(self) -> str:
         return f"{term_text(self.left)} <- {term_text(self.peak)} -> {term_text(self.right)}"
@@ -105,7 +106,7 @@ def critical_pairs(trs: TRS) -> list[CriticalPair]:
                     continue
                 peak = resolve(l1, theta)
                 one = resolve(r1, theta)
-                other = resolve(replace_at(l1, path, r2), theta)
+                other = resolve(replace_at(l1, term_position(path), r2), theta)
                 pairs.append(CriticalPair(peak, one, other, (outer, inner)))
     return pairs
 
@@ -167,8 +168,8 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
     if precedence is not None:
         order = " > ".join(sorted(precedence, key=precedence.__getitem__, reverse=True))
         for p in nontrivial:
-            a = normalize(trs, p.left, search_limit, max_size)
-            b = normalize(trs, p.right, search_limit, max_size)
+            a = normal_form(trs, p.left, search_limit, max_size)
+            b = normal_form(trs, p.right, search_limit, max_size)
             if a is None or b is None:
                 return Verdict("MAYBE", "terminating, but a normal form took too long to compute", shown, every)
             if a != b:

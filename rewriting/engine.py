@@ -1,7 +1,7 @@
 """The reduction engine, generic over the term interface: rules as data, rule sets, one-step
 reducts at every position, strategies and normal forms with fuel.
 
-A :class:`Rule` is a name, a function from a term to its reduct at the root (or None), and an
+A :class:`ReductionRule` is a name, a function from a term to its reduct at the root (or None), and an
 optional side condition on the redex. A :class:`RuleSet` is a calculus's reduction relation: its
 rules, and its machine's **spine** (the positions the machine runs through, in the order it
 reaches them), which gives the machine-order strategy. The FMC, FMC III and RMC rule sets live in
@@ -26,10 +26,10 @@ from machine_calculus.calculus.terms import Term
 __all__ = [
     "STRATEGIES",
     "Link",
-    "Position",
-    "Rule",
+    "ReductionRule",
     "RuleSet",
     "Step",
+    "TermPosition",
     "linked_positions",
     "next_step",
     "normal_form",
@@ -41,12 +41,15 @@ __all__ = [
     "subterm_at",
 ]
 
-Position = tuple[int, ...]
-Step = tuple[str, Position, Term]
+#: A position in a term of the generic interface: the indices into ``t.args`` from the root down
+#: (``()`` the root). Not a source position (:class:`calculus.errors.Position`), nor a TRS's
+#: first-order position (:data:`rewriting.trs.FirstOrderPosition`).
+TermPosition = tuple[int, ...]
+Step = tuple[str, TermPosition, Term]
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class ReductionRule:
     """A named rule: ``apply(t)`` is the reduct of ``t`` at its root, or None; ``condition``, when
     given, is a side condition the redex must meet."""
 
@@ -65,7 +68,7 @@ class Rule:
 Link = tuple[int, "Link"] | None
 
 
-def path(link: Link) -> Position:
+def path(link: Link) -> TermPosition:
     """The position a link stands for (root first)."""
     out: list[int] = []
     while link is not None:
@@ -85,11 +88,11 @@ class RuleSet:
     reaches them)."""
 
     name: str
-    rules: tuple[Rule, ...]
+    rules: tuple[ReductionRule, ...]
     spine: Callable[[Term], Iterable[tuple[Link, Term]]] = _no_spine
     redex_kinds: frozenset[str] = frozenset({"term"})
 
-    def __iter__(self) -> Iterator[Rule]:
+    def __iter__(self) -> Iterator[ReductionRule]:
         return iter(self.rules)
 
     def names(self) -> tuple[str, ...]:
@@ -104,20 +107,20 @@ class RuleSet:
         return RuleSet(f"{self.name}[{', '.join(names)}]", kept, self.spine, self.redex_kinds)
 
 
-Rules = RuleSet | tuple[Rule, ...]
+Rules = RuleSet | tuple[ReductionRule, ...]
 
 
 def _as_rule_set(rules: Rules) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else RuleSet("rules", tuple(rules))
 
 
-def subterm_at(t: Term, position: Position) -> Term:
+def subterm_at(t: Term, position: TermPosition) -> Term:
     for i in position:
         t = t.args[i]
     return t
 
 
-def replace_at(t: Term, position: Position, new: Term) -> Term:
+def replace_at(t: Term, position: TermPosition, new: Term) -> Term:
     """``t`` with the subterm at ``position`` replaced (iterative)."""
     spine = [t]
     for i in position[:-1] if position else ():
@@ -141,7 +144,7 @@ def linked_positions(t: Term) -> Iterator[tuple[Link, Term]]:
         stack.extend(reversed(kids))
 
 
-def positions(t: Term) -> Iterator[tuple[Position, Term]]:
+def positions(t: Term) -> Iterator[tuple[TermPosition, Term]]:
     """Every position of ``t`` in leftmost-outermost order (pre-order), with its subterm."""
     for link, node in linked_positions(t):
         yield path(link), node

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from machine_calculus.calculus.terms import Term, fold, free_variables, iter_preorder, with_children
-from machine_calculus.rewriting.engine import Rule
+from machine_calculus.rewriting.engine import ReductionRule
 
-__all__ = ["Match", "Meta", "instantiate", "match", "not_free", "rule"]
+__all__ = ["Bindings", "Meta", "instantiate", "match_pattern", "not_free", "rule"]
 
-Match = dict[str, Any]
+#: What a match gives: each metavariable's name bound to the sub-term or atom it matched.
+Bindings = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -37,26 +38,28 @@ class Meta(Term):
     sorts: ClassVar[tuple[str, ...]] = ("meta",)
 
 
-def match(pattern: Term, t: Term) -> Match | None:
-    """The bindings of the pattern's metavariables under which it is ``t``, or None (iterative)."""
-    bindings: Match = {}
-    work: list[tuple[Any, Any]] = [(pattern, t)]
+def match_pattern(pattern: Term, t: Term, metavariable: type[Term] = Meta) -> Bindings | None:
+    """The bindings of the pattern's metavariables under which it is ``t``, or None (one-way:
+    ``t``'s own variables are constants; iterative). The metavariables are the nodes of class
+    ``metavariable``, named by their first argument: :class:`Meta` for a pattern of any calculus,
+    ``FVar`` for a first-order TRS's rule (:mod:`rewriting.trs` matches with this)."""
+    bindings: Bindings = {}
+    work: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = [((pattern,), (t,))]  # arguments against arguments
     while work:
-        p, u = work.pop()
-        if isinstance(p, Meta):
-            if p.name in bindings:
-                if bindings[p.name] != u:
+        ps, us = work.pop()
+        for p, u in zip(ps, us, strict=True):
+            if isinstance(p, metavariable):
+                name = p.args[0]
+                if name not in bindings:
+                    bindings[name] = u
+                elif bindings[name] != u:
                     return None
-            else:
-                bindings[p.name] = u
-            continue
-        if not isinstance(p, Term):
-            if p != u:
+            elif isinstance(p, Term):
+                if type(p) is not type(u):  # another head (so maybe another arity): no match
+                    return None
+                work.append((p.args, u.args))
+            elif p != u:  # an atom, compared before the sub-terms beside it are walked
                 return None
-            continue
-        if not isinstance(u, Term) or p.func is not u.func:
-            return None
-        work.extend(zip(p.args, u.args, strict=True))
     return bindings
 
 
@@ -70,25 +73,25 @@ def instantiate(template: Term, bindings: Mapping[str, Any]) -> Any:
     return fold(template, rebuild)
 
 
-def rule(name: str, left: Term, right: Term, when: Callable[[Match], bool] | None = None) -> Rule:
+def rule(name: str, left: Term, right: Term, when: Callable[[Bindings], bool] | None = None) -> ReductionRule:
     """The rule ``left -> right`` (with side condition ``when`` on the match) as engine data."""
     unbound = _metas(right) - _metas(left)
     if unbound:
         raise ValueError(f"rule {name}: {sorted(unbound)} on the right side do not occur on the left")
 
     def apply(t: Term) -> Term | None:
-        bindings = match(left, t)
+        bindings = match_pattern(left, t)
         if bindings is None or (when is not None and not when(bindings)):
             return None
         return instantiate(right, bindings)
 
-    return Rule(name, apply)
+    return ReductionRule(name, apply)
 
 
 def _metas(t: Term) -> set[str]:
     return {node.name for node in iter_preorder(t) if isinstance(node, Meta)}
 
 
-def not_free(variable: str, *terms: str) -> Callable[[Match], bool]:
+def not_free(variable: str, *terms: str) -> Callable[[Bindings], bool]:
     """A side condition: the name bound to ``variable`` is free in none of the ``terms``."""
     return lambda m: all(m[variable] not in free_variables(m[t]) for t in terms)

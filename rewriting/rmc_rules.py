@@ -38,7 +38,7 @@ from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
 from machine_calculus.calculus.rmc.syntax import FAIL, Choice, Fail, New, Pop, Push, Star
 from machine_calculus.calculus.rmc.unify import unify
 from machine_calculus.calculus.terms import Term, free_variables, fresh_name, iter_preorder, substitute, variable_names
-from machine_calculus.rewriting.engine import Link, Rule, RuleSet
+from machine_calculus.rewriting.engine import Link, ReductionRule, RuleSet
 
 __all__ = ["RMC", "canonical_summands", "read_answers", "spine", "summands"]
 
@@ -198,16 +198,16 @@ def _binding(x: str, pushed: Term, pattern: Term) -> Term | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("seq-assoc", _seq_assoc),
-    Rule("skip", _skip),
-    Rule("fail", _fail),
-    Rule("distribute", _distribute),
-    Rule("unfold", _unfold),
-    Rule("extrude", _extrude),
-    Rule("new", _new),
-    Rule("unify", _unify),
-    Rule("bind", _bind),
+RULES: tuple[ReductionRule, ...] = (
+    ReductionRule("seq-assoc", _seq_assoc),
+    ReductionRule("skip", _skip),
+    ReductionRule("fail", _fail),
+    ReductionRule("distribute", _distribute),
+    ReductionRule("unfold", _unfold),
+    ReductionRule("extrude", _extrude),
+    ReductionRule("new", _new),
+    ReductionRule("unify", _unify),
+    ReductionRule("bind", _bind),
 )
 
 

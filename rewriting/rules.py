@@ -53,14 +53,14 @@ from machine_calculus.calculus.fmc.syntax import (
 from machine_calculus.calculus.terms import fold, free_variables, fresh_name, substitute, variable_names, with_children
 from machine_calculus.machine.fmc.primitives import PrimitiveError, arity, primitive_result
 from machine_calculus.rewriting import engine
-from machine_calculus.rewriting.engine import STRATEGIES, Link, Rule, RuleSet, Step, replace_at, subterm_at
+from machine_calculus.rewriting.engine import STRATEGIES, Link, ReductionRule, RuleSet, Step, replace_at, subterm_at
 
 __all__ = [
     "FMC",
     "FMC3",
     "RULES",
     "STRATEGIES",
-    "Rule",
+    "ReductionRule",
     "canonical",
     "machine_spine",
     "normal_form",
@@ -227,16 +227,16 @@ def _redundant(t: Term) -> Term | None:
     return case(t.first, *kept)  # type: ignore[attr-defined]
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("beta", _beta),
-    Rule("jump", _jump),
-    Rule("push-seq", _push_seq),
-    Rule("pop-seq", _pop_seq),
-    Rule("seq-seq", _seq_seq),
-    Rule("unfold", _unfold),
-    Rule("delta", _delta),
-    Rule("unit", _unit),
-    Rule("redundant", _redundant),
+RULES: tuple[ReductionRule, ...] = (
+    ReductionRule("beta", _beta),
+    ReductionRule("jump", _jump),
+    ReductionRule("push-seq", _push_seq),
+    ReductionRule("pop-seq", _pop_seq),
+    ReductionRule("seq-seq", _seq_seq),
+    ReductionRule("unfold", _unfold),
+    ReductionRule("delta", _delta),
+    ReductionRule("unit", _unit),
+    ReductionRule("redundant", _redundant),
 )
 
 
@@ -274,13 +274,13 @@ FMC3 = RuleSet("FMC III", RULES, machine_spine)
 FMC = FMC3.only("beta", "jump", "push-seq", "pop-seq", "seq-seq", "unit", "redundant")
 
 
-def reducts(t: Term, rules: RuleSet | tuple[Rule, ...] = FMC3) -> list[Step]:
+def reducts(t: Term, rules: RuleSet | tuple[ReductionRule, ...] = FMC3) -> list[Step]:
     """Every one-step FMC III reduct of ``t``: (rule name, position, result), leftmost-outermost first."""
     return engine.reducts(t, rules)
 
 
 def normal_form(
-    t: Term, fuel: int = 1000, rules: RuleSet | tuple[Rule, ...] = FMC3, strategy: str = "leftmost-outermost"
+    t: Term, fuel: int = 1000, rules: RuleSet | tuple[ReductionRule, ...] = FMC3, strategy: str = "leftmost-outermost"
 ) -> Term | None:
     """The FMC III normal form by ``strategy`` (:data:`rewriting.engine.STRATEGIES`), or None if
     ``fuel`` steps do not reach it."""

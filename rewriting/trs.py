@@ -1,5 +1,6 @@
-"""First-order term rewriting systems: the Confluence Competition's TRS format, matching,
-one-step rewriting at every position, and bounded searches for reducts and normal forms.
+"""First-order term rewriting systems: the Confluence Competition's TRS format, one-step
+rewriting at every position (matching is :func:`rewriting.patterns.match_pattern`'s, with
+``FVar`` as the metavariables), and bounded searches for reducts and normal forms.
 
     (VAR x y)
     (RULES
@@ -23,14 +24,31 @@ from dataclasses import dataclass
 from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, replace_variables, term_text
 from machine_calculus.calculus.terms import Term, free_variables, size
+from machine_calculus.rewriting.engine import TermPosition, replace_at
+from machine_calculus.rewriting.patterns import match_pattern
 
-__all__ = ["TRS", "Rule", "match", "normal_forms", "parse_trs", "reachable", "replace_at", "rewrite_steps", "subterms"]
+__all__ = [
+    "TRS",
+    "FirstOrderPosition",
+    "RewriteRule",
+    "normal_form",
+    "normal_forms",
+    "parse_trs",
+    "reachable",
+    "rewrite_steps",
+    "subterms",
+    "term_position",
+]
 
-Path = tuple[int, ...]
+#: A position in the rewriting literature's sense: the argument indices (from 0) of the function
+#: symbols from the root down, ``()`` the root; :func:`term_position` is the engine's position of it.
+FirstOrderPosition = tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class Rule:
+class RewriteRule:
+    """A rewrite rule ``left -> right`` of a first-order TRS (its variables are ``FVar`` nodes)."""
+
     left: Term
     right: Term
 
@@ -40,7 +58,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class TRS:
-    rules: tuple[Rule, ...]
+    rules: tuple[RewriteRule, ...]
     variables: frozenset[str]
 
     def symbols(self) -> dict[str, int]:
@@ -105,7 +123,7 @@ def parse_trs(text: str, source: str = "<trs>") -> TRS:
         extra = free_variables(rhs) - free_variables(lhs)
         if extra:
             raise error(f"variables {sorted(extra)} of the right-hand side are not on the left", right[0][1])
-        built.append(Rule(lhs, rhs))
+        built.append(RewriteRule(lhs, rhs))
     return TRS(tuple(built), frozenset(variables))
 
 
@@ -174,9 +192,9 @@ def _term(tokens: list[tuple[str, int]], variables: set[str], error) -> Term:  #
             raise error("expected ',' or ')' in the arguments", tokens[min(i, len(tokens) - 1)][1])
 
 
-def subterms(t: Term) -> Iterator[tuple[Term, Path]]:
+def subterms(t: Term) -> Iterator[tuple[Term, FirstOrderPosition]]:
     """Every subterm with its position (preorder, leftmost-outermost first)."""
-    stack: list[tuple[Term, Path]] = [(t, ())]
+    stack: list[tuple[Term, FirstOrderPosition]] = [(t, ())]
     while stack:
         node, path = stack.pop()
         yield node, path
@@ -185,50 +203,29 @@ def subterms(t: Term) -> Iterator[tuple[Term, Path]]:
             stack.extend((kids[i], (*path, i)) for i in reversed(range(len(kids))))
 
 
-def replace_at(t: Term, path: Path, new: Term) -> Term:
-    """``t[new]_path``."""
-    spine = [t]
-    for i in path:
-        spine.append(arguments(spine[-1])[i])  # type: ignore[arg-type]
-    result = new
-    for parent, i in zip(reversed(spine[:-1]), reversed(path), strict=True):
-        kids = list(arguments(parent))  # type: ignore[arg-type]
-        kids[i] = result
-        result = fn(parent.symbol, *kids)  # type: ignore[attr-defined]
-    return result
+def term_position(position: FirstOrderPosition) -> TermPosition:
+    """Where a first-order position is in the generic term interface, so that the engine's
+    :func:`~rewriting.engine.subterm_at` and :func:`~rewriting.engine.replace_at` serve TRSs too:
+    argument ``i`` of ``f(...)`` is its operands (1), ``i`` steps down the chain (1 each), then
+    the item there (0)."""
+    out: list[int] = []
+    for i in position:
+        out += (1,) * (i + 1)
+        out.append(0)
+    return tuple(out)
 
 
-def match(pattern: Term, t: Term) -> dict[str, Term] | None:
-    """The substitution σ with σ(pattern) = t, or None (one-way: t's variables are constants)."""
-    sigma: dict[str, Term] = {}
-    work = [(pattern, t)]
-    while work:
-        p, u = work.pop()
-        if isinstance(p, FVar):
-            bound = sigma.get(p.name)
-            if bound is None:
-                sigma[p.name] = u
-            elif bound != u:
-                return None
-            continue
-        if not isinstance(u, Fn) or u.symbol != p.symbol:  # type: ignore[attr-defined]
-            return None
-        ps, us = arguments(p), arguments(u)  # type: ignore[arg-type]
-        if len(ps) != len(us):
-            return None
-        work.extend(zip(ps, us, strict=True))
-    return sigma
-
-
-def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[Rule, Path, Term]]:
+def rewrite_steps(trs: TRS, t: Term) -> Iterator[tuple[RewriteRule, FirstOrderPosition, Term]]:
     """Every one-step reduct of ``t``: the rule, the position, the result."""
     for sub, path in subterms(t):
-        if isinstance(sub, FVar):
+        if not isinstance(sub, Fn):
             continue
         for rule in trs.rules:
-            sigma = match(rule.left, sub)
+            if isinstance(rule.left, Fn) and rule.left.symbol != sub.symbol:
+                continue  # another root symbol: no match, known before matching
+            sigma = match_pattern(rule.left, sub, FVar)
             if sigma is not None:
-                yield rule, path, replace_at(t, path, replace_variables(rule.right, sigma))
+                yield rule, path, replace_at(t, term_position(path), replace_variables(rule.right, sigma))
 
 
 def reachable(trs: TRS, t: Term, limit: int = 2_000, max_size: int = 200) -> tuple[set[Term], bool]:
@@ -257,7 +254,7 @@ def normal_forms(trs: TRS, t: Term, limit: int = 2_000, max_size: int = 200) -> 
     return {u for u in terms if next(rewrite_steps(trs, u), None) is None}, complete
 
 
-def normalize(trs: TRS, t: Term, fuel: int = 100_000, max_size: int = 10_000) -> Term | None:
+def normal_form(trs: TRS, t: Term, fuel: int = 100_000, max_size: int = 10_000) -> Term | None:
     """A normal form by leftmost-outermost rewriting, or None when the fuel runs out or the term
     grows beyond ``max_size`` nodes."""
     for _ in range(fuel):

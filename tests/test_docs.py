@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -79,15 +80,26 @@ def test_the_docs_show_commands() -> None:
     assert len(NOTEBOOKS) >= 1
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder to run the documented commands in: ``examples/`` resolves as at the repository's
+    root (a copy), and what a command writes (``--graph swap.svg``) lands here, not in the
+    repository."""
+    where = tmp_path_factory.mktemp("docs")
+    shutil.copytree(ROOT / "examples", where / "examples")
+    return where
+
+
 @pytest.mark.parametrize(("where", "commands", "shown"), EXAMPLES, ids=[w for w, _, _ in EXAMPLES])
 def test_documented_commands(
     where: str,
     commands: list[str],
     shown: str | None,
+    workspace: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(workspace)
     monkeypatch.setenv("COLUMNS", "100")
     output = []
     for command in commands:
@@ -106,6 +118,21 @@ def test_documented_commands(
             return [line.rstrip() for line in text.strip("\n").splitlines()]
 
         assert tidy("".join(output)) == tidy(shown), where
+
+
+def test_the_documented_commands_write_nothing_into_the_repository(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers = [shlex.split(c, comments=True)[1:] for _, commands, _ in EXAMPLES for c in commands if "--graph" in c]
+    assert writers  # README.md: mcalc reduce examples/swap.fmc --steps --graph swap.svg
+    monkeypatch.chdir(workspace)
+    for argv in writers:
+        written = argv[argv.index("--graph") + 1]
+        before = (ROOT / written).stat().st_mtime_ns if (ROOT / written).exists() else None  # a stray old copy
+        assert main(argv) == 0
+        after = (ROOT / written).stat().st_mtime_ns if (ROOT / written).exists() else None
+        assert (workspace / written).is_file() and after == before, written
+    capsys.readouterr()
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import sympy
 
-from machine_calculus.calculus.fmc.syntax import Label, Name, Star, Wildcard
+from machine_calculus.calculus.fmc.syntax import Label, Name, StarLabel, Wildcard
 
 __all__ = ["UNDETERMINED", "is_symbolic", "meets", "select"]
 
@@ -36,8 +36,8 @@ def meets(label: Label, pattern: Label) -> bool | None:
     """Does the branch label ``pattern`` catch the exit label ``label``? None: depends on symbols."""
     if isinstance(pattern, Wildcard):
         return True
-    if isinstance(label, Star) or isinstance(pattern, Star):
-        return isinstance(label, Star) and isinstance(pattern, Star)
+    if isinstance(label, StarLabel) or isinstance(pattern, StarLabel):
+        return isinstance(label, StarLabel) and isinstance(pattern, StarLabel)
     if not is_symbolic(label) and not is_symbolic(pattern):
         if isinstance(label, sympy.Basic) != isinstance(pattern, sympy.Basic):
             return False

@@ -31,7 +31,7 @@ from machine_calculus.calculus.fmc.syntax import (
     Push,
     Seq,
     Skip,
-    Star,
+    StarLabel,
     Term,
     Var,
     Wildcard,
@@ -177,7 +177,7 @@ def _pieces(node: Term, ctx: int, nt: Notation) -> list[Any]:
 
 def label_text(label: Label, nt: Notation = UNICODE) -> str:
     """A label as written in a case frame or after ``^``: ``*``, ``_`` or a constant."""
-    if isinstance(label, Star):
+    if isinstance(label, StarLabel):
         return nt.skip
     if isinstance(label, Wildcard):
         return r"\_" if nt.escape_name else "_"

@@ -50,7 +50,7 @@ __all__ = [
     "Push",
     "Seq",
     "Skip",
-    "Star",
+    "StarLabel",
     "Var",
     "Wildcard",
     "branches",
@@ -82,7 +82,7 @@ ConstValue = sympy.Integer | sympy.Rational | sympy.Symbol | sympy.Expr | sympy.
 
 
 @dataclass(frozen=True, slots=True)
-class Star:
+class StarLabel:
     """The label ``*`` (Unicode ``⋆``): the normal exit, which skip jumps with."""
 
     def __str__(self) -> str:
@@ -97,11 +97,11 @@ class Wildcard:
         return "_"
 
 
-STAR = Star()
+STAR = StarLabel()
 ANY = Wildcard()
 
 #: A label: ``*``, a constant, or (in a case frame only) the wildcard ``_``.
-Label = ConstValue | Star | Wildcard
+Label = ConstValue | StarLabel | Wildcard
 
 #: The primitives and their arities. ``*`` is multiplication (printed ``×``; ASCII ``mul``, as
 #: ``*`` is skip there). A primitive of arity n pops n constants from λ, first argument on top.
@@ -281,7 +281,7 @@ NO_BRANCH = NoBranch()
 
 def jump(label: Label) -> Term:
     """The term that exits with ``label``: ``*`` for :data:`STAR`, else the constant."""
-    if isinstance(label, Star):
+    if isinstance(label, StarLabel):
         return SKIP
     if isinstance(label, Wildcard):
         raise ValueError("'_' is not a jump")
@@ -322,7 +322,7 @@ def frame_of(t: Term) -> tuple[tuple[Label, Term], ...] | None:
 
 def case(first: Term, *pairs: tuple[Label, Term]) -> Term:
     """``first ; {j1 -> M1 | ...}``; ``Seq(first, M)`` for the lone ``{* -> M}``."""
-    if len(pairs) == 1 and isinstance(pairs[0][0], Star):
+    if len(pairs) == 1 and isinstance(pairs[0][0], StarLabel):
         return Seq(first, pairs[0][1])
     frame: Term = NO_BRANCH
     for label, body in reversed(pairs):

@@ -27,8 +27,8 @@ from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order,
 __all__ = ["PrologAnswers", "answer_bindings", "answers", "solve_prolog"]
 
 
-def variable_names(count: int) -> Iterator[str]:
-    """``_A, _B, ..., _Z, _A1, ...``."""
+def _unbound_names(count: int) -> Iterator[str]:
+    """``_A, _B, ..., _Z, _A1, ...``: the names an answer shows for the variables it leaves unbound."""
     n = 0
     while n < count:
         letter, number = chr(ord("A") + n % 26), n // 26
@@ -45,7 +45,7 @@ def answer_bindings(query: Query, answer: Answer) -> dict[str, str]:
         for node in iter_preorder(value):
             if isinstance(node, FVar) and node.name not in order:
                 order.append(node.name)
-    names = dict(zip(order, variable_names(len(order)), strict=True))
+    names = dict(zip(order, _unbound_names(len(order)), strict=True))
     return {v: prolog_text(t, names) for v, t in zip(query.variables, values, strict=True)}
 
 

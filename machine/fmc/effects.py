@@ -30,12 +30,12 @@ from machine_calculus.machine.memory import MemoryInput, normalize_memory
 __all__ = [
     "FALSE",
     "TRUE",
-    "Branch",
     "Distribution",
-    "branches",
+    "RunBranch",
     "distribution",
     "outcome_key",
     "outcomes",
+    "run_branches",
     "sample",
 ]
 
@@ -47,7 +47,7 @@ Runner = Callable[..., Result]
 
 
 @dataclass(frozen=True)
-class Branch:
+class RunBranch:
     """One way the draws can go: the coins drawn (first first), its probability, its result."""
 
     draws: tuple[bool, ...]
@@ -69,7 +69,7 @@ def _needs_a_draw(result: Result, location: str) -> bool:
     return result.status == "stuck" and result.reason == stuck_reason("empty", location)
 
 
-def branches(
+def run_branches(
     term: Term,
     memory: MemoryInput | None = None,
     location: str = "rnd",
@@ -77,7 +77,7 @@ def branches(
     fuel: int = 1_000_000,
     max_draws: int = 20,
     run: Runner = fast.run,
-) -> Iterator[Branch]:
+) -> Iterator[RunBranch]:
     """Every branch of the run over the draws from ``location``, depth first, true before
     false. A branch that would need more than ``max_draws`` draws is not followed: it is
     reported as the stuck result it reached (see :class:`Distribution` ``unexplored``)."""
@@ -90,7 +90,7 @@ def branches(
             pending.append((*draws, False))
             pending.append((*draws, True))
             continue
-        yield Branch(draws, cast("sympy.Rational", sympy.Rational(1, 2 ** len(draws))), result)
+        yield RunBranch(draws, cast("sympy.Rational", sympy.Rational(1, 2 ** len(draws))), result)
 
 
 def outcome_key(result: Result) -> str:
@@ -132,7 +132,7 @@ def distribution(
     mass: dict[str, sympy.Expr] = {}
     example: dict[str, Result] = {}
     unexplored: sympy.Expr = sympy.Rational(0)
-    for branch in branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+    for branch in run_branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
         if _needs_a_draw(branch.result, location):
             unexplored += branch.probability
         key = outcome_key(branch.result)
@@ -155,7 +155,7 @@ def outcomes(
 ) -> list[Result]:
     """The distinct outcomes of a non-deterministic run (every choice on ``location`` taken)."""
     seen: dict[str, Result] = {}
-    for branch in branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+    for branch in run_branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
         seen.setdefault(outcome_key(branch.result), branch.result)
     return [seen[k] for k in sorted(seen)]
 

@@ -16,7 +16,18 @@ from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.cli.main import main
 from machine_calculus.rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
-from machine_calculus.rewriting.trs import TRS, Rule, normal_forms, normalize, parse_trs, reachable, rewrite_steps
+from machine_calculus.rewriting.engine import replace_at, subterm_at
+from machine_calculus.rewriting.trs import (
+    TRS,
+    RewriteRule,
+    normal_form,
+    normal_forms,
+    parse_trs,
+    reachable,
+    rewrite_steps,
+    subterms,
+    term_position,
+)
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "trs").glob("*.trs"))
 
@@ -91,7 +102,7 @@ def systems(draw: st.DrawFn) -> TRS:
     for _ in range(draw(st.integers(1, 3))):
         left = draw(open_terms.filter(lambda t: not isinstance(t, FVar)))
         right = draw(open_terms.filter(lambda t, left=left: free_variables(t) <= free_variables(left)))
-        rules.append(Rule(left, right))
+        rules.append(RewriteRule(left, right))
     return TRS(tuple(rules), frozenset({"x", "y"}))
 
 
@@ -104,7 +115,7 @@ def test_no_wrong_answers_on_generated_systems(trs: TRS, probes: list[Term]) -> 
         reducts = {v for _, _, v in rewrite_steps(trs, pair.peak)}
         assert pair.left in reducts and pair.right in reducts
         reached, _ = normal_forms(trs, pair.peak, 100, 40)
-        reached |= {t for t in (normalize(trs, pair.left, 100, 40), normalize(trs, pair.right, 100, 40)) if t}
+        reached |= {t for t in (normal_form(trs, pair.left, 100, 40), normal_form(trs, pair.right, 100, 40)) if t}
         by_text = {str_term(t): t for t in reached}
         shown = verdict.evidence[1].removeprefix("normal forms: ").split(" and ")
         assert len(set(shown)) == 2 and set(shown) <= set(by_text)
@@ -120,6 +131,23 @@ def str_term(t: Term) -> str:
     from machine_calculus.calculus.rmc.firstorder import term_text
 
     return term_text(t)
+
+
+@given(first_order(("x",), 6), ground_terms)
+def test_first_order_positions_are_the_engines_term_positions(t: Term, new: Term) -> None:
+    for sub, position in subterms(t):
+        assert subterm_at(t, term_position(position)) == sub
+        replaced = replace_at(t, term_position(position), new)
+        assert subterm_at(replaced, term_position(position)) == new
+        assert [p for _, p in subterms(replaced) if p[: len(position)] != position] == [
+            p for _, p in subterms(t) if p[: len(position)] != position
+        ]  # elsewhere the same positions
+
+
+def test_a_first_order_position_in_the_term_interface() -> None:
+    t = fn("h", fn("a"), fn("f", fn("b")))
+    assert term_position(()) == () and term_position((1, 0)) == (1, 1, 0, 1, 0)
+    assert replace_at(t, term_position((1, 0)), FVar("x")) == fn("h", fn("a"), fn("f", FVar("x")))
 
 
 def test_rewriting_steps_and_reachability() -> None:

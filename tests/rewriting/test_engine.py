@@ -10,13 +10,13 @@ import pytest
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import Push
-from machine_calculus.calculus.rmc.firstorder import fn, term_text
+from machine_calculus.calculus.rmc.firstorder import FVar, fn, term_text
 from machine_calculus.calculus.rmc.parser import parse_rmc
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.rewriting.drawing import svg
 from machine_calculus.rewriting.engine import RuleSet, next_step, normal_form, reducts
 from machine_calculus.rewriting.graph import reduction_graph, rule_steps
-from machine_calculus.rewriting.patterns import Meta, match, rule
+from machine_calculus.rewriting.patterns import Meta, match_pattern, rule
 from machine_calculus.rewriting.rmc_rules import RMC
 from machine_calculus.rewriting.rules import FMC, FMC3
 
@@ -58,9 +58,19 @@ def test_a_side_condition_and_a_nonlinear_pattern() -> None:
     assert reducts(parse("[1]b.[2]a.*"), (swap,)) == []
     twice = rule("twice", fn("f", X, X), X)
     assert reducts(fn("f", fn("a"), fn("b")), RuleSet("r", (twice,), redex_kinds=frozenset({"fo"}))) == []
-    assert match(fn("f", X, X), fn("f", fn("a"), fn("a"))) == {"x": fn("a")}
+    assert match_pattern(fn("f", X, X), fn("f", fn("a"), fn("a"))) == {"x": fn("a")}
     with pytest.raises(ValueError, match="do not occur on the left"):
         rule("bad", fn("f", X), Y)
+
+
+def test_first_order_matching_takes_the_variables_of_the_pattern_as_its_metavariables() -> None:
+    x, y = FVar("x"), FVar("y")
+    assert match_pattern(fn("f", x, fn("g", y)), fn("f", fn("a"), fn("g", x)), FVar) == {"x": fn("a"), "y": x}
+    assert match_pattern(fn("f", x, x), fn("f", fn("a"), fn("b")), FVar) is None  # non-linear
+    assert match_pattern(fn("f", x), fn("f", fn("a"), fn("b")), FVar) is None  # another arity
+    assert match_pattern(fn("f", x), fn("g", fn("a")), FVar) is None  # another symbol
+    assert match_pattern(fn("a"), x, FVar) is None  # one-way: the term's variables are constants
+    assert match_pattern(fn("f", x), fn("f", fn("a"))) is None  # without FVar, x is no metavariable
 
 
 def test_machine_order_reduces_only_where_the_machine_runs() -> None:
