@@ -15,28 +15,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.calculus.fmc.printer import to_ascii
-from machine_calculus.calculus.rmc.parser import parse_rmc
-from machine_calculus.calculus.rmc.printer import rmc_text
-from machine_calculus.calculus.terms import Term
 from machine_calculus.cli.defaults import calculus_of
-from machine_calculus.cli.while_command import initial_store
-from machine_calculus.embeddings.imperative.compiler import compile_program
-from machine_calculus.embeddings.imperative.parser import parse_while
-from machine_calculus.embeddings.imperative.run import initial_memory
-from machine_calculus.machine.fmc import fast
-from machine_calculus.rewriting.drawing import svg
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
-from machine_calculus.rewriting.graph import reduction_graph, rule_steps
-from machine_calculus.rewriting.optimizer import optimize
-from machine_calculus.rewriting.rmc_rules import RMC
-from machine_calculus.rewriting.rules import FMC3
+
+if TYPE_CHECKING:
+    from machine_calculus.calculus.terms import Term
 
 __all__ = ["add_rewrite_parsers", "command_optimize", "command_reduce"]
 
@@ -71,10 +59,22 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
 
 def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
     text, name = read_source(args.source)
-    rmc = calculus_of(args.calculus, name) == "rmc"
-    term = parse_rmc(text, source=name) if rmc else parse(text, source=name)
-    rules, show = (RMC, rmc_text) if rmc else (FMC3, to_ascii)
+    if calculus_of(args.calculus, name) == "rmc":
+        from machine_calculus.calculus.rmc.parser import parse_rmc
+        from machine_calculus.calculus.rmc.printer import rmc_text
+        from machine_calculus.rewriting.rmc_rules import RMC
+
+        term, rules, show = parse_rmc(text, source=name), RMC, rmc_text
+    else:
+        from machine_calculus.calculus.fmc.parser import parse
+        from machine_calculus.calculus.fmc.printer import to_ascii
+        from machine_calculus.rewriting.rules import FMC3
+
+        term, rules, show = parse(text, source=name), FMC3, to_ascii
     if args.graph:
+        from machine_calculus.rewriting.drawing import svg
+        from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+
         suffix = Path(args.graph).suffix
         if suffix not in (".svg", ".dot"):
             raise usage_error(f"--graph writes .svg or .dot files, not {args.graph!r}")
@@ -112,14 +112,25 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
 def command_optimize(
     args: argparse.Namespace, out: Console, read_source: Any, parse_stacks: Any, usage_error: type[Exception]
 ) -> int:
+    from machine_calculus.calculus.fmc.printer import to_ascii
+    from machine_calculus.machine.fmc import fast
+    from machine_calculus.rewriting.optimizer import optimize
+
     text, name = read_source(args.source)
     memory: dict[str, tuple[Term, ...]]
     if name.endswith(".while"):
+        from machine_calculus.cli.while_command import initial_store
+        from machine_calculus.embeddings.imperative.compiler import compile_program
+        from machine_calculus.embeddings.imperative.parser import parse_while
+        from machine_calculus.embeddings.imperative.run import initial_memory
+
         program = parse_while(text, source=name)
         term, memory = compile_program(program), initial_memory(program, initial_store(args.set, program, usage_error))
     else:
         if args.set:
             raise usage_error("--set is for .while programs")
+        from machine_calculus.calculus.fmc.parser import parse
+
         term, memory = parse(text, source=name), parse_stacks(args.stack)
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
