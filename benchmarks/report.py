@@ -8,10 +8,12 @@ import platform
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 def print_table(title: str, headers: list[str], cells: list[list[str]], markdown: bool) -> None:
-    """``cells`` (one list per row) under ``headers``; the first column is left-aligned."""
+    """``cells`` (one list per row, plain text: no rich markup) under ``headers``; the first
+    column is left-aligned."""
     if markdown:
         print("| " + " | ".join(headers) + " |")
         print("|" + "|".join("---" for _ in headers) + "|")
@@ -23,7 +25,7 @@ def print_table(title: str, headers: list[str], cells: list[list[str]], markdown
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i == 0 else "right")
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))
     Console().print(table)
 
 

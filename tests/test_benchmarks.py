@@ -57,3 +57,11 @@ def test_confluence_benchmark_smoke_run() -> None:
 def test_optimizer_benchmark_smoke_run() -> None:
     out = smoke_run("optimizer.py", "--quick", "--markdown")
     assert "| update then lookup | FMC |" in out and "| swap.fmc | 8 → 4 | 6 → 2 | 67% | yes |" in out
+
+
+def test_startup_benchmark_smoke_run() -> None:
+    out = smoke_run("startup.py", "--quick", "--markdown")
+    assert len(table_rows(out)) == 12  # header, the bare interpreter and ten commands, each exiting 0
+    assert "| run '[A]' (FMC) |" in out and "| optimize examples/swap.fmc |" in out
+    run = next(line for line in out.splitlines() if line.startswith("| run '[A]' (FMC) |"))
+    assert run.endswith("| no | no |")  # neither sympy nor egglog

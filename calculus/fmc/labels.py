@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-import sympy
-
+from machine_calculus.calculus.fmc.sympy_values import is_sympy
 from machine_calculus.calculus.fmc.syntax import Label, Name, StarLabel, Wildcard
 
 __all__ = ["UNDETERMINED", "is_symbolic", "meets", "select"]
@@ -29,7 +28,7 @@ _BOOLEAN_NAMES = (Name("True"), Name("False"))
 
 def is_symbolic(label: Label) -> bool:
     """A sympy value with free symbols (``$n``, ``$(n + 1)``, ``$(n < 3)``)."""
-    return isinstance(label, sympy.Basic) and bool(label.free_symbols)
+    return is_sympy(label) and bool(label.free_symbols)
 
 
 def meets(label: Label, pattern: Label) -> bool | None:
@@ -38,10 +37,15 @@ def meets(label: Label, pattern: Label) -> bool | None:
         return True
     if isinstance(label, StarLabel) or isinstance(pattern, StarLabel):
         return isinstance(label, StarLabel) and isinstance(pattern, StarLabel)
+    sympy_label, sympy_pattern = is_sympy(label), is_sympy(pattern)
+    if not sympy_label and not sympy_pattern:  # Names and strings
+        return bool(label == pattern)
     if not is_symbolic(label) and not is_symbolic(pattern):
-        if isinstance(label, sympy.Basic) != isinstance(pattern, sympy.Basic):
+        if sympy_label != sympy_pattern:
             return False
         return bool(label == pattern)
+    import sympy  # a symbolic label is a sympy value, so sympy is loaded
+
     symbolic, other = (label, pattern) if is_symbolic(label) else (pattern, label)
     if isinstance(other, Name):
         boolean_like = isinstance(symbolic, sympy.logic.boolalg.Boolean | sympy.Symbol)

@@ -28,8 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sympy
-
 from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.syntax import (
     ANY,
@@ -61,7 +59,6 @@ from machine_calculus.calculus.lexing import (
     tokenize,
 )
 from machine_calculus.calculus.programs import read_program
-from machine_calculus.calculus.symbolic_text import parse_expression
 from machine_calculus.calculus.terms import free_variables, substitute
 
 __all__ = ["PUNCTUATION", "RESERVED", "Program", "parse", "parse_constant", "parse_program"]
@@ -391,9 +388,14 @@ class _Parser(TokenCursor):
         if tok.kind == STRING:
             assert isinstance(tok.value, str)
             return tok.value
+        # numbers and symbols are sympy values: the first one read imports sympy
+        import sympy
+
         if tok.kind == SYMBOL:
             return sympy.Symbol(str(tok.value))
         if tok.kind == EXPRESSION:
+            from machine_calculus.calculus.symbolic_text import parse_expression
+
             try:
                 value = parse_expression(str(tok.value))
             except ValueError as error:
@@ -409,6 +411,8 @@ class _Parser(TokenCursor):
 
 def canonical_constant(value: Any) -> ConstValue:
     """sympy's ``true``/``false`` are the Names ``True``/``False``; other values are themselves."""
+    import sympy  # the value is a sympy value: sympy is loaded
+
     if value is sympy.true:
         return Name("True")
     if value is sympy.false:

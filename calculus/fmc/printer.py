@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sympy
-
+from machine_calculus.calculus.fmc.sympy_values import is_sympy
 from machine_calculus.calculus.fmc.syntax import (
     DEFAULT,
     Branch,
@@ -209,13 +208,15 @@ def constant_text(value: ConstValue) -> str:
         return _quote(value)
     if isinstance(value, Name):
         return value.text
+    if not is_sympy(value):
+        raise TypeError(f"not a constant value: {value!r}")
+    import sympy
+
     if isinstance(value, sympy.Symbol):
         return "$" + value.name
     if isinstance(value, sympy.Rational):  # Integer is a Rational
         return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
-    if isinstance(value, sympy.Basic):  # a symbolic expression built by primitives
-        return f"$({sympy.sstr(value)})"
-    raise TypeError(f"not a constant value: {value!r}")
+    return f"$({sympy.sstr(value)})"  # a symbolic expression built by primitives
 
 
 _QUOTE = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\", '"': '\\"', "\0": "\\0"}
@@ -243,7 +244,11 @@ def _latex_constant(value: ConstValue, text: str) -> str:
         return r"\texttt{" + "".join(specials.get(ch, ch) for ch in text) + "}"
     if isinstance(value, Name):
         return r"\mathsf{" + value.text.replace("_", r"\_") + "}"
-    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
+    if not is_sympy(value):
+        return text
+    import sympy
+
+    if not isinstance(value, sympy.Rational):
         return sympy.latex(value)
     if isinstance(value, sympy.Rational) and value.q != 1:
         return rf"\tfrac{{{value.p}}}{{{value.q}}}"

@@ -23,11 +23,12 @@ body; every other node is binder-free.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, overload
-
-import sympy
+from typing import TYPE_CHECKING, ClassVar, TypeAlias, overload
 
 from machine_calculus.calculus.terms import Term
+
+if TYPE_CHECKING:  # sympy is imported where a value needs it (calculus/fmc/sympy_values.py)
+    import sympy
 
 __all__ = [
     "ANY",
@@ -78,7 +79,9 @@ class Name:
 
 #: What a constant may be: an exact number, a sympy symbol ($n) or symbolic expression (built by
 #: primitives on symbols, e.g. ``$n + 1`` or ``$n < 3``), a string literal or a Name.
-ConstValue = sympy.Integer | sympy.Rational | sympy.Symbol | sympy.Expr | sympy.logic.boolalg.Boolean | str | Name
+ConstValue: TypeAlias = (
+    "sympy.Integer | sympy.Rational | sympy.Symbol | sympy.Expr | sympy.logic.boolalg.Boolean | str | Name"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ STAR = StarLabel()
 ANY = Wildcard()
 
 #: A label: ``*``, a constant, or (in a case frame only) the wildcard ``_``.
-Label = ConstValue | StarLabel | Wildcard
+Label: TypeAlias = "ConstValue | StarLabel | Wildcard"
 
 #: The primitives and their arities. ``*`` is multiplication (printed ``×``; ASCII ``mul``, as
 #: ``*`` is skip there). A primitive of arity n pops n constants from λ, first argument on top.

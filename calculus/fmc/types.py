@@ -30,9 +30,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sympy
-
 from machine_calculus.calculus.collector import collector_paused
+from machine_calculus.calculus.fmc.sympy_values import is_sympy
 from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
@@ -745,7 +744,7 @@ def family_of_sort(sort: str) -> str:
 
 def family_of_label(label: Any) -> str:
     """The family of a (non-``⋆``, non-``_``) label."""
-    if isinstance(label, sympy.Basic) and not isinstance(label, sympy.Rational) and label.free_symbols:
+    if is_sympy(label) and label.free_symbols:  # a number has none
         return "sym"
     return family_of_sort(base_sort(label))
 
@@ -756,13 +755,17 @@ def base_sort(value: Any) -> str:
         return "str"
     if isinstance(value, Name):
         return "bool" if value.text in ("True", "False") else "name"
+    if not is_sympy(value):
+        raise ValueError(f"not a constant value: {value!r}")
+    import sympy
+
     if isinstance(value, sympy.Symbol):
         return "sym"
     if isinstance(value, sympy.Integer):
         return "int"
     if isinstance(value, sympy.Rational):
         return "rat"
-    if isinstance(value, sympy.Basic) and value.free_symbols:
+    if value.free_symbols:
         return "sym"
     raise ValueError(f"not a constant value: {value!r}")
 
@@ -926,14 +929,14 @@ def _row_counts(t: Type) -> tuple[dict[str, int], set[str]]:
 
 # -- inhabitants: closed terms and memories of a given type -------------------------------------------
 
-_SAMPLE_CONSTANTS = {
-    "int": sympy.Integer(0),
-    "rat": sympy.Rational(1, 2),
-    "str": "s",
-    "bool": Name("True"),
-    "sym": sympy.Symbol("n"),
-    "name": Name("A"),
-}
+
+def _sample_constant(sort: str) -> Any:
+    """A constant of base sort ``sort`` (importing sympy only for a number or a symbol)."""
+    if sort in ("str", "bool", "name"):
+        return {"str": "s", "bool": Name("True"), "name": Name("A")}[sort]
+    import sympy
+
+    return {"int": sympy.Integer(0), "rat": sympy.Rational(1, 2), "sym": sympy.Symbol("n")}[sort]
 
 
 def inhabitant(t: Type, variable_sort: str = "int") -> Term:
@@ -946,9 +949,9 @@ def inhabitant(t: Type, variable_sort: str = "int") -> Term:
     from machine_calculus.calculus.fmc.syntax import SKIP
 
     if isinstance(t, TypeVariable):
-        return Const(_SAMPLE_CONSTANTS[variable_sort])
+        return Const(_sample_constant(variable_sort))
     if isinstance(t, Base):
-        return Const(_SAMPLE_CONSTANTS[t.name])
+        return Const(_sample_constant(t.name))
     popped: list[tuple[str, str, Type]] = []
     counter = itertools.count()
     for loc, items in t.input.stacks:

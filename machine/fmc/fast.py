@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
-
 from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
 from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.sympy_values import exact_number_types
 from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
@@ -212,6 +211,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     env: Any = None
     kont: list[tuple[Code, Any]] = []
     kpush, kpop = kont.append, kont.pop
+    concrete = _concrete_labels()  # a label of another type is looked up by select: the same answer
     steps = 0
     halt: tuple[Any, ...] | None = None  # (status, code, ...) as _primitive and _final give it
     while steps < fuel:
@@ -299,7 +299,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
                 label = STAR if op == SKIP else code[2]
                 if kind == BRANCHES:
                     table = frame[3]
-                    if table is not None and type(label) in _CONCRETE:
+                    if table is not None and type(label) in concrete:
                         body = table[0].get(label, table[1])  # a dict lookup: the same as select
                     else:
                         body = select(frame[2], label)
@@ -376,18 +376,23 @@ _SKIP_CODE: Code = (SKIP, (SKIP_TERM, None))
 
 # label types whose equality is plain equality of hashable values (no symbols): a frame over such
 # labels dispatches by a dict lookup (sympy canonicalizes numbers, so equal numbers share a type)
-_CONCRETE = {Name, str, type(STAR), sympy.Rational, *(type(sympy.Integer(n)) for n in (-1, 0, 1, 2))}
-_CONCRETE |= {type(sympy.Rational(1, 2))}
+_PLAIN_LABELS = frozenset({Name, str, type(STAR)})
+
+
+def _concrete_labels() -> frozenset[type]:
+    """The concrete label types: the plain ones and, once sympy is imported, its exact numbers."""
+    return _PLAIN_LABELS | exact_number_types()
 
 
 def _dispatch(pairs: tuple[tuple[Any, Code], ...]) -> tuple[dict[Any, Code], Code | None] | None:
     """``(table, default)`` for a frame whose labels are all concrete; None otherwise."""
     table: dict[Any, Code] = {}
     default: Code | None = None
+    concrete = _concrete_labels()
     for label, body in pairs:
         if label is ANY:
             default = body
-        elif type(label) in _CONCRETE:
+        elif type(label) in concrete:
             table.setdefault(label, body)
         else:
             return None

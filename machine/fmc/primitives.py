@@ -14,14 +14,17 @@ named primitive ``error`` takes a string and raises it: a compiled program's run
 from __future__ import annotations
 
 import operator
+import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, TypeGuard
-
-import sympy
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from machine_calculus.calculus.fmc.printer import to_ascii
+from machine_calculus.calculus.fmc.sympy_values import exact_number_types, is_sympy
 from machine_calculus.calculus.fmc.syntax import PRIMITIVES, Const, ConstValue, Name, Term
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["PrimitiveError", "apply_primitive", "arity", "boolean", "primitive_result"]
 
@@ -38,23 +41,39 @@ def arity(name: str) -> int:
 
 def boolean(value: Any) -> ConstValue:
     """A Python or sympy truth value as a constant: ``True``/``False``, or a symbolic condition."""
-    if value is True or value is sympy.true:
+    if value is True:
         return TRUE
-    if value is False or value is sympy.false:
+    if value is False:
+        return FALSE
+    import sympy  # any other truth value is sympy's: sympy is loaded
+
+    if value is sympy.true:
+        return TRUE
+    if value is sympy.false:
         return FALSE
     return value
 
 
+# The helpers below take sympy values and Names (their callers have seen a sympy argument, so
+# sympy is loaded and importing it is a lookup).
+
+
 def _is_number(v: object) -> TypeGuard[sympy.Expr]:
+    import sympy
+
     # a sympy Symbol is also a Boolean: a symbolic constant may stand for a number
     return isinstance(v, sympy.Expr) and (isinstance(v, sympy.Symbol) or not isinstance(v, sympy.logic.boolalg.Boolean))
 
 
 def _is_condition(v: object) -> bool:
+    import sympy
+
     return v in (TRUE, FALSE) or (isinstance(v, sympy.logic.boolalg.Boolean) and not isinstance(v, sympy.Symbol))
 
 
 def _as_sympy_boolean(v: object) -> Any:
+    import sympy
+
     return sympy.true if v == TRUE else sympy.false if v == FALSE else v
 
 
@@ -63,25 +82,23 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "-": operator.sub,
     "*": operator.mul,
     "/": operator.truediv,
-    "%": sympy.Mod,
-}
-_ORDER: dict[str, Callable[[Any, Any], Any]] = {
-    "<": sympy.Lt,
-    "<=": sympy.Le,
-    ">": sympy.Gt,
-    ">=": sympy.Ge,
 }
 
 
 def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
     """``p(v1, ..., vn)`` on constant values (v1 the first argument)."""
-    if len(args) == 2 and type(args[0]) in _EXACT and type(args[1]) in _EXACT:
+    exact = exact_number_types()
+    if len(args) == 2 and type(args[0]) in exact and type(args[1]) in exact:
         fast = _on_numbers(name, args[0], args[1])  # type: ignore[arg-type]
         if fast is not None:
             return fast
     if name == "error":
         (message,) = args
         raise PrimitiveError(message if isinstance(message, str) else f"error {_text(message)}")
+    if not any(is_sympy(v) for v in args):
+        return _on_names_and_strings(name, args)
+    import sympy
+
     if name == "not":
         (v,) = args
         if not _is_condition(v) and not isinstance(v, sympy.Symbol):
@@ -91,24 +108,37 @@ def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
     if name in ("==", "!="):
         if _is_number(a) and _is_number(b):
             same = sympy.Eq(a, b)
-        elif (isinstance(a, sympy.Basic) and a.free_symbols) or (isinstance(b, sympy.Basic) and b.free_symbols):
+        elif (is_sympy(a) and a.free_symbols) or (is_sympy(b) and b.free_symbols):
             raise _mismatch(name, args)
         else:
             same = sympy.true if (a == b and type(a) is type(b)) or (_is_number(a) and a == b) else sympy.false
         return boolean(same if name == "==" else sympy.Not(same))
     if not (_is_number(a) and _is_number(b)):
         raise _mismatch(name, args)
-    if name in _ORDER:
-        return boolean(_ORDER[name](a, b))
+    if name in ("<", "<=", ">", ">="):
+        order = {"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[name]
+        return boolean(order(a, b))
     if name in ("/", "%") and b.is_zero:
         raise PrimitiveError(f"primitive {name}: division by zero ({_text(a)} {name} {_text(b)})")
     if name == "%" and not (a.is_integer is not False and b.is_integer is not False):
         raise PrimitiveError(f"primitive %: needs integers, not {_text(a)} and {_text(b)}")
-    return _ARITHMETIC[name](a, b)
+    return sympy.Mod(a, b) if name == "%" else _ARITHMETIC[name](a, b)
 
 
-# sympy's Integer and its cached small integers, and Rational: exact numbers Python can do faster
-_EXACT = {type(sympy.Integer(n)) for n in (-1, 0, 1, 2, 7)} | {sympy.Integer, sympy.Rational}
+def _on_names_and_strings(name: str, args: Sequence[ConstValue]) -> ConstValue:
+    """A primitive on Names and strings only (no sympy value, so sympy is not needed): ``not`` on
+    ``True``/``False``, ``==`` and ``!=`` (equal values of one type); the rest do not take them."""
+    if name == "not":
+        (v,) = args
+        if v not in (TRUE, FALSE):
+            raise _mismatch(name, args)
+        return FALSE if v == TRUE else TRUE
+    if name in ("==", "!="):
+        a, b = args
+        return boolean((a == b and type(a) is type(b)) == (name == "=="))
+    raise _mismatch(name, args)
+
+
 _FAST_ORDER: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
@@ -120,8 +150,9 @@ _FAST_ORDER: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _on_numbers(name: str, a: sympy.Rational, b: sympy.Rational) -> ConstValue | None:
-    """Concrete exact numbers, with Python's integers and fractions (sympy's assumptions system
-    makes its own comparisons slow); None where the general path should decide."""
+    """Concrete exact numbers (:func:`exact_number_types`), with Python's integers and fractions
+    (sympy's assumptions system makes its own comparisons slow); None where the general path
+    should decide."""
     x = a.p if a.q == 1 else Fraction(a.p, a.q)
     y = b.p if b.q == 1 else Fraction(b.p, b.q)
     if name in _FAST_ORDER:
@@ -136,6 +167,7 @@ def _on_numbers(name: str, a: sympy.Rational, b: sympy.Rational) -> ConstValue |
         return None  # division by zero and % on fractions: the general path says what is wrong
     if isinstance(r, Fraction) and r.denominator == 1:
         r = r.numerator
+    sympy = sys.modules["sympy"]  # loaded, as a and b are sympy numbers (and faster than an import here)
     return sympy.Integer(r) if isinstance(r, int) else sympy.Rational(r.numerator, r.denominator)
 
 

@@ -9,9 +9,6 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.rewriting.confluence import check_confluence
-from machine_calculus.rewriting.trs import parse_trs
-
 __all__ = ["add_confluence_parser", "command_confluence"]
 
 
@@ -27,6 +24,9 @@ def add_confluence_parser(sub: Any) -> None:
 
 
 def command_confluence(args: argparse.Namespace, out: Console, read_source: Any) -> int:
+    from machine_calculus.rewriting.confluence import check_confluence
+    from machine_calculus.rewriting.trs import parse_trs
+
     text, name = read_source(args.source)
     verdict = check_confluence(parse_trs(text, source=name))
     if args.json:

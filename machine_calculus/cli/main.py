@@ -14,6 +14,10 @@
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback). ``--json`` prints one JSON object on stdout, also
 for the outcomes that exit 1 (docs/json.md), never for bad input.
+
+Start-up is kept short: building the parser imports only what its options name, and each
+command imports its libraries when it runs (sympy, egglog and the machines load only for the
+commands, options and values that need them; benchmarks/startup.py measures this).
 """
 
 from __future__ import annotations
@@ -23,29 +27,25 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sympy
 from rich.console import Console
 from rich.text import Text
 
 import machine_calculus
 from machine_calculus.calculus.errors import ParseError
-from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.calculus.fmc.printer import NOTATIONS, pretty
-from machine_calculus.calculus.fmc.sequencing import normalize
-from machine_calculus.calculus.fmc.syntax import DEFAULT, Term
-from machine_calculus.calculus.fmc.types import TypingError, infer, pretty_type
-from machine_calculus.calculus.rmc.parser import parse_rmc
-from machine_calculus.calculus.rmc.printer import rmc_text
+from machine_calculus.calculus.fmc.printer import NOTATIONS
+from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.cli.confluence_command import add_confluence_parser, command_confluence
 from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL, calculus_of
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
 from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
-from machine_calculus.cli.rmc_command import command_rmc
 from machine_calculus.cli.while_command import add_while_parser, command_while
-from machine_calculus.machine.fmc import effects, fast, small_step, symbolic
-from machine_calculus.machine.fmc.result import Result
-from machine_calculus.machine.render import memory_text
+
+if TYPE_CHECKING:
+    from machine_calculus.calculus.fmc.syntax import Term
+    from machine_calculus.calculus.fmc.types import TypingError
+    from machine_calculus.machine.fmc.result import Result
 
 __all__ = ["build_parser", "main"]
 
@@ -206,9 +206,11 @@ def split_values(text: str) -> list[str]:
     return values
 
 
-def parse_stacks(specs: Sequence[str], parse_value: Callable[..., Term] = parse) -> dict[str, tuple[Term, ...]]:
+def parse_stacks(specs: Sequence[str], parse_value: Callable[..., Term] | None = None) -> dict[str, tuple[Term, ...]]:
     """``--stack LOC=v1,v2`` options as a memory (bottom to top: v1 ends on top), each value read
-    by ``parse_value(text, source=...)``."""
+    by ``parse_value(text, source=...)`` (by default the FMC's parser)."""
+    if parse_value is None:
+        from machine_calculus.calculus.fmc.parser import parse as parse_value
     memory: dict[str, tuple[Term, ...]] = {}
     for spec in specs:
         location, eq, values = spec.partition("=")
@@ -227,9 +229,13 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
     calculus = calculus_of(args.calculus, name)
     if calculus == "rmc":
+        from machine_calculus.cli.rmc_command import command_rmc
+
         return command_rmc(args, text, name, out, parse_stacks, UsageError)
     if args.limit is not None or args.order != "fair":
         raise UsageError("--limit and --order are for the RMC (--calculus rmc)")
+    from machine_calculus.calculus.fmc.parser import parse
+
     term = parse(text, source=name)
     memory = parse_stacks(args.stack)
     if args.symbolic:
@@ -237,6 +243,11 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     if args.distribution or args.all:
         return _explore(args, term, memory, out)
     if args.trace:
+        from machine_calculus.calculus.fmc.printer import pretty
+        from machine_calculus.machine.fmc import small_step
+        from machine_calculus.machine.fmc.result import Result
+        from machine_calculus.machine.render import memory_text
+
         trace = small_step.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
         if args.json:
@@ -257,13 +268,21 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
             out.print(Text(memory_text(result.memory, width=10_000)))
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-        runner = fast.run if args.machine == "fast" else small_step.run
-        result = runner(term, memory, fuel=fuel)
+        result = _runner(args.machine)(term, memory, fuel=fuel)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False))
         else:
             _print_result(result, out)
     return 0 if result.done else 1
+
+
+def _runner(machine: str) -> Callable[..., Result]:
+    """``run`` of the ``--machine``: the fast run or the small-step machine."""
+    if machine == "fast":
+        from machine_calculus.machine.fmc.fast import run
+    else:
+        from machine_calculus.machine.fmc.small_step import run
+    return run
 
 
 def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:
@@ -272,8 +291,10 @@ def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term,
         raise UsageError("--distribution and --all cannot be combined")
     if args.trace:
         raise UsageError("--trace shows one run; it cannot be combined with --distribution or --all")
+    from machine_calculus.machine.fmc import effects
+
     fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-    runner = fast.run if args.machine == "fast" else small_step.run
+    runner = _runner(args.machine)
     if args.distribution:
         dist = effects.distribution(term, memory, "rnd", fuel=fuel, max_draws=args.max_draws, run=runner)
         if args.json:
@@ -297,6 +318,10 @@ def _symbolic(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term
     """``--symbolic``: every path of the run, each with its path condition."""
     if args.trace or args.distribution or args.all:
         raise UsageError("--symbolic cannot be combined with --trace, --distribution or --all")
+    import sympy
+
+    from machine_calculus.machine.fmc import symbolic
+
     explored = symbolic.explore(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_FUEL)
     if args.json:
         print(json.dumps(explored.to_json(), ensure_ascii=False))
@@ -309,6 +334,8 @@ def _symbolic(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term
 
 
 def _outcome_text(result: Result) -> str:
+    from machine_calculus.machine.render import memory_text
+
     memory = memory_text(result.memory, width=10_000)
     if result.done and not result.memory:
         return f"done, exit {result.exit_text()}"
@@ -318,6 +345,9 @@ def _outcome_text(result: Result) -> str:
 
 
 def _print_result(result: Result, out: Console) -> None:
+    from machine_calculus.calculus.fmc.printer import pretty
+    from machine_calculus.machine.render import memory_text
+
     if result.done:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
     else:
@@ -330,20 +360,28 @@ def _print_result(result: Result, out: Console) -> None:
 
 def command_print(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
-    if calculus_of(args.calculus, name) == "rmc":
+    rmc = calculus_of(args.calculus, name) == "rmc"
+    if rmc:
         if args.sequenced or args.notation == "latex":
             raise UsageError("RMC terms print in unicode and ascii (no --sequenced, no latex)")
+        from machine_calculus.calculus.rmc.parser import parse_rmc
+        from machine_calculus.calculus.rmc.printer import rmc_text
+
         term = parse_rmc(text, source=name)
         printer = rmc_text
         names = ["unicode", "ascii"] if args.notation == "all" else [args.notation]
     else:
+        from machine_calculus.calculus.fmc.parser import parse
+        from machine_calculus.calculus.fmc.printer import pretty
+
         term = parse(text, source=name)
         if args.sequenced:
+            from machine_calculus.calculus.fmc.sequencing import normalize
+
             term = normalize(term)
         printer = pretty
         names = list(NOTATIONS) if args.notation == "all" else [args.notation]
     if args.json:
-        rmc = printer is rmc_text
         shown = {n: None if rmc and n == "latex" else printer(term, n) for n in ("ascii", "unicode", "latex")}
         payload = {"calculus": "rmc" if rmc else "fmc", "sequenced": args.sequenced, **shown}
         print(json.dumps(payload, ensure_ascii=False))
@@ -355,6 +393,9 @@ def command_print(args: argparse.Namespace, out: Console) -> int:
 
 
 def command_type(args: argparse.Namespace, out: Console) -> int:
+    from machine_calculus.calculus.fmc.parser import parse
+    from machine_calculus.calculus.fmc.types import TypingError, infer, pretty_type
+
     text, name = read_source(args.source)
     term = parse(text, source=name)
     try:
@@ -385,6 +426,8 @@ def command_type(args: argparse.Namespace, out: Console) -> int:
 
 def _untypable_json(exc: TypingError) -> dict[str, object]:
     """``mcalc type --json`` of an untypable term: the message, and the sub-term it is about."""
+    from machine_calculus.calculus.fmc.printer import pretty
+
     at = exc.term
     error = {
         "message": exc.message,

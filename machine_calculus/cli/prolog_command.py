@@ -16,10 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.rmc.printer import rmc_text
-from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
-from machine_calculus.embeddings.prolog.run import solve_prolog
-from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL
+from machine_calculus.cli.defaults import DEFAULT_FUEL
 
 __all__ = ["add_prolog_parser", "command_prolog"]
 
@@ -46,6 +43,10 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
 
 
 def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> int:
+    from machine_calculus.calculus.rmc.printer import rmc_text
+    from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
+    from machine_calculus.embeddings.prolog.run import solve_prolog
+
     text, name = read_source(args.source)
     program = parse_program(text, source=name)
     query = parse_query(args.query, source="--query")

@@ -16,28 +16,17 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
-from machine_calculus.calculus.rmc.parser import parse_rmc
-from machine_calculus.calculus.rmc.printer import rmc_text
-from machine_calculus.calculus.terms import Term
 from machine_calculus.cli.defaults import calculus_of
-from machine_calculus.cli.while_command import initial_store
-from machine_calculus.embeddings.imperative.compiler import compile_program
-from machine_calculus.embeddings.imperative.parser import parse_while
-from machine_calculus.embeddings.imperative.run import initial_memory
-from machine_calculus.machine.fmc import fast
-from machine_calculus.rewriting.drawing import svg
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
-from machine_calculus.rewriting.graph import ReductionGraph, reduction_graph, rule_steps
-from machine_calculus.rewriting.optimizer import optimize
-from machine_calculus.rewriting.rmc_rules import RMC
-from machine_calculus.rewriting.rules import FMC3
+
+if TYPE_CHECKING:
+    from machine_calculus.calculus.terms import Term
+    from machine_calculus.rewriting.graph import ReductionGraph
 
 __all__ = ["add_rewrite_parsers", "command_optimize", "command_reduce"]
 
@@ -75,10 +64,23 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
 def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
     text, name = read_source(args.source)
     rmc = calculus_of(args.calculus, name) == "rmc"
-    term = parse_rmc(text, source=name) if rmc else parse(text, source=name)
-    rules, show = (RMC, rmc_text) if rmc else (FMC3, to_ascii)
+    if rmc:
+        from machine_calculus.calculus.rmc.parser import parse_rmc
+        from machine_calculus.calculus.rmc.printer import rmc_text
+        from machine_calculus.rewriting.rmc_rules import RMC
+
+        term, rules, show = parse_rmc(text, source=name), RMC, rmc_text
+    else:
+        from machine_calculus.calculus.fmc.parser import parse
+        from machine_calculus.calculus.fmc.printer import to_ascii
+        from machine_calculus.rewriting.rules import FMC3
+
+        term, rules, show = parse(text, source=name), FMC3, to_ascii
     graph = None
     if args.graph:
+        from machine_calculus.rewriting.drawing import svg
+        from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+
         suffix = Path(args.graph).suffix
         if suffix not in (".svg", ".dot"):
             raise usage_error(f"--graph writes .svg or .dot files, not {args.graph!r}")
@@ -108,7 +110,7 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             break
         rule, position, term = step
         if args.steps and args.json:
-            trace.append({"rule": rule, "position": list(position), "term": _ascii(term, rmc)})
+            trace.append({"rule": rule, "position": list(position), "term": _text(term, rmc)})
         elif args.steps:
             where = ".".join(map(str, position)) or "ε"
             out.print(Text(f"{rule} @ {where}: {show(term)}"), soft_wrap=True)
@@ -120,8 +122,8 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             "status": "normal_form" if normal else "out_of_fuel",
             "reason": reason,
             "steps": count,
-            "term": _ascii(term, rmc),
-            "term_unicode": rmc_text(term, "unicode") if rmc else to_unicode(term),
+            "term": _text(term, rmc),
+            "term_unicode": _text(term, rmc, "unicode"),
             "trace": trace if args.steps else None,
             "graph": None if graph is None else _graph_json(graph, args.graph, rmc),
         }
@@ -135,8 +137,15 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
     return 0 if normal else 1
 
 
-def _ascii(term: Term, rmc: bool) -> str:
-    return rmc_text(term, "ascii") if rmc else to_ascii(term)
+def _text(term: Term, rmc: bool, notation: str = "ascii") -> str:
+    """``term`` in ``notation``, by the printer of its calculus."""
+    if rmc:
+        from machine_calculus.calculus.rmc.printer import rmc_text
+
+        return rmc_text(term, notation)
+    from machine_calculus.calculus.fmc.printer import pretty
+
+    return pretty(term, notation)
 
 
 def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
@@ -145,21 +154,32 @@ def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
         "terms": len(graph.nodes),
         "steps": len(graph.edges),
         "complete": graph.complete,
-        "normal_forms": [_ascii(t, rmc) for t in graph.normal_forms()],
+        "normal_forms": [_text(t, rmc) for t in graph.normal_forms()],
     }
 
 
 def command_optimize(
     args: argparse.Namespace, out: Console, read_source: Any, parse_stacks: Any, usage_error: type[Exception]
 ) -> int:
+    from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
+    from machine_calculus.machine.fmc import fast
+    from machine_calculus.rewriting.optimizer import optimize
+
     text, name = read_source(args.source)
     memory: dict[str, tuple[Term, ...]]
     if name.endswith(".while"):
+        from machine_calculus.cli.while_command import initial_store
+        from machine_calculus.embeddings.imperative.compiler import compile_program
+        from machine_calculus.embeddings.imperative.parser import parse_while
+        from machine_calculus.embeddings.imperative.run import initial_memory
+
         program = parse_while(text, source=name)
         term, memory = compile_program(program), initial_memory(program, initial_store(args.set, program, usage_error))
     else:
         if args.set:
             raise usage_error("--set is for .while programs")
+        from machine_calculus.calculus.fmc.parser import parse
+
         term, memory = parse(text, source=name), parse_stacks(args.stack)
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)

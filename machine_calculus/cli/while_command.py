@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sympy
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
-from machine_calculus.embeddings.imperative.compiler import compile_program
-from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
-from machine_calculus.embeddings.imperative.parser import parse_while
-from machine_calculus.embeddings.imperative.printer import to_source
-from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths
-from machine_calculus.embeddings.imperative.syntax import DataType, Program, Value, value_text
+if TYPE_CHECKING:
+    from machine_calculus.embeddings.imperative.interpreter import Outcome
+    from machine_calculus.embeddings.imperative.syntax import DataType, Program, Value
 
 __all__ = ["add_while_parser", "command_while", "initial_store"]
 
@@ -45,8 +40,15 @@ def add_while_parser(sub: Any, natural: Any) -> None:
 
 
 def _value(text: str, types: tuple[DataType, ...], where: str) -> Value:
+    from machine_calculus.embeddings.imperative.interpreter import interpret
+    from machine_calculus.embeddings.imperative.parser import parse_while
+    from machine_calculus.embeddings.imperative.printer import to_source
+    from machine_calculus.embeddings.imperative.syntax import Program
+
     text = text.strip()
     if text.startswith("$") and text[1:].isidentifier():
+        import sympy
+
         return sympy.Symbol(text[1:])
     declarations = to_source(Program(types, ()))
     program = parse_while(declarations + f"value = {text};", source=where)
@@ -71,6 +73,14 @@ def initial_store(specs: list[str], program: Program, usage_error: type[Exceptio
 
 
 def command_while(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
+    import sympy  # While's numbers are sympy's
+
+    from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
+    from machine_calculus.embeddings.imperative.compiler import compile_program
+    from machine_calculus.embeddings.imperative.interpreter import interpret
+    from machine_calculus.embeddings.imperative.parser import parse_while
+    from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths
+
     text, name = read_source(args.source)
     program: Program = parse_while(text, source=name)
     store = initial_store(args.set, program, usage_error)
@@ -107,6 +117,8 @@ def command_while(args: argparse.Namespace, out: Console, read_source: Any, usag
 
 
 def _print_outcome(outcome: Outcome, out: Console, indent: str = "") -> None:
+    from machine_calculus.embeddings.imperative.syntax import value_text
+
     if outcome.outcome == "normal":
         head = Text(indent + "normal termination", style="bold green")
     elif outcome.outcome == "exception":
