@@ -54,7 +54,7 @@ from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
 
 __all__ = [
-    "RULES",
+    "RULE_NAMES",
     "Halt",
     "State",
     "Trace",
@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 #: The machine's rule names, in the order docs/control.md lists them.
-RULES = ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
+RULE_NAMES = ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
 
 @dataclass(frozen=True, slots=True)

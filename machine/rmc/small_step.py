@@ -47,7 +47,7 @@ from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
 
 __all__ = [
-    "RULES",
+    "RULE_NAMES",
     "Answer",
     "Answers",
     "Fork",
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: The machine's rule names, in the order of the module docstring.
-RULES = ("push", "pop", "new", "seq", "skip", "choice", "star", "fail")
+RULE_NAMES = ("push", "pop", "new", "seq", "skip", "choice", "star", "fail")
 
 Order = Literal["fair", "depth-first"]
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

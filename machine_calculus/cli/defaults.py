@@ -3,9 +3,10 @@ source is read in."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_FUEL", "DEFAULT_TRACE_FUEL", "calculus_of"]
+__all__ = ["DEFAULT_FUEL", "DEFAULT_TRACE_FUEL", "DEFAULT_WHILE_FUEL", "calculus_of"]
 
 DEFAULT_FUEL = 1_000_000  # machine steps of a run
+DEFAULT_WHILE_FUEL = 10_000_000  # machine steps of a While program's run (its loops take many)
 DEFAULT_TRACE_FUEL = 10_000  # machine steps of a traced run (every state is kept)
 
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
+from machine_calculus.cli.defaults import DEFAULT_WHILE_FUEL
+
 if TYPE_CHECKING:
     from machine_calculus.embeddings.imperative.interpreter import Outcome
     from machine_calculus.embeddings.imperative.syntax import DataType, Program, Value
 
 __all__ = ["add_while_parser", "command_while", "initial_store"]
-
-DEFAULT_FUEL = 10_000_000
 
 
 def add_while_parser(sub: Any, natural: Any) -> None:
@@ -33,7 +33,9 @@ def add_while_parser(sub: Any, natural: Any) -> None:
     p.add_argument("source", metavar="FILE", help="a .while file (or the program text)")
     p.add_argument("--set", action="append", default=[], metavar="x=VALUE", help="initial value of x; repeatable")
     p.add_argument("--input", default=None, metavar="v1,v2,...", help="the stream input() reads, v1 first")
-    p.add_argument("--fuel", type=natural, default=DEFAULT_FUEL, help=f"machine steps (default {DEFAULT_FUEL:,})")
+    p.add_argument(
+        "--fuel", type=natural, default=DEFAULT_WHILE_FUEL, help=f"machine steps (default {DEFAULT_WHILE_FUEL:,})"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")
     p.add_argument("--term", action="store_true", help="print the compiled FMC III term (ASCII) and stop")

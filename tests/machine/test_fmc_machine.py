@@ -91,7 +91,7 @@ def test_rules_are_named_in_order() -> None:
     assert small_step.run_traced(c("(x ; *) ; *"), {}).rules() == ["seq", "seq"]
     assert small_step.run_traced(c("[*].<x>.(x ; [A]out)")).rules() == ["push", "pop", "seq", "skip", "push"]
     assert small_step.run_traced(c("Done ; [A]out ; *")).rules() == ["seq", "pass"]
-    assert small_step.RULES == ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
+    assert small_step.RULE_NAMES == ("push", "pop", "seq", "skip", "loop", "catch", "pass", "again", "exit", "prim")
 
 
 def test_step_function() -> None:

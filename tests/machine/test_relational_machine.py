@@ -17,7 +17,7 @@ from machine_calculus.calculus.rmc.parser import parse_rmc
 from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, converse
 from machine_calculus.calculus.rmc.unify import unify_all
 from machine_calculus.calculus.strategies import LOCATIONS, first_order_terms, rmc_terms
-from machine_calculus.machine.rmc.small_step import RULES, Search, is_fresh, solve, trace
+from machine_calculus.machine.rmc.small_step import RULE_NAMES, Search, is_fresh, solve, trace
 
 NATURALS = "[z] ; (new n. (<n> ; [s(n)]))*"
 
@@ -208,7 +208,7 @@ def test_an_answers_path_replays_to_that_answer(term, memory) -> None:
         replay = trace(term, memory, path=answer.path)
         assert replay.status == "answer"
         assert canonical(dict(replay.answer.memory)) == canonical(dict(answer.memory))  # type: ignore[union-attr]
-        assert set(replay.rules()) <= set(RULES)
+        assert set(replay.rules()) <= set(RULE_NAMES)
 
 
 def test_a_trace_names_rules_and_why_a_branch_failed() -> None:
