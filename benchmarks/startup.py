@@ -50,6 +50,7 @@ COMMANDS = [
     Command("reduce '[A].<x>.[x]'", (*MCALC, "reduce", "[A].<x>.[x]")),
     Command("optimize examples/swap.fmc", (*MCALC, "optimize", "examples/swap.fmc")),
     Command("--help", (*MCALC, "--help")),
+    Command("--version", (*MCALC, "--version")),
 ]
 
 
