@@ -61,7 +61,7 @@ def test_optimizer_benchmark_smoke_run() -> None:
 
 def test_startup_benchmark_smoke_run() -> None:
     out = smoke_run("startup.py", "--quick", "--markdown")
-    assert len(table_rows(out)) == 12  # header, the bare interpreter and ten commands, each exiting 0
+    assert len(table_rows(out)) == 13  # header, the bare interpreter and eleven commands, each exiting 0
     assert "| run '[A]' (FMC) |" in out and "| optimize examples/swap.fmc |" in out
     run = next(line for line in out.splitlines() if line.startswith("| run '[A]' (FMC) |"))
     assert run.endswith("| no | no |")  # neither sympy nor egglog
