@@ -32,6 +32,7 @@ __all__ = [
     "Term",
     "alpha_equal",
     "children",
+    "dag_size",
     "fold",
     "free_variables",
     "fresh_name",
@@ -212,6 +213,26 @@ def iter_preorder(t: Term) -> Iterator[Term]:
 def size(t: Term) -> int:
     """The number of nodes of ``t`` (shared subterms counted at each occurrence)."""
     return fold(t, lambda node, results: 1 + sum(results))
+
+
+def dag_size(t: Term) -> tuple[int, int]:
+    """``(tree, distinct)``: the number of nodes of ``t`` counted at each occurrence, as
+    :func:`size`, and the number of distinct node objects. Each distinct node is visited once
+    (sizes memoized by ``id``), so a small term with much sharing whose tree is exponentially
+    large costs only its distinct nodes."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Term, bool]] = [(t, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in sizes:
+            continue
+        kids = children(node)
+        if ready:
+            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
+            continue
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes[id(t)], len(sizes)
 
 
 def fold(t: Term, combine: Callable[[Term, tuple[R, ...]], R]) -> R:

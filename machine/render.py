@@ -10,7 +10,7 @@ from machine_calculus.calculus.fmc.printer import to_unicode
 from machine_calculus.calculus.terms import Term
 from machine_calculus.machine.memory import sorted_locations
 
-__all__ = ["WIDTH", "html_table", "memory_text", "shorten"]
+__all__ = ["WIDTH", "bounded_memory_text", "html_table", "memory_text", "shorten"]
 
 WIDTH = 72  # longest term text shown in a cell
 
@@ -21,14 +21,50 @@ def shorten(text: str, width: int = WIDTH) -> str:
 
 
 def memory_text(
-    stacks: dict[str, tuple[Term, ...]], width: int = WIDTH, printer: Callable[[Term], str] = to_unicode
+    stacks: dict[str, tuple[Term, ...]],
+    width: int = WIDTH,
+    printer: Callable[..., str] = to_unicode,
+    item_width: int = 24,
 ) -> str:
-    """``λ: [A, B]  out: [1]``, stacks bottom to top (terms printed by ``printer``)."""
+    """``λ: [A, B]  out: [1]``, stacks bottom to top (terms printed by ``printer``), each term
+    cut to ``item_width`` characters and the line to ``width``."""
+    return bounded_memory_text(stacks, width, printer, item_width)[0]
+
+
+def bounded_memory_text(
+    stacks: dict[str, tuple[Term, ...]],
+    width: int = WIDTH,
+    printer: Callable[..., str] = to_unicode,
+    item_width: int | None = None,
+) -> tuple[str, bool]:
+    """:func:`memory_text` and whether anything was cut. ``printer`` takes a term and a
+    ``limit`` of characters: each term is printed only as far as it is shown, so a term with
+    much sharing (its tree exponentially larger than its DAG) costs no more than its cell."""
     parts = []
+    length = 0
+    cut = False
     for loc in sorted_locations(stacks):
-        items = ", ".join(shorten(printer(t), 24) for t in stacks[loc])
-        parts.append(f"{loc}: [{items}]")
-    return shorten("  ".join(parts), width) if parts else "∅"
+        items = []
+        for t in stacks[loc]:
+            if length > width:
+                cut = True
+                break
+            limit = (item_width if item_width is not None else max(width - length, 1)) + 1
+            text = printer(t, limit)
+            if len(text) > limit - 1:
+                cut = True
+                text = shorten(text, limit - 1)
+            items.append(text)
+            length += len(text) + 2
+        parts.append(f"{loc}: [{', '.join(items)}]")
+        length += len(loc) + 6
+        if length > width:
+            cut = True
+            break
+    if not parts:
+        return "∅", False
+    line = "  ".join(parts)
+    return shorten(line, width), cut or len(line) > width
 
 
 def html_table(headers: list[str], rows: list[tuple[str, ...]], caption: str) -> str:

@@ -106,19 +106,20 @@ NOTATIONS = {n.name: n for n in (UNICODE, ASCII, LATEX)}
 _PREFIX, _SEQ, _TAIL, _ATOM = 0, 1, 2, 3
 
 
-def pretty(term: Term, notation: Notation | str = UNICODE) -> str:
-    """Print ``term`` in ``notation`` (a :class:`Notation` or its name)."""
+def pretty(term: Term, notation: Notation | str = UNICODE, limit: int | None = None) -> str:
+    """Print ``term`` in ``notation`` (a :class:`Notation` or its name); with ``limit``, only
+    the first ``limit + 1`` characters (longer than ``limit`` means the text was cut)."""
     if isinstance(notation, str):
         notation = NOTATIONS[notation]
-    return assemble((term, _SEQ), lambda item: _pieces(item[0], item[1], notation))
+    return assemble((term, _SEQ), lambda item: _pieces(item[0], item[1], notation), limit)
 
 
-def to_unicode(term: Term) -> str:
-    return pretty(term, UNICODE)
+def to_unicode(term: Term, limit: int | None = None) -> str:
+    return pretty(term, UNICODE, limit)
 
 
-def to_ascii(term: Term) -> str:
-    return pretty(term, ASCII)
+def to_ascii(term: Term, limit: int | None = None) -> str:
+    return pretty(term, ASCII, limit)
 
 
 def to_latex(term: Term) -> str:

@@ -82,19 +82,26 @@ def arguments(t: Fn) -> tuple[Term, ...]:
     return tuple(out)
 
 
-def term_text(t: Term) -> str:
-    """``f(x, g(a))`` (iterative)."""
+def term_text(t: Term, limit: int | None = None) -> str:
+    """``f(x, g(a))`` (iterative); with ``limit``, only the first ``limit + 1`` characters
+    (the walk stops there, however large the term's tree is)."""
     out: list[str] = []
     stack: list[Term | str] = [t]
+    length = 0
     while stack:
+        if limit is not None and length > limit:
+            return "".join(out)[: limit + 1]
         item = stack.pop()
         if isinstance(item, str):
             out.append(item)
+            length += len(item)
         elif isinstance(item, FVar):
             out.append(item.name)
+            length += len(item.name)
         elif isinstance(item, Fn):
             args = arguments(item)
             out.append(item.symbol)
+            length += len(item.symbol)
             if args:
                 pieces: list[Term | str] = ["("]
                 for i, a in enumerate(args):
@@ -105,7 +112,8 @@ def term_text(t: Term) -> str:
                 stack.extend(reversed(pieces))
         else:
             raise TypeError(f"not a first-order term: {item!r}")
-    return "".join(out)
+    text = "".join(out)
+    return text if limit is None else text[: limit + 1]
 
 
 def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:

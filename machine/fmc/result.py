@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import DEFAULT, Const, Skip, Term
+from machine_calculus.calculus.terms import dag_size
 from machine_calculus.machine.memory import location_order
 
-__all__ = ["Result", "Status", "halted_label", "stuck_reason"]
+__all__ = ["Result", "Status", "bounded_stacks_json", "halted_label", "stuck_reason", "truncation_message"]
 
 Status = Literal["done", "stuck", "out_of_fuel"]
 
@@ -93,17 +94,62 @@ class Result:
         """The exit label as text: ``"*"``, ``"3"``, ``"True"``, ``None`` when not done."""
         return None if self.exit is None else to_ascii(self.exit)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object of the command-line contract (terms in ASCII, bottom to top)."""
-        return {
+    def to_json(self, max_output: int | None = None) -> dict[str, Any]:
+        """The JSON object of the command-line contract (terms in ASCII, bottom to top).
+
+        With ``max_output``, the stacks' terms together print at most that many characters:
+        a term cut ends with ``…``, and the object then has ``"truncated": true`` and a
+        ``"truncation"`` message with the sizes of the memory's terms."""
+        stacks, cut = bounded_stacks_json(self.memory, max_output)
+        payload: dict[str, Any] = {
             "status": self.status,
             "exit": self.exit_text(),
             "reason": self.reason,
             "steps": self.steps,
-            "stacks": {
-                loc: [to_ascii(t) for t in stack] for loc, stack in sorted(self.memory.items(), key=location_order)
-            },
+            "stacks": stacks,
         }
+        if cut:
+            payload["truncated"] = True
+            payload["truncation"] = truncation_message(self.memory, max_output or 0)
+        return payload
+
+
+def bounded_stacks_json(
+    memory: dict[str, tuple[Term, ...]], max_output: int | None, printer: Callable[..., str] = to_ascii
+) -> tuple[dict[str, list[str]], bool]:
+    """The stacks as JSON lists of texts, within ``max_output`` characters in all (None: no
+    bound), and whether a term was cut (its text then ends with ``…``; terms past the budget
+    are ``"…"``)."""
+    stacks: dict[str, list[str]] = {}
+    left = max_output
+    cut = False
+    for loc, stack in sorted(memory.items(), key=location_order):
+        texts = []
+        for t in stack:
+            if left is None:
+                texts.append(printer(t))
+                continue
+            text = printer(t, left)
+            if len(text) > left:
+                cut = True
+                text = text[: max(left - 1, 0)] + "…"
+            left = max(left - len(text), 0)
+            texts.append(text)
+        stacks[loc] = texts
+    return stacks, cut
+
+
+def truncation_message(memory: dict[str, tuple[Term, ...]], max_output: int) -> str:
+    """Why the memory was cut, and how big it is (counted on the DAG: sharing is not expanded)."""
+    tree = distinct = 0
+    for stack in memory.values():
+        for t in stack:
+            a, b = dag_size(t)
+            tree, distinct = tree + a, distinct + b
+    return (
+        f"output cut at {max_output:,} characters: the memory's terms have {tree:,} nodes"
+        f" ({distinct:,} distinct, shared); --max-output N for more"
+    )
 
 
 def halted_label(term: Term) -> Term:

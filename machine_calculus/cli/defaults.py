@@ -3,11 +3,18 @@ source is read in."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_FUEL", "DEFAULT_TRACE_FUEL", "DEFAULT_WHILE_FUEL", "calculus_of"]
+__all__ = [
+    "DEFAULT_FUEL",
+    "DEFAULT_MAX_OUTPUT",
+    "DEFAULT_TRACE_FUEL",
+    "DEFAULT_WHILE_FUEL",
+    "calculus_of",
+]
 
 DEFAULT_FUEL = 1_000_000  # machine steps of a run
 DEFAULT_WHILE_FUEL = 10_000_000  # machine steps of a While program's run (its loops take many)
 DEFAULT_TRACE_FUEL = 10_000  # machine steps of a traced run (every state is kept)
+DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
 
 
 def calculus_of(chosen: str | None, source_name: str) -> str:

@@ -37,7 +37,7 @@ from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.printer import NOTATIONS
 from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.cli.confluence_command import add_confluence_parser, command_confluence
-from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL, calculus_of
+from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_MAX_OUTPUT, DEFAULT_TRACE_FUEL, calculus_of
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
 from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
 from machine_calculus.cli.while_command import add_while_parser, command_while
@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=20,
         metavar="N",
         help="with --distribution/--all: follow at most N draws per branch (default 20)",
+    )
+    run.add_argument(
+        "--max-output",
+        type=_natural,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="N",
+        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
     )
     run.add_argument(
         "--machine",
@@ -270,9 +277,9 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
         result = _runner(args.machine)(term, memory, fuel=fuel)
         if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False))
+            print(json.dumps(result.to_json(args.max_output), ensure_ascii=False))
         else:
-            _print_result(result, out)
+            _print_result(result, out, args.max_output)
     return 0 if result.done else 1
 
 
@@ -344,9 +351,11 @@ def _outcome_text(result: Result) -> str:
     return f"{memory}  ({result.status.replace('_', ' ')}: {result.reason})"
 
 
-def _print_result(result: Result, out: Console) -> None:
+def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OUTPUT) -> None:
     from machine_calculus.calculus.fmc.printer import pretty
-    from machine_calculus.machine.render import memory_text
+    from machine_calculus.calculus.terms import dag_size
+    from machine_calculus.machine.fmc.result import truncation_message
+    from machine_calculus.machine.render import bounded_memory_text
 
     if result.done:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
@@ -354,8 +363,15 @@ def _print_result(result: Result, out: Console) -> None:
         status = f"{result.status.replace('_', ' ')} after {result.steps} steps: {result.reason}"
         out.print(Text(result.reason if result.status == "out_of_fuel" and result.reason else status, style="bold red"))
         if result.term is not None:
-            out.print(Text("at term: " + pretty(result.term, "unicode")[:2000]))
-    out.print(Text(memory_text(result.memory, width=10_000)))
+            at = pretty(result.term, "unicode", 2000)
+            if len(at) > 2000:
+                tree, distinct = dag_size(result.term)
+                at = f"{at[:1999]}… (cut at 2,000 characters: {tree:,} nodes, {distinct:,} distinct)"
+            out.print(Text("at term: " + at))
+    text, cut = bounded_memory_text(result.memory, width=max_output)
+    out.print(Text(text))
+    if cut:
+        out.print(Text(truncation_message(result.memory, max_output), style="bold yellow"))
 
 
 def command_print(args: argparse.Namespace, out: Console) -> int:
