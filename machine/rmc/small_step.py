@@ -38,10 +38,10 @@ from typing import Any, Literal
 from immutables import Map
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
-from machine_calculus.calculus.rmc.firstorder import FVar, replace_variables, term_text
+from machine_calculus.calculus.rmc.firstorder import FVar, arguments, replace_variables, term_text
 from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, unify
-from machine_calculus.calculus.terms import Term, free_variables, iter_preorder, substitute
+from machine_calculus.calculus.terms import Term, substitute
 from machine_calculus.machine.memory import MemoryInput, normalize_memory, sorted_locations
 from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
@@ -272,15 +272,26 @@ def answer_of(state: State, steps: int = 0) -> Answer:
     order = [t for loc in sorted_locations(stacks) for t in stacks[loc]]
     kept: set[str] = set()
     fresh_names: list[str] = []
+    seen_names: set[str] = set()
     for t in order:
-        if not free_variables(t):
-            continue
-        for node in iter_preorder(t):
-            if isinstance(node, FVar):
-                if not is_fresh(node.name):
-                    kept.add(node.name)
-                elif node.name not in fresh_names:
-                    fresh_names.append(node.name)
+        # each distinct node once (resolved answers share sub-terms), left to right
+        seen: set[int] = set()
+        stack = [t]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if type(node) is FVar:
+                name = node.name
+                if name not in seen_names:
+                    seen_names.add(name)
+                    if is_fresh(name):
+                        fresh_names.append(name)
+                    else:
+                        kept.add(name)
+            else:
+                stack.extend(reversed(arguments(node)))  # type: ignore[arg-type]
     renaming: dict[str, Term] = {}
     number = 0
     for name in fresh_names:
@@ -289,7 +300,8 @@ def answer_of(state: State, steps: int = 0) -> Answer:
             number += 1
         renaming[name] = FVar(f"_{number}")
     memory = {
-        loc: tuple(substitute(t, renaming) for t in items) if renaming else items for loc, items in stacks.items()
+        loc: tuple(replace_variables(t, renaming) for t in items) if renaming else items
+        for loc, items in stacks.items()
     }
     return Answer(memory, state.choices(), steps)
 

@@ -4,19 +4,27 @@ source is read in."""
 from __future__ import annotations
 
 __all__ = [
+    "DEFAULT_ANSWER_LIMIT",
     "DEFAULT_FUEL",
     "DEFAULT_MAX_OUTPUT",
     "DEFAULT_TRACE_FUEL",
     "DEFAULT_WHILE_FUEL",
+    "answer_limit_message",
     "calculus_of",
 ]
 
 DEFAULT_FUEL = 1_000_000  # machine steps of a run
 DEFAULT_WHILE_FUEL = 10_000_000  # machine steps of a While program's run (its loops take many)
 DEFAULT_TRACE_FUEL = 10_000  # machine steps of a traced run (every state is kept)
+DEFAULT_ANSWER_LIMIT = 1_000  # answers of an RMC run or a Prolog query without --limit
 DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
 
 
 def calculus_of(chosen: str | None, source_name: str) -> str:
     """``--calculus`` if given, else ``rmc`` for a ``.rmc`` file and ``fmc`` otherwise."""
     return chosen or ("rmc" if source_name.endswith(".rmc") else "fmc")
+
+
+def answer_limit_message(limit: int) -> str:
+    """What the command line says when the default answer bound stopped a search."""
+    return f"stopped after {limit:,} answers: --limit N for more"

@@ -37,7 +37,13 @@ from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.printer import NOTATIONS
 from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.cli.confluence_command import add_confluence_parser, command_confluence
-from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_MAX_OUTPUT, DEFAULT_TRACE_FUEL, calculus_of
+from machine_calculus.cli.defaults import (
+    DEFAULT_ANSWER_LIMIT,
+    DEFAULT_FUEL,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_TRACE_FUEL,
+    calculus_of,
+)
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
 from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
 from machine_calculus.cli.while_command import add_while_parser, command_while
@@ -85,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"at most N machine steps (default {DEFAULT_FUEL:,}; {DEFAULT_TRACE_FUEL:,} with --trace)",
     )
     run.add_argument(
-        "--limit", type=_natural, default=None, metavar="N", help="RMC: stop after N answers (default: all)"
+        "--limit",
+        type=_natural,
+        default=None,
+        metavar="N",
+        help=f"RMC: stop after N answers (default {DEFAULT_ANSWER_LIMIT:,})",
     )
     run.add_argument(
         "--order",

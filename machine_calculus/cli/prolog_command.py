@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_FUEL
+from machine_calculus.cli.defaults import DEFAULT_ANSWER_LIMIT, DEFAULT_FUEL, answer_limit_message
 
 __all__ = ["add_prolog_parser", "command_prolog"]
 
@@ -36,7 +36,13 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
         help="prolog: depth-first, SWI-Prolog's answers in its order (default); fair: every answer, also "
         "where depth-first search loops",
     )
-    p.add_argument("--limit", type=natural, default=None, metavar="N", help="stop after N answers")
+    p.add_argument(
+        "--limit",
+        type=natural,
+        default=None,
+        metavar="N",
+        help=f"stop after N answers (default {DEFAULT_ANSWER_LIMIT:,})",
+    )
     p.add_argument("--fuel", type=natural, default=DEFAULT_FUEL, help=f"machine steps (default {DEFAULT_FUEL:,})")
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--term", action="store_true", help="print the RMC term the query becomes (ASCII) and stop")
@@ -45,7 +51,7 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
 def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> int:
     from machine_calculus.calculus.rmc.printer import rmc_text
     from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
-    from machine_calculus.embeddings.prolog.run import solve_prolog
+    from machine_calculus.embeddings.prolog.run import answer_bindings, answers, solve_prolog
 
     text, name = read_source(args.source)
     program = parse_program(text, source=name)
@@ -57,17 +63,37 @@ def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> 
         else:
             out.print(Text(rmc_text(term, "ascii")), soft_wrap=True)
         return 0
-    result = solve_prolog(program, query, order=args.order, limit=args.limit, fuel=args.fuel)
+    limit = args.limit if args.limit is not None else DEFAULT_ANSWER_LIMIT
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        for answer in result.answers:
-            bindings = ", ".join(f"{v} = {t}" for v, t in answer.items())
-            out.print(Text(f"{bindings or 'true'}{'.' if answer is result.answers[-1] and result.exhausted else ' ;'}"))
-        if result.exhausted and not result.answers:
-            out.print(Text("false."))
-        elif result.out_of_fuel:
-            out.print(Text(f"(out of fuel after {result.steps:,} steps: there may be more answers)", style="bold red"))
-        elif not result.exhausted:
+        result = solve_prolog(program, query, order=args.order, limit=limit, fuel=args.fuel)
+        payload = result.to_json()
+        if args.limit is None and len(result.answers) >= limit and not result.exhausted:
+            payload["truncated"] = True
+            payload["truncation"] = answer_limit_message(limit)
+        print(json.dumps(payload, ensure_ascii=False))
+        return 1 if result.out_of_fuel else 0
+    # each answer is printed as it is found, ending with " ;" until the search says it was the last
+    search = answers(program, query, order=args.order, fuel=args.fuel)
+    previous: str | None = None
+    count = 0
+    if limit > 0:
+        for answer in search:
+            if previous is not None:
+                out.print(Text(f"{previous} ;"))
+                out.file.flush()
+            previous = ", ".join(f"{v} = {t}" for v, t in answer_bindings(query, answer).items()) or "true"
+            count += 1
+            if count >= limit:
+                break
+    if previous is not None:
+        out.print(Text(f"{previous}{'.' if search.exhausted else ' ;'}"))
+    if search.exhausted and count == 0:
+        out.print(Text("false."))
+    elif search.out_of_fuel:
+        out.print(Text(f"(out of fuel after {search.steps:,} steps: there may be more answers)", style="bold red"))
+    elif not search.exhausted:
+        if args.limit is None:
+            out.print(Text(f"({answer_limit_message(limit)})"))
+        else:
             out.print(Text("(stopped at the limit: there may be more answers)"))
-    return 1 if result.out_of_fuel else 0
+    return 1 if search.out_of_fuel else 0

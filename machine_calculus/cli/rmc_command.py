@@ -21,8 +21,13 @@ from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.calculus.terms import Term
-from machine_calculus.cli.defaults import DEFAULT_FUEL, DEFAULT_TRACE_FUEL
-from machine_calculus.machine.rmc.small_step import Answers, solve, trace
+from machine_calculus.cli.defaults import (
+    DEFAULT_ANSWER_LIMIT,
+    DEFAULT_FUEL,
+    DEFAULT_TRACE_FUEL,
+    answer_limit_message,
+)
+from machine_calculus.machine.rmc.small_step import Answer, Answers, Search, solve, trace
 
 __all__ = ["command_rmc"]
 
@@ -42,19 +47,36 @@ def command_rmc(
     if args.trace:
         return _traced(args, term, memory, out)
     fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-    result = solve(term, memory, limit=args.limit, fuel=fuel, order=args.order)
+    limit = args.limit if args.limit is not None else DEFAULT_ANSWER_LIMIT
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        _print_answers(result, out)
-    return 1 if result.out_of_fuel else 0
+        result = solve(term, memory, limit=limit, fuel=fuel, order=args.order)
+        payload = result.to_json()
+        if args.limit is None and len(result) >= limit and not result.exhausted:
+            payload["truncated"] = True
+            payload["truncation"] = answer_limit_message(limit)
+        print(json.dumps(payload, ensure_ascii=False))
+        return 1 if result.out_of_fuel else 0
+    return _stream_answers(Search(term, memory, fuel=fuel, order=args.order), limit, args.limit is None, out)
 
 
-def _print_answers(result: Answers, out: Console) -> None:
-    for i, answer in enumerate(result, 1):
-        out.print(Text(f"{i}. {answer}"))
+def _stream_answers(search: Search, limit: int, default_limit: bool, out: Console) -> int:
+    """Print each answer as it is found (a search may go on for long, or for ever), up to
+    ``limit``; then how the search ended."""
+    found: list[Answer] = []
+    if limit > 0:
+        for answer in search:
+            found.append(answer)
+            out.print(Text(f"{len(found)}. {answer}"))
+            out.file.flush()
+            if len(found) >= limit:
+                break
+    result = Answers(tuple(found), search.exhausted, search.steps, search.out_of_fuel)
     style = "bold red" if result.out_of_fuel else "bold green"
-    out.print(Text(result.status_line(), style=style))
+    line = result.status_line()
+    if default_limit and len(found) >= limit and not result.exhausted:
+        line = f"{line}; {answer_limit_message(limit)}"
+    out.print(Text(line, style=style))
+    return 1 if result.out_of_fuel else 0
 
 
 def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:

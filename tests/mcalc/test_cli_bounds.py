@@ -4,6 +4,7 @@ the bound and the flag that raises it (bounds tested by counts: sizes, answers, 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,50 @@ def test_a_small_memory_is_not_cut(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "[A].[B]", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert "truncated" not in payload and payload["stacks"] == {"λ": ["A", "B"]}
+
+
+# -- answers: streamed, and a default bound besides the fuel ---------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("order", ["fair", "depth-first"])
+def test_an_infinite_answer_stream_stops_at_the_default_answer_bound(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    from machine_calculus.cli import rmc_command
+
+    monkeypatch.setattr(rmc_command, "DEFAULT_ANSWER_LIMIT", 5)
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--order", order]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:5] == ["1. λ: [z]", "2. λ: [s(z)]", "3. λ: [s(s(z))]", "4. λ: [s(s(s(z)))]", "5. λ: [s(s(s(s(z))))]"]
+    assert len(lines) == 6 and "stopped after 5 answers: --limit N for more" in lines[5]
+
+
+def test_an_explicit_limit_says_nothing_of_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "3. λ: [s(s(z))]" in out and "--limit N for more" not in out
+
+
+def test_rmc_json_marks_the_default_answer_bound(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from machine_calculus.cli import rmc_command
+
+    monkeypatch.setattr(rmc_command, "DEFAULT_ANSWER_LIMIT", 4)
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert len(payload["answers"]) == 4 and payload["truncated"] is True
+    assert payload["truncation"] == "stopped after 4 answers: --limit N for more"
+
+
+def test_prolog_streams_and_stops_at_the_default_answer_bound(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from machine_calculus.cli import prolog_command
+
+    monkeypatch.setattr(prolog_command, "DEFAULT_ANSWER_LIMIT", 3)
+    assert main(["prolog", str(EXAMPLES / "prolog" / "peano.pl"), "--query", "nat(X)"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["X = 0 ;", "X = s(0) ;", "X = s(s(0)) ;", "(stopped after 3 answers: --limit N for more)"]
