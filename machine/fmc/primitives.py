@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import operator
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -26,7 +27,64 @@ from machine_calculus.calculus.fmc.syntax import PRIMITIVES, Const, ConstValue, 
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["PrimitiveError", "apply_primitive", "arity", "boolean", "primitive_result"]
+__all__ = [
+    "DEFAULT_MAX_DIGITS",
+    "PrimitiveError",
+    "apply_primitive",
+    "arity",
+    "boolean",
+    "digit_budget",
+    "max_digits",
+    "primitive_result",
+    "set_max_digits",
+]
+
+#: The integer-size budget: arithmetic whose exact result has more decimal digits (numerator or
+#: denominator) stops the run as stuck. Exact numbers grow without bound (``x = x * x`` in a loop
+#: doubles the digits each round, so a few dozen steps would fill the memory): the step fuel
+#: alone does not bound a run.
+DEFAULT_MAX_DIGITS = 100_000
+_LOG10_2 = 0.30102999566398120
+_budget: list[int | None] = [DEFAULT_MAX_DIGITS]
+
+
+def max_digits() -> int | None:
+    """The current integer-size budget in decimal digits (None: unbounded)."""
+    return _budget[0]
+
+
+def set_max_digits(digits: int | None) -> None:
+    """Set the integer-size budget of every machine's arithmetic (None: unbounded)."""
+    _budget[0] = digits
+
+
+@contextmanager
+def digit_budget(digits: int | None) -> Iterator[None]:
+    """``with digit_budget(n): run(...)``: the integer-size budget for the runs inside."""
+    old = _budget[0]
+    _budget[0] = digits
+    try:
+        yield
+    finally:
+        _budget[0] = old
+
+
+def _digits(bits: int) -> int:
+    """The decimal digits of an integer of ``bits`` bits (within one; no conversion to text)."""
+    return int(bits * _LOG10_2) + 1
+
+
+def _check_size(name: str, r: int | Fraction) -> None:
+    limit = _budget[0]
+    if limit is None:
+        return
+    bits = r.bit_length() if isinstance(r, int) else max(r.numerator.bit_length(), r.denominator.bit_length())
+    if _digits(bits) > limit:
+        raise PrimitiveError(
+            f"integer too large: the result of {name} has about {_digits(bits):,} digits "
+            f"(over {limit:,}; --max-digits N)"
+        )
+
 
 TRUE, FALSE = Name("True"), Name("False")
 
@@ -167,6 +225,7 @@ def _on_numbers(name: str, a: sympy.Rational, b: sympy.Rational) -> ConstValue |
         return None  # division by zero and % on fractions: the general path says what is wrong
     if isinstance(r, Fraction) and r.denominator == 1:
         r = r.numerator
+    _check_size(name, r)
     sympy = sys.modules["sympy"]  # loaded, as a and b are sympy numbers (and faster than an import here)
     return sympy.Integer(r) if isinstance(r, int) else sympy.Rational(r.numerator, r.denominator)
 

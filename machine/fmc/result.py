@@ -148,7 +148,7 @@ def truncation_message(memory: dict[str, tuple[Term, ...]], max_output: int) -> 
             tree, distinct = tree + a, distinct + b
     return (
         f"output cut at {max_output:,} characters: the memory's terms have {tree:,} nodes"
-        f" ({distinct:,} distinct, shared); --max-output N for more"
+        f" ({distinct:,} distinct); --max-output N for more"
     )
 
 

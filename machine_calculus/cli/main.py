@@ -40,6 +40,7 @@ from machine_calculus.cli.confluence_command import add_confluence_parser, comma
 from machine_calculus.cli.defaults import (
     DEFAULT_ANSWER_LIMIT,
     DEFAULT_FUEL,
+    DEFAULT_MAX_DIGITS,
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TRACE_FUEL,
     calculus_of,
@@ -126,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=20,
         metavar="N",
         help="with --distribution/--all: follow at most N draws per branch (default 20)",
+    )
+    run.add_argument(
+        "--max-digits",
+        type=_natural,
+        default=DEFAULT_MAX_DIGITS,
+        metavar="N",
+        help=f"stop (stuck) when arithmetic gives an integer of more than N digits (default {DEFAULT_MAX_DIGITS:,}; 0: no bound)",
     )
     run.add_argument(
         "--max-output",
@@ -495,12 +503,26 @@ COMMANDS = {
 }
 
 
+def _dispatch(args: argparse.Namespace, out: Console) -> int:
+    """Run the command, under the integer-size budget of ``--max-digits`` where it has one."""
+    digits = getattr(args, "max_digits", None)
+    # exact numbers print in full: Python's bound on int-to-text conversion (4,300 digits) would
+    # fail where the size budget (--max-digits) is what bounds them
+    sys.set_int_max_str_digits(0)
+    if digits is None:
+        return COMMANDS[args.command](args, out)
+    from machine_calculus.machine.fmc.primitives import digit_budget
+
+    with digit_budget(digits or None):
+        return COMMANDS[args.command](args, out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
     try:
-        return COMMANDS[args.command](args, out)
+        return _dispatch(args, out)
     except ParseError as exc:
         print(f"mcalc: {exc}", file=sys.stderr)
     except UsageError as exc:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_WHILE_FUEL
+from machine_calculus.cli.defaults import DEFAULT_MAX_DIGITS, DEFAULT_WHILE_FUEL
 
 if TYPE_CHECKING:
     from machine_calculus.embeddings.imperative.interpreter import Outcome
@@ -35,6 +35,13 @@ def add_while_parser(sub: Any, natural: Any) -> None:
     p.add_argument("--input", default=None, metavar="v1,v2,...", help="the stream input() reads, v1 first")
     p.add_argument(
         "--fuel", type=natural, default=DEFAULT_WHILE_FUEL, help=f"machine steps (default {DEFAULT_WHILE_FUEL:,})"
+    )
+    p.add_argument(
+        "--max-digits",
+        type=natural,
+        default=DEFAULT_MAX_DIGITS,
+        metavar="N",
+        help=f"stop (stuck) when arithmetic gives an integer of more than N digits (default {DEFAULT_MAX_DIGITS:,}; 0: no bound)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")

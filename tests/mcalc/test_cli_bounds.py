@@ -101,3 +101,36 @@ def test_prolog_streams_and_stops_at_the_default_answer_bound(
     assert main(["prolog", str(EXAMPLES / "prolog" / "peano.pl"), "--query", "nat(X)"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["X = 0 ;", "X = s(0) ;", "X = s(s(0)) ;", "(stopped after 3 answers: --limit N for more)"]
+
+
+# -- exact arithmetic: an integer-size budget ------------------------------------------------------
+
+SQUARING = "[2] ; (<x>.[x].[x].mul ; A)^A"  # squares the number on λ for ever
+
+
+def test_squaring_stops_on_the_integer_budget_in_both_machines() -> None:
+    from machine_calculus.machine.fmc import fast, small_step
+    from machine_calculus.machine.fmc.primitives import digit_budget, max_digits
+
+    term = parse(SQUARING)
+    with digit_budget(100):
+        quick, reference = fast.run(term, fuel=10_000), small_step.run(term, fuel=10_000)
+    assert quick == reference and quick.status == "stuck"
+    assert quick.reason == "integer too large: the result of * has about 155 digits (over 100; --max-digits N)"
+    (last, *_) = quick.stack()
+    assert len(to_text(last)) == 78  # 2^256, the last square within the budget
+    assert max_digits() == 100_000  # the default is back
+
+
+def to_text(t: object) -> str:
+    return pretty(t, "ascii")  # type: ignore[arg-type]
+
+
+def test_the_while_command_takes_max_digits(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "square.while"
+    source.write_text("x = 2;\nwhile (True) { x = x * x; }\n", encoding="utf-8")
+    assert main(["while", str(source), "--max-digits", "50"]) == 1
+    out = capsys.readouterr().out
+    assert "integer too large" in out and "(over 50; --max-digits N)" in out
+    assert main(["run", SQUARING, "--max-digits", "0", "--fuel", "40"]) == 1  # 0: no bound, the fuel stops it
+    assert "out of fuel" in capsys.readouterr().out
