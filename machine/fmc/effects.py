@@ -77,14 +77,26 @@ def run_branches(
     fuel: int = 1_000_000,
     max_draws: int = 20,
     run: Runner = fast.run,
+    max_branches: int | None = None,
+    left_off: list[tuple[bool, ...]] | None = None,
 ) -> Iterator[RunBranch]:
     """Every branch of the run over the draws from ``location``, depth first, true before
     false. A branch that would need more than ``max_draws`` draws is not followed: it is
-    reported as the stuck result it reached (see :class:`Distribution` ``unexplored``)."""
+    reported as the stuck result it reached (see :class:`Distribution` ``unexplored``).
+
+    ``max_branches`` bounds the runs made (each draw doubles the branches: a loop that draws
+    each round has exponentially many); the draws of the branches not run are then put on
+    ``left_off`` (when given), their mass unexplored."""
     base = normalize_memory(memory)
     pending: list[tuple[bool, ...]] = [()]
+    runs = 0
     while pending:
+        if max_branches is not None and runs >= max_branches:
+            if left_off is not None:
+                left_off.extend(reversed(pending))
+            return
         draws = pending.pop()
+        runs += 1
         result = run(term, _with_draws(base, location, draws), fuel=fuel)
         if _needs_a_draw(result, location) and len(draws) < max_draws:
             pending.append((*draws, False))
@@ -103,19 +115,24 @@ def outcome_key(result: Result) -> str:
 @dataclass
 class Distribution:
     """Outcomes with exact probabilities; ``unexplored`` is the mass of branches cut off by
-    ``max_draws`` (they still appear, as runs stuck on the empty stream)."""
+    ``max_draws`` (they still appear, as runs stuck on the empty stream) or not run at all
+    because ``max_branches`` runs were made (``branches_left`` counts those)."""
 
     entries: list[tuple[sympy.Rational, Result]] = field(default_factory=list)
     unexplored: sympy.Rational = field(default_factory=lambda: cast("sympy.Rational", sympy.Rational(0)))
+    branches_left: int = 0
 
     def probability(self, predicate: Callable[[Result], bool]) -> sympy.Rational:
         return cast("sympy.Rational", sum((p for p, r in self.entries if predicate(r)), sympy.Rational(0)))
 
     def to_json(self) -> dict[str, object]:
-        return {
+        payload: dict[str, object] = {
             "distribution": [{"probability": str(p), **r.to_json()} for p, r in self.entries],
             "unexplored": str(self.unexplored),
         }
+        if self.branches_left:
+            payload["branches_left"] = self.branches_left
+        return payload
 
 
 def distribution(
@@ -126,21 +143,28 @@ def distribution(
     fuel: int = 1_000_000,
     max_draws: int = 20,
     run: Runner = fast.run,
+    max_branches: int | None = None,
 ) -> Distribution:
     """The exact output distribution: equal outcomes (:func:`outcome_key`) merged, most likely
-    first."""
+    first; at most ``max_branches`` runs (the rest is ``unexplored``)."""
     mass: dict[str, sympy.Expr] = {}
     example: dict[str, Result] = {}
     unexplored: sympy.Expr = sympy.Rational(0)
-    for branch in run_branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+    left: list[tuple[bool, ...]] = []
+    branches = run_branches(
+        term, memory, location, fuel=fuel, max_draws=max_draws, run=run, max_branches=max_branches, left_off=left
+    )
+    for branch in branches:
         if _needs_a_draw(branch.result, location):
             unexplored += branch.probability
         key = outcome_key(branch.result)
         mass[key] = mass.get(key, sympy.Rational(0)) + branch.probability
         example.setdefault(key, branch.result)
+    for draws in left:
+        unexplored += sympy.Rational(1, 2 ** len(draws))
     order = sorted(mass, key=lambda k: (-mass[k], k))
     return Distribution(
-        [(cast("sympy.Rational", mass[k]), example[k]) for k in order], cast("sympy.Rational", unexplored)
+        [(cast("sympy.Rational", mass[k]), example[k]) for k in order], cast("sympy.Rational", unexplored), len(left)
     )
 
 
@@ -152,10 +176,16 @@ def outcomes(
     fuel: int = 1_000_000,
     max_draws: int = 20,
     run: Runner = fast.run,
+    max_branches: int | None = None,
+    left_off: list[tuple[bool, ...]] | None = None,
 ) -> list[Result]:
-    """The distinct outcomes of a non-deterministic run (every choice on ``location`` taken)."""
+    """The distinct outcomes of a non-deterministic run (every choice on ``location`` taken),
+    in at most ``max_branches`` runs (the draws of the branches not run go on ``left_off``)."""
     seen: dict[str, Result] = {}
-    for branch in run_branches(term, memory, location, fuel=fuel, max_draws=max_draws, run=run):
+    branches = run_branches(
+        term, memory, location, fuel=fuel, max_draws=max_draws, run=run, max_branches=max_branches, left_off=left_off
+    )
+    for branch in branches:
         seen.setdefault(outcome_key(branch.result), branch.result)
     return [seen[k] for k in sorted(seen)]
 

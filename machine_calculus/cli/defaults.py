@@ -6,6 +6,7 @@ from __future__ import annotations
 __all__ = [
     "DEFAULT_ANSWER_LIMIT",
     "DEFAULT_FUEL",
+    "DEFAULT_MAX_BRANCHES",
     "DEFAULT_MAX_DIGITS",
     "DEFAULT_MAX_OUTPUT",
     "DEFAULT_TRACE_FUEL",
@@ -18,6 +19,7 @@ DEFAULT_FUEL = 1_000_000  # machine steps of a run
 DEFAULT_WHILE_FUEL = 10_000_000  # machine steps of a While program's run (its loops take many)
 DEFAULT_TRACE_FUEL = 10_000  # machine steps of a traced run (every state is kept)
 DEFAULT_ANSWER_LIMIT = 1_000  # answers of an RMC run or a Prolog query without --limit
+DEFAULT_MAX_BRANCHES = 10_000  # runs of --distribution/--all (each draw doubles the branches)
 DEFAULT_MAX_DIGITS = 100_000  # decimal digits of an exact number arithmetic may give (as machine.fmc.primitives)
 DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
 

@@ -40,6 +40,7 @@ from machine_calculus.cli.confluence_command import add_confluence_parser, comma
 from machine_calculus.cli.defaults import (
     DEFAULT_ANSWER_LIMIT,
     DEFAULT_FUEL,
+    DEFAULT_MAX_BRANCHES,
     DEFAULT_MAX_DIGITS,
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TRACE_FUEL,
@@ -127,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=20,
         metavar="N",
         help="with --distribution/--all: follow at most N draws per branch (default 20)",
+    )
+    run.add_argument(
+        "--max-branches",
+        type=_natural,
+        default=DEFAULT_MAX_BRANCHES,
+        metavar="N",
+        help=f"with --distribution/--all: run at most N branches (default {DEFAULT_MAX_BRANCHES:,}; 0: no bound)",
     )
     run.add_argument(
         "--max-digits",
@@ -320,23 +328,43 @@ def _explore(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term,
 
     fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
     runner = _runner(args.machine)
+    bound = args.max_branches or None
+    stopped = f"stopped after {args.max_branches:,} branches: --max-branches N for more"
     if args.distribution:
-        dist = effects.distribution(term, memory, "rnd", fuel=fuel, max_draws=args.max_draws, run=runner)
+        dist = effects.distribution(
+            term, memory, "rnd", fuel=fuel, max_draws=args.max_draws, run=runner, max_branches=bound
+        )
         if args.json:
-            print(json.dumps(dist.to_json(), ensure_ascii=False))
+            payload = dist.to_json()
+            if dist.branches_left:
+                payload["truncated"] = True
+                payload["truncation"] = stopped
+            print(json.dumps(payload, ensure_ascii=False))
         else:
             for p, result in dist.entries:
                 out.print(Text(f"{p!s:>8}  {_outcome_text(result)}"))
+            if dist.branches_left:
+                out.print(Text(f"{stopped} ({dist.branches_left:,} branches not run)", style="bold yellow"))
             if dist.unexplored:
-                out.print(Text(f"unexplored (more than {args.max_draws} draws): {dist.unexplored}"))
-        return 0 if all(r.done for _, r in dist.entries) else 1
-    found = effects.outcomes(term, memory, "nd", fuel=fuel, max_draws=args.max_draws, run=runner)
+                why = f"more than {args.max_draws} draws" + (", or not run" if dist.branches_left else "")
+                out.print(Text(f"unexplored ({why}): {dist.unexplored}"))
+        return 0 if all(r.done for _, r in dist.entries) and not dist.branches_left else 1
+    left: list[tuple[bool, ...]] = []
+    found = effects.outcomes(
+        term, memory, "nd", fuel=fuel, max_draws=args.max_draws, run=runner, max_branches=bound, left_off=left
+    )
     if args.json:
-        print(json.dumps({"outcomes": [r.to_json() for r in found]}, ensure_ascii=False))
+        payload: dict[str, object] = {"outcomes": [r.to_json() for r in found]}
+        if left:
+            payload["truncated"] = True
+            payload["truncation"] = stopped
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         for result in found:
             out.print(Text(_outcome_text(result)))
-    return 0 if all(r.done for r in found) else 1
+        if left:
+            out.print(Text(f"{stopped} ({len(left):,} branches not run)", style="bold yellow"))
+    return 0 if all(r.done for r in found) and not left else 1
 
 
 def _symbolic(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:

@@ -134,3 +134,44 @@ def test_the_while_command_takes_max_digits(capsys: pytest.CaptureFixture[str], 
     assert "integer too large" in out and "(over 50; --max-digits N)" in out
     assert main(["run", SQUARING, "--max-digits", "0", "--fuel", "40"]) == 1  # 0: no bound, the fuel stops it
     assert "out of fuel" in capsys.readouterr().out
+
+
+# -- --distribution / --all: a bound on the branches run -------------------------------------------
+
+DRAWING = "(rnd<c>.rnd<d>.[X]out ; A)^A"  # two coins a round, for ever: 4x the branches a round
+
+
+def test_distribution_runs_at_most_max_branches_and_reports_the_rest_unexplored() -> None:
+    import sympy
+
+    from machine_calculus.machine.fmc import effects
+
+    dist = effects.distribution(parse(DRAWING), max_branches=50)
+    assert dist.branches_left > 0 and dist.unexplored == 1  # the loop never ends: all of it unexplored
+    total = sum((p for p, _ in dist.entries), sympy.Rational(0))
+    left = dist.unexplored - sum((p for p, r in dist.entries if r.status == "stuck"), sympy.Rational(0))
+    assert total + left == 1 and left > 0
+
+
+def test_outcomes_run_at_most_max_branches() -> None:
+    from machine_calculus.machine.fmc import effects
+
+    runs: list[int] = []
+
+    def counting(term: object, memory: object, fuel: int) -> object:
+        runs.append(1)
+        return effects.fast.run(term, memory, fuel=fuel)  # type: ignore[arg-type]
+
+    left: list[tuple[bool, ...]] = []
+    effects.outcomes(parse(DRAWING.replace("rnd", "nd")), max_branches=30, left_off=left, run=counting)
+    assert len(runs) == 30 and left
+
+
+@pytest.mark.parametrize("flag", ["--distribution", "--all"])
+def test_the_command_says_which_bound_stopped_the_exploration(capsys: pytest.CaptureFixture[str], flag: str) -> None:
+    term = DRAWING if flag == "--distribution" else DRAWING.replace("rnd", "nd")
+    assert main(["run", term, flag, "--max-branches", "20"]) == 1
+    assert "stopped after 20 branches: --max-branches N for more" in capsys.readouterr().out
+    assert main(["run", term, flag, "--max-branches", "20", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["truncated"] is True and "--max-branches" in payload["truncation"]
