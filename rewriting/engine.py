@@ -224,12 +224,70 @@ def next_step(t: Term, rules: Rules, strategy: str = "leftmost-outermost") -> St
     return _strategy(strategy)(t, _as_rule_set(rules))
 
 
+_NORMAL_CACHE = 100_000  # sub-terms remembered as normal by a reduction (then it starts again)
+
+
+def _outermost_skipping(t: Term, rules: RuleSet, normal: dict[int, Term]) -> Step | None:
+    """:func:`_outermost`, skipping the sub-terms in ``normal`` (known to hold no redex) and
+    adding those it walks through without finding one: a step rebuilds only the spine down to
+    its redex, so the next step walks only what is new."""
+    stack: list[tuple[Link, Term, bool]] = [(None, t, False)]
+    while stack:
+        link, node, passed = stack.pop()
+        if passed:
+            normal[id(node)] = node  # the node is kept, so its id is not reused
+            continue
+        step = next(_steps_at(t, link, node, rules), None)
+        if step is not None:
+            return step
+        stack.append((link, node, True))
+        kids = [((i, link), a, False) for i, a in enumerate(node.args) if isinstance(a, Term) and id(a) not in normal]
+        stack.extend(reversed(kids))
+    return None
+
+
+def _innermost_skipping(t: Term, rules: RuleSet, normal: dict[int, Term]) -> Step | None:
+    """:func:`_innermost`, skipping (and remembering) the sub-terms that hold no redex."""
+    if id(t) in normal:
+        return None
+    stack: list[tuple[Link, Term, bool]] = [(None, t, False)]
+    while stack:
+        link, node, ready = stack.pop()
+        if ready:
+            step = next(_steps_at(t, link, node, rules), None)
+            if step is not None:
+                return step
+            normal[id(node)] = node
+            continue
+        stack.append((link, node, True))
+        kids = [((i, link), a, False) for i, a in enumerate(node.args) if isinstance(a, Term) and id(a) not in normal]
+        stack.extend(reversed(kids))
+    return None
+
+
+_SKIPPING: dict[str, Callable[[Term, RuleSet, dict[int, Term]], Step | None]] = {
+    "leftmost-outermost": _outermost_skipping,
+    "innermost": _innermost_skipping,
+}
+
+
 def reduction(t: Term, rules: Rules, strategy: str = "leftmost-outermost") -> Iterator[Step]:
-    """The steps ``strategy`` takes from ``t``, one by one, until a normal form (maybe never)."""
+    """The steps ``strategy`` takes from ``t``, one by one, until a normal form (maybe never).
+
+    The sub-terms found to hold no redex are remembered across steps (by identity: terms are
+    immutable and a step shares all but the spine to its redex), so a long reduction does not
+    walk the whole term at every step."""
     choose, rule_set = _strategy(strategy), _as_rule_set(rules)  # a bad strategy fails here
+    skipping = _SKIPPING.get(strategy)
 
     def steps(t: Term) -> Iterator[Step]:
-        while (step := choose(t, rule_set)) is not None:
+        normal: dict[int, Term] = {}
+        while True:
+            if len(normal) > _NORMAL_CACHE:
+                normal.clear()
+            step = choose(t, rule_set) if skipping is None else skipping(t, rule_set, normal)
+            if step is None:
+                return
             yield step
             t = step[2]
 

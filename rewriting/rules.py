@@ -175,8 +175,33 @@ def _unfold(t: Term) -> Term | None:
     return case(t.body, (t.label, t))
 
 
+_CHAIN_ENDS: dict[int, tuple[Term, Term]] = {}  # id(push) -> (the push, the end of its chain)
+
+
+def _chain_end(t: Term) -> Term:
+    """What the chain of pushes starting at ``t`` ends in, remembered for each push of the chain
+    (so that trying delta at every push of a long chain is not quadratic)."""
+    walked: list[Term] = []
+    node = t
+    while isinstance(node, Push):
+        known = _CHAIN_ENDS.get(id(node))
+        if known is not None:
+            node = known[1]
+            break
+        walked.append(node)
+        node = node.body
+    if len(_CHAIN_ENDS) > 100_000:
+        _CHAIN_ENDS.clear()
+    for push in walked:
+        _CHAIN_ENDS[id(push)] = (push, node)  # the push is kept, so its id is not reused
+    return node
+
+
 def _delta(t: Term) -> Term | None:
     if not (isinstance(t, Push) and t.location == DEFAULT):
+        return None
+    end = _chain_end(t)
+    if not (isinstance(end, Prim) or (isinstance(end, Seq | Case) and isinstance(end.first, Prim))):
         return None
     chain: list[Push] = []  # the pushes before p: on λ (the values) and on other locations
     node = t

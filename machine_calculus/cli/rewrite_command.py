@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import calculus_of
+from machine_calculus.cli.defaults import DEFAULT_MAX_TERM_SIZE, calculus_of
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
 
 if TYPE_CHECKING:
@@ -43,6 +43,13 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     reduce.add_argument("--calculus", choices=["fmc", "rmc"], default=None, help="default: rmc for .rmc files")
     reduce.add_argument("--strategy", choices=STRATEGIES, default="leftmost-outermost", help="which redex first")
     reduce.add_argument("--fuel", type=natural, default=10_000, help="at most N steps (default 10,000)")
+    reduce.add_argument(
+        "--max-size",
+        type=natural,
+        default=DEFAULT_MAX_TERM_SIZE,
+        metavar="N",
+        help=f"stop when the term grows past N nodes (default {DEFAULT_MAX_TERM_SIZE:,}; 0: no bound)",
+    )
     reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
     reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
     reduce.add_argument("--max-nodes", type=natural, default=200, help="the graph's bound on terms (default 200)")
@@ -98,28 +105,44 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
                     f"{len(graph.normal_forms())} normal forms -> {args.graph}"
                 )
             )
+    from machine_calculus.calculus.terms import dag_size
+    from machine_calculus.rewriting.engine import subterm_at
+
     steps = reduction(term, rules, args.strategy)
     trace: list[dict[str, Any]] = []
-    normal, count = False, 0
+    normal, count, too_big = False, 0, False
+    current_size = dag_size(term)[0]
     for count in range(args.fuel + 1):
+        if args.max_size and current_size > args.max_size:
+            too_big = True
+            break
         step = next(steps, None)
         if step is None:
             normal = True
             break
         if count == args.fuel:
             break
-        rule, position, term = step
+        rule, position, reduct = step
+        # the size changes where the step did: the redex out, its reduct in (counted on the DAG)
+        redex_size = dag_size(subterm_at(term, position))[0]
+        current_size += dag_size(subterm_at(reduct, position))[0] - redex_size
+        term = reduct
         if args.steps and args.json:
             trace.append({"rule": rule, "position": list(position), "term": _text(term, rmc)})
         elif args.steps:
             where = ".".join(map(str, position)) or "ε"
             out.print(Text(f"{rule} @ {where}: {show(term)}"), soft_wrap=True)
     reason = None if normal else f"no normal form within {args.fuel:,} steps ({args.strategy})"
+    if too_big:
+        reason = (
+            f"the term grew past {args.max_size:,} nodes ({current_size:,}) after {count:,} steps"
+            f" ({args.strategy}): --max-size N to allow more"
+        )
     if args.json:
         payload = {
             "calculus": "rmc" if rmc else "fmc",
             "strategy": args.strategy,
-            "status": "normal_form" if normal else "out_of_fuel",
+            "status": "normal_form" if normal else "too_large" if too_big else "out_of_fuel",
             "reason": reason,
             "steps": count,
             "term": _text(term, rmc),
@@ -133,7 +156,7 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
         if args.steps:
             out.print(Text(f"normal form after {count} steps ({args.strategy})"))
     else:
-        out.print(Text(f"{reason}; use --fuel to allow more"))
+        out.print(Text(f"{reason}" if too_big else f"{reason}; use --fuel to allow more"))
     return 0 if normal else 1
 
 

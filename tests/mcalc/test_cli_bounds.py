@@ -175,3 +175,28 @@ def test_the_command_says_which_bound_stopped_the_exploration(capsys: pytest.Cap
     assert main(["run", term, flag, "--max-branches", "20", "--json"]) == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["truncated"] is True and "--max-branches" in payload["truncation"]
+
+
+# -- reduce: a term-size budget ---------------------------------------------------------------------
+
+GROWING = "[<x>.[x].[x].x].<x>.[x].[x].x"  # no normal form: each step pushes one more copy
+
+
+def test_reduce_stops_when_the_term_grows_past_max_size(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reduce", GROWING, "--max-size", "100"]) == 1
+    out = capsys.readouterr().out
+    assert "the term grew past 100 nodes" in out and "--max-size N to allow more" in out
+    assert main(["reduce", GROWING, "--max-size", "100", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["status"] == "too_large" and 100 < size(parse(payload["term"])) <= 120
+
+
+def test_reduction_remembers_normal_subterms_and_gives_the_same_steps() -> None:
+    from machine_calculus.rewriting.engine import next_step, reduction
+    from machine_calculus.rewriting.rules import FMC3
+
+    for strategy in ("leftmost-outermost", "innermost"):
+        t = parse("[[1].[2].+].<x>.[x].[x].(<a>.<b>.[a].[b].mul)")
+        steps = list(reduction(t, FMC3, strategy))
+        for before, step in zip([t, *[s[2] for s in steps]], steps, strict=False):
+            assert next_step(before, FMC3, strategy) == step
