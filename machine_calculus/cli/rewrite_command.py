@@ -48,7 +48,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
         type=natural,
         default=DEFAULT_MAX_TERM_SIZE,
         metavar="N",
-        help=f"stop when the term grows past N nodes (default {DEFAULT_MAX_TERM_SIZE:,}; 0: no bound)",
+        help=f"stop when the term grows past N nodes or its first size (default {DEFAULT_MAX_TERM_SIZE:,}; 0: no bound)",
     )
     reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
     reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
@@ -112,8 +112,9 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
     trace: list[dict[str, Any]] = []
     normal, count, too_big = False, 0, False
     current_size = dag_size(term)[0]
+    bound = max(args.max_size, current_size)  # the term may grow to N nodes, or stay as large as it was
     for count in range(args.fuel + 1):
-        if args.max_size and current_size > args.max_size:
+        if args.max_size and current_size > bound:
             too_big = True
             break
         step = next(steps, None)
@@ -135,7 +136,7 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
     reason = None if normal else f"no normal form within {args.fuel:,} steps ({args.strategy})"
     if too_big:
         reason = (
-            f"the term grew past {args.max_size:,} nodes ({current_size:,}) after {count:,} steps"
+            f"the term grew past {bound:,} nodes ({current_size:,}) after {count:,} steps"
             f" ({args.strategy}): --max-size N to allow more"
         )
     if args.json:
