@@ -8,6 +8,7 @@ __all__ = [
     "DEFAULT_FUEL",
     "DEFAULT_MAX_BRANCHES",
     "DEFAULT_MAX_DIGITS",
+    "DEFAULT_MAX_OPTIMIZE_INPUT",
     "DEFAULT_MAX_OUTPUT",
     "DEFAULT_MAX_TERM_SIZE",
     "DEFAULT_TRACE_FUEL",
@@ -23,6 +24,7 @@ DEFAULT_ANSWER_LIMIT = 1_000  # answers of an RMC run or a Prolog query without 
 DEFAULT_MAX_BRANCHES = 10_000  # runs of --distribution/--all (each draw doubles the branches)
 DEFAULT_MAX_DIGITS = 100_000  # decimal digits of an exact number arithmetic may give (as machine.fmc.primitives)
 DEFAULT_MAX_TERM_SIZE = 20_000  # nodes of a term mcalc reduce rewrites (each step walks the spine to its redex)
+DEFAULT_MAX_OPTIMIZE_INPUT = 1_000  # nodes of a term mcalc optimize takes (egglog grows within a round)
 DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
 
 

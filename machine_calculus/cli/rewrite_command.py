@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_MAX_TERM_SIZE, calculus_of
+from machine_calculus.cli.defaults import DEFAULT_MAX_OPTIMIZE_INPUT, DEFAULT_MAX_TERM_SIZE, calculus_of
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
 
 if TYPE_CHECKING:
@@ -65,6 +65,14 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     opt.add_argument("--set", action="append", default=[], metavar="x=VALUE", help=".while: initial value of x")
     opt.add_argument("--stack", action="append", default=[], metavar="LOC=v1,...", help=".fmc: input stack")
     opt.add_argument("--rounds", type=natural, default=40, help="at most N rounds of saturation (default 40)")
+    opt.add_argument(
+        "--max-input",
+        type=natural,
+        default=DEFAULT_MAX_OPTIMIZE_INPUT,
+        metavar="N",
+        help=f"refuse terms of more than N nodes (default {DEFAULT_MAX_OPTIMIZE_INPUT:,}; 0: no bound): "
+        "the e-graph can grow by gigabytes within one round",
+    )
     opt.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
 
@@ -205,6 +213,14 @@ def command_optimize(
         from machine_calculus.calculus.fmc.parser import parse
 
         term, memory = parse(text, source=name), parse_stacks(args.stack)
+    from machine_calculus.calculus.terms import dag_size
+
+    nodes = dag_size(term)[0]
+    if args.max_input and nodes > args.max_input:
+        raise usage_error(
+            f"the term has {nodes:,} nodes, more than the optimizer takes ({args.max_input:,}: its e-graph can grow "
+            "by gigabytes within one round of saturation); --max-input N to try anyway"
+        )
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
     same = before.same_outcome(after)

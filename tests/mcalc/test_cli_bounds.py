@@ -200,3 +200,14 @@ def test_reduction_remembers_normal_subterms_and_gives_the_same_steps() -> None:
         steps = list(reduction(t, FMC3, strategy))
         for before, step in zip([t, *[s[2] for s in steps]], steps, strict=False):
             assert next_step(before, FMC3, strategy) == step
+
+
+# -- optimize: a bound on the input ----------------------------------------------------------------
+
+
+def test_optimize_refuses_a_term_over_max_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "long.while"
+    source.write_text("x = 0;\n" + "x = x + 1;\n" * 30, encoding="utf-8")
+    assert main(["optimize", str(source), "--max-input", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "more than the optimizer takes (100" in err and "--max-input N to try anyway" in err
