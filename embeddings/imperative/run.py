@@ -40,19 +40,35 @@ def initial_memory(
 
 
 def term_value(t: Term) -> Value:
-    """The While value a term stands for (the inverse of :func:`value_term`)."""
-    fields = []
-    while isinstance(t, Push):
-        fields.append(term_value(t.term))
-        t = t.body
-    if not isinstance(t, Const):
-        raise ValueError(f"not a value: {t!r}")
-    v = t.value
-    if isinstance(v, Name):
-        if not fields and v.text in ("True", "False"):
-            return v.text == "True"
-        return Data(v.text, tuple(reversed(fields)))
-    return v
+    """The While value a term stands for (the inverse of :func:`value_term`); iterative, so a
+    list of 100,000 elements built by a program reads back."""
+    values: list[Value] = []  # the values read so far, in the order their terms were taken
+    work: list[tuple[Term, bool] | tuple[Const, int]] = [(t, False)]
+    while work:
+        item, arg = work.pop()
+        if arg is not False and not isinstance(arg, bool):  # build a value from its n fields read
+            v, n = item.value, arg  # type: ignore[attr-defined]
+            fields = values[len(values) - n :] if n else []
+            del values[len(values) - n :]
+            if isinstance(v, Name):
+                if not fields and v.text in ("True", "False"):
+                    values.append(v.text == "True")
+                else:
+                    values.append(Data(v.text, tuple(reversed(fields))))
+            else:
+                values.append(v)
+            continue
+        chain: list[Term] = []
+        node = item
+        while isinstance(node, Push):
+            chain.append(node.term)
+            node = node.body
+        if not isinstance(node, Const):
+            raise ValueError(f"not a value: {node!r}")
+        work.append((node, len(chain)))
+        work.extend((field, False) for field in reversed(chain))
+    (value,) = values
+    return value
 
 
 def _cell(stack: tuple[Term, ...]) -> Value | None:

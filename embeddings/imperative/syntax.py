@@ -240,16 +240,40 @@ def _children(node: Any) -> list[Any]:
     return list(reversed(out))
 
 
+class _Piece(str):
+    """Literal text on :func:`value_text`'s work stack."""
+
+
 def value_text(v: Value) -> str:
-    """A value as While writes it: ``3``, ``1/2``, ``"s"``, ``True``, ``Cons(1, Nil)``."""
+    """A value as While writes it: ``3``, ``1/2``, ``"s"``, ``True``, ``Cons(1, Nil)``
+    (iterative: a list of 100,000 elements, built by a program, prints)."""
+    out: list[str] = []
+    stack: list[Any] = [v]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Piece):
+            out.append(item)
+        elif isinstance(item, Data):
+            if not item.fields:
+                out.append(item.constructor)
+                continue
+            pieces: list[Any] = [_Piece(f"{item.constructor}(")]
+            for i, f in enumerate(item.fields):
+                if i:
+                    pieces.append(_Piece(", "))
+                pieces.append(f)
+            pieces.append(_Piece(")"))
+            stack.extend(reversed(pieces))
+        else:
+            out.append(_atom_text(item))
+    return "".join(out)
+
+
+def _atom_text(v: Value) -> str:
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, Data):
-        if not v.fields:
-            return v.constructor
-        return f"{v.constructor}({', '.join(value_text(f) for f in v.fields)})"
     return sympy.sstr(v)
 
 

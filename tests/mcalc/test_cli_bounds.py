@@ -211,3 +211,22 @@ def test_optimize_refuses_a_term_over_max_input(capsys: pytest.CaptureFixture[st
     assert main(["optimize", str(source), "--max-input", "100"]) == 2
     err = capsys.readouterr().err
     assert "more than the optimizer takes (100" in err and "--max-input N to try anyway" in err
+
+
+# -- data built by programs: read back and printed iteratively -------------------------------------
+
+
+def test_a_list_built_by_a_loop_deeper_than_the_recursion_limit_reads_back_and_prints(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sys
+
+    n = sys.getrecursionlimit() + 500
+    source = tmp_path / "list.while"
+    source.write_text(
+        f"data List = Nil | Cons(h, t);\nxs = Nil;\ni = 0;\nwhile (i < {n}) {{ xs = Cons(i, xs); i = i + 1; }}\n",
+        encoding="utf-8",
+    )
+    assert main(["while", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert f"xs = Cons({n - 1}, Cons({n - 2}," in out and out.count("Cons(") == n and "Nil" + ")" * n in out
