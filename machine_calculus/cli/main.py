@@ -438,7 +438,7 @@ def _untypable_json(exc: TypingError) -> dict[str, object]:
 
 
 def _command_while(args: argparse.Namespace, out: Console) -> int:
-    return command_while(args, out, read_source, UsageError)
+    return command_while(args, out, read_source, UsageError, split_values)
 
 
 def _command_prolog(args: argparse.Namespace, out: Console) -> int:

@@ -1,0 +1,48 @@
+"""Odd input at the command line (issue 14): a clear error or the right answer, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.mcalc.cli_run import run
+
+LIST_PROGRAM = "data List = Nil | Cons(h, t);\nx = input();\nprint(x);\n"
+
+
+def test_while_input_splits_only_at_top_level_commas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = tmp_path / "list.while"
+    program.write_text(LIST_PROGRAM, encoding="utf-8")
+    code, out, _ = run(capsys, "while", str(program), "--input", "Cons(1, Cons(2, Nil)),3")
+    assert code == 0
+    assert "output: [Cons(1, Cons(2, Nil))]" in out
+
+
+@pytest.mark.parametrize("name", ["out", "in", "exc"])
+def test_while_set_of_a_reserved_location_is_bad_input(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "while", "examples/factorial.while", "--set", f"{name}=1")
+    assert code == 2 and out == ""
+    assert f"--set {name}: '{name}' is reserved" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--set", "n="], "expected an expression"),
+        (["--set", "n=1,2"], "expected ';'"),
+        (["--set", "=1"], "--set expects x=VALUE"),
+        (["--set", "n"], "--set expects x=VALUE"),
+        (["--input", "1,"], "--input value 2"),
+    ],
+)
+def test_while_set_and_input_edge_cases(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "while", "examples/factorial.while", *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_while_empty_input_is_an_empty_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = tmp_path / "list.while"
+    program.write_text(LIST_PROGRAM, encoding="utf-8")
+    code, out, _ = run(capsys, "while", str(program), "--input", "")
+    assert code == 1 and "input exhausted" in out
