@@ -162,10 +162,14 @@ def _natural(text: str) -> int:
 
 
 def read_source(source: str) -> tuple[str, str]:
-    """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
+    """``(text, name)`` of a FILE|TERM argument: an existing file is read, a directory is bad
+    input, a missing name with a source file's suffix (``.fmc``, ``.while``, ...) is "no such
+    file", and anything else is a term (``1/2``, ``[x]``)."""
     path = Path(source)
-    looks_like_file = path.suffix in {".fmc", ".rmc", ".while", ".pl", ".trs"} or "/" in source
+    looks_like_file = path.suffix in SOURCE_SUFFIXES and not any(ch in source for ch in TERM_CHARACTERS)
     try:
+        if path.is_dir():
+            raise UsageError(f"{source} is a directory, not a file or a term")
         if path.is_file():
             return path.read_text(encoding="utf-8"), source
     except OSError as exc:  # e.g. a term too long to be a file name
@@ -173,9 +177,13 @@ def read_source(source: str) -> tuple[str, str]:
             raise UsageError(f"cannot read {source}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{source} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    if looks_like_file and not any(ch in source for ch in "[<⟨;λ\\"):
+    if looks_like_file:
         raise UsageError(f"no such file: {source}")
     return source, "<term>"
+
+
+SOURCE_SUFFIXES = frozenset({".fmc", ".rmc", ".while", ".pl", ".trs"})
+TERM_CHARACTERS = "[<⟨;λ\\ "
 
 
 def split_values(text: str) -> list[str]:

@@ -46,3 +46,18 @@ def test_while_empty_input_is_an_empty_stream(tmp_path: Path, capsys: pytest.Cap
     program.write_text(LIST_PROGRAM, encoding="utf-8")
     code, out, _ = run(capsys, "while", str(program), "--input", "")
     assert code == 1 and "input exhausted" in out
+
+
+def test_a_term_that_looks_like_a_path_is_a_term(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "run", "1/2")
+    assert code == 0 and "exit 1/2" in out and err == ""
+
+
+def test_a_directory_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", "examples")
+    assert code == 2 and "examples is a directory" in err
+
+
+def test_a_missing_source_file_is_no_such_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", "missing.fmc")
+    assert code == 2 and "no such file: missing.fmc" in err
