@@ -481,6 +481,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
+    # Literals are bounded by the parsers (calculus/numerals.py); a result is printed in full
+    # however many digits the run computed, so Python's int-str limit is lifted while we run.
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
     try:
         return COMMANDS[args.command](args, out)
     except ParseError as exc:
@@ -494,4 +498,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover
         print("mcalc: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.set_int_max_str_digits(limit)
     return 2

@@ -149,3 +149,13 @@ def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
     term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
     text = rmc_text(term, "ascii")
     assert "g<p(a)>" in text and "[q(X)]g" in text and "*" in text and "g<$end>" in text
+
+
+def test_numbers_the_reader_once_got_wrong() -> None:
+    assert read_term("0'a")[0] == read_term("97")[0]
+    assert prolog_text(read_term("f(0'a, 0' )")[0]) == "f(97, 32)"
+    with pytest.raises(ParseError, match="float overflow") as caught:
+        read_term("X = 1.0e400")
+    assert caught.value.column == 5
+    big = "9" * 5000
+    assert prolog_text(read_term(big)[0]) == big

@@ -61,3 +61,62 @@ def test_a_directory_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_missing_source_file_is_no_such_file(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "run", "missing.fmc")
     assert code == 2 and "no such file: missing.fmc" in err
+
+
+# -- integer literals beyond Python's 4,300-digit conversion limit --------------------------------
+
+BIG = "9" * 5000
+TOO_BIG = "9" * 100_001
+
+
+def test_long_literals_are_read_in_every_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "run", f"[{BIG}]")[1].count("9") > 10
+    code, out, _ = run(capsys, "run", "[x]", "--stack", f"λ={BIG}", "--json")
+    assert code == 0 and BIG in out
+    program = tmp_path / "big.while"
+    program.write_text(f"x = {BIG};\nprint(x);\n", encoding="utf-8")
+    code, out, _ = run(capsys, "while", str(program))
+    assert code == 0 and f"output: [{BIG}]" in out
+    code, out, _ = run(capsys, "while", str(program), "--set", f"y={BIG}")
+    assert code == 0 and f"y = {BIG}" in out
+    clauses = tmp_path / "big.pl"
+    clauses.write_text(f"p({BIG}).\n", encoding="utf-8")
+    code, out, _ = run(capsys, "prolog", str(clauses), "--query", "p(X)")
+    assert code == 0 and f"X = {BIG}." in out
+    code, out, _ = run(capsys, "prolog", str(clauses), "--query", f"p({BIG})")
+    assert code == 0 and "true." in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", f"[{TOO_BIG}]"],
+        ["run", "[x]", "--stack", f"λ={TOO_BIG}"],
+        ["while", "examples/factorial.while", "--set", f"n={TOO_BIG}"],
+        ["prolog", "CLAUSES", "--query", f"X = {TOO_BIG}"],
+    ],
+)
+def test_literals_beyond_the_bound_are_positioned_errors(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clauses = tmp_path / "empty.pl"
+    clauses.write_text("p.\n", encoding="utf-8")
+    code, out, err = run(capsys, *[str(clauses) if a == "CLAUSES" else a for a in argv])
+    assert code == 2 and out == ""
+    assert "integer literal of 100,001 digits: at most 100,000 digits are read" in err and "^" in err
+
+
+def test_a_large_result_prints_in_full(capsys: pytest.CaptureFixture[str]) -> None:
+    import math
+
+    code, out, _ = run(capsys, "while", "examples/factorial.while", "--set", "n=2000", "--json")
+    assert code == 0
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        assert str(math.factorial(2000)) in out
+    finally:
+        sys.set_int_max_str_digits(limit)
+    assert sys.get_int_max_str_digits() == limit  # mcalc restores Python's limit when it returns
