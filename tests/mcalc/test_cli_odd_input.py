@@ -120,3 +120,16 @@ def test_a_large_result_prints_in_full(capsys: pytest.CaptureFixture[str]) -> No
     finally:
         sys.set_int_max_str_digits(limit)
     assert sys.get_int_max_str_digits() == limit  # mcalc restores Python's limit when it returns
+
+
+@pytest.mark.parametrize("argv", [["run", '["\\u{d800}"]'], ["print", '["\\u{DFFF}"]']])
+def test_a_lone_surrogate_escape_is_a_positioned_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "is a surrogate code point, not a character" in err and "^" in err
+
+
+def test_a_lone_surrogate_in_a_while_string_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    program = tmp_path / "s.while"
+    program.write_text('print("\\u{d800}");\n', encoding="utf-8")
+    code, _, err = run(capsys, "while", str(program))
+    assert code == 2 and f"{program}:1:8: '\\u{{d800}}' is a surrogate code point" in err
