@@ -133,3 +133,17 @@ def test_a_lone_surrogate_in_a_while_string_is_refused(tmp_path: Path, capsys: p
     program.write_text('print("\\u{d800}");\n', encoding="utf-8")
     code, _, err = run(capsys, "while", str(program))
     assert code == 2 and f"{program}:1:8: '\\u{{d800}}' is a surrogate code point" in err
+
+
+def test_optimize_compares_nothing_when_the_runs_run_out_of_fuel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    program = tmp_path / "loop.while"
+    program.write_text("x = 0;\nwhile (True) { x = x + 1; }\n", encoding="utf-8")
+    code, out, _ = run(capsys, "optimize", str(program))
+    assert code == 1
+    assert "not compared: the original and the optimized ran out of fuel" in out and "same result" not in out
+    code, out, _ = run(capsys, "optimize", str(program), "--json")
+    assert code == 1 and json.loads(out)["same_result"] is None
