@@ -147,3 +147,8 @@ def test_optimize_compares_nothing_when_the_runs_run_out_of_fuel(
     assert "not compared: the original and the optimized ran out of fuel" in out and "same result" not in out
     code, out, _ = run(capsys, "optimize", str(program), "--json")
     assert code == 1 and json.loads(out)["same_result"] is None
+
+
+def test_print_refuses_a_huge_symbolic_constant_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "print", "[$(9**9**9)]")
+    assert code == 2 and out == "" and "<term>:1:2: symbolic expression too large" in err
