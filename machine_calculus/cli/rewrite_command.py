@@ -92,10 +92,11 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             raise usage_error(f"cannot write {args.graph}: {exc.strerror}") from None
         if not args.json:
             bound = "all of them" if graph.complete else f"bounded at {args.max_nodes}"
+            unexpanded = f", {len(graph.unexpanded)} terms not expanded" if graph.unexpanded else ""
             out.print(
                 Text(
                     f"graph: {len(graph.nodes)} terms ({bound}), {len(graph.edges)} steps, "
-                    f"{len(graph.normal_forms())} normal forms -> {args.graph}"
+                    f"{len(graph.normal_forms())} normal forms{unexpanded} -> {args.graph}"
                 )
             )
     steps = reduction(term, rules, args.strategy)
@@ -154,6 +155,7 @@ def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
         "terms": len(graph.nodes),
         "steps": len(graph.edges),
         "complete": graph.complete,
+        "unexpanded": len(graph.unexpanded),
         "normal_forms": [_text(t, rmc) for t in graph.normal_forms()],
     }
 

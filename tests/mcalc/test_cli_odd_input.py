@@ -152,3 +152,17 @@ def test_optimize_compares_nothing_when_the_runs_run_out_of_fuel(
 def test_print_refuses_a_huge_symbolic_constant_at_once(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "print", "[$(9**9**9)]")
     assert code == 2 and out == "" and "<term>:1:2: symbolic expression too large" in err
+
+
+def test_a_bounded_graph_does_not_count_unexpanded_terms_as_normal_forms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    drawing = tmp_path / "g.svg"
+    code, out, _ = run(capsys, "reduce", "examples/church.fmc", "--graph", str(drawing))
+    assert code == 0 and "(bounded at 200)" in out and "0 normal forms, 113 terms not expanded" in out
+    assert "stroke-dasharray" in drawing.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "reduce", "examples/church.fmc", "--graph", str(tmp_path / "g.dot"), "--json")
+    graph = json.loads(out)["graph"]
+    assert graph["complete"] is False and graph["unexpanded"] == 113 and graph["normal_forms"] == []
