@@ -184,8 +184,14 @@ def _number_value(src: _Source, raw: str, start: int) -> int | float:
         raise src.error(str(error), start) from None
 
 
+NUMERIC_ATOM = "\ue000"  # marks an atom whose name reads as a number: '1' is not the integer 1
+_NUMERIC_NAME = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
+
+
 def _atom(name: str) -> Term:
-    return fn(name)
+    """The atom ``name``; one that looks like a number (``'1'``) gets a symbol apart from the
+    number's (both would otherwise be the constant ``1``)."""
+    return fn(NUMERIC_ATOM + name if _NUMERIC_NAME.match(name) else name)
 
 
 def _number(value: int | float) -> Term:
