@@ -165,6 +165,10 @@ def _read_string(text: str, start: int, where, source: str) -> tuple[str, int]:
                 continue
             if esc == "u":
                 m = re.compile(r"u\{([0-9a-fA-F]{1,6})\}").match(text, i + 1)
+                if m and 0xD800 <= int(m.group(1), 16) <= 0xDFFF:
+                    raise ParseError(
+                        f"'\\u{{{m.group(1)}}}' is a surrogate code point, not a character", text, where(i), source
+                    )
                 if m and int(m.group(1), 16) <= 0x10FFFF:
                     out.append(chr(int(m.group(1), 16)))
                     i = m.end()

@@ -4,7 +4,8 @@
 The layout is layered: a term's row is its distance from the start term (breadth-first), terms
 of a row side by side in discovery order; a step is an arrow labelled with its rule (its
 position in the tooltip), a step back to an earlier or the same row a curve to the side. The
-start term is drawn bold, normal forms with a double border.
+start term is drawn bold, normal forms with a double border, the terms not expanded (some of
+their steps lead beyond the bound) with a dashed border.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def svg(graph: ReductionGraph, label: Callable[[Term], str] = repr) -> str:
             centre[i] = (x + widths[i] / 2, _GAP + d * _ROW + _BOX / 2)
             x += widths[i] + _GAP
     height = _GAP * 2 + max(rows) * _ROW + _BOX
-    normal = set(range(len(graph.nodes))) - {e.source for e in graph.edges}
+    normal = graph.normal_indices()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         'font-family="monospace" font-size="12">',
@@ -79,6 +80,7 @@ def svg(graph: ReductionGraph, label: Callable[[Term], str] = repr) -> str:
     for i, (x, y) in centre.items():
         w = widths[i]
         stroke = ' stroke-width="2.5"' if i == 0 else ""
+        stroke += ' stroke-dasharray="4 3"' if i in graph.unexpanded else ""
         out.append(
             f'<rect x="{x - w / 2:.1f}" y="{y - _BOX / 2:.1f}" width="{w:.1f}" height="{_BOX}" rx="4" '
             f'fill="#f7f7ff" stroke="#333"{stroke}/>'

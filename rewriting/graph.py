@@ -34,23 +34,32 @@ class Edge:
 
 @dataclass(frozen=True)
 class ReductionGraph:
-    """Nodes (node 0 is the start), edges, and whether every reachable term is included."""
+    """Nodes (node 0 is the start), edges, whether every reachable term is included, and the
+    nodes not expanded: those some of whose steps lead beyond the bound (left out with their
+    reducts), so that a node without an edge is not taken for a normal form unless it is one."""
 
     nodes: tuple[Term, ...]
     edges: tuple[Edge, ...]
     complete: bool
+    unexpanded: frozenset[int] = frozenset()
+
+    def normal_indices(self) -> set[int]:
+        """The indices of the expanded nodes without a step."""
+        return set(range(len(self.nodes))) - {e.source for e in self.edges} - self.unexpanded
 
     def normal_forms(self) -> list[Term]:
-        """The nodes without an outgoing step (of a complete graph: every normal form reachable)."""
-        sources = {e.source for e in self.edges}
-        return [t for i, t in enumerate(self.nodes) if i not in sources]
+        """The expanded nodes without a step (of a complete graph: every normal form reachable)."""
+        normal = self.normal_indices()
+        return [t for i, t in enumerate(self.nodes) if i in normal]
 
     def to_dot(self, label: Callable[[Term], str] = repr) -> str:
-        """The graph in Graphviz's DOT language (the start is drawn bold, normal forms doubled)."""
-        normal = {i for i in range(len(self.nodes))} - {e.source for e in self.edges}
+        """The graph in Graphviz's DOT language (the start is drawn bold, normal forms doubled,
+        the nodes not expanded dashed)."""
+        normal = self.normal_indices()
         lines = ["digraph reduction {", "  node [shape=box, fontname=monospace];"]
         for i, t in enumerate(self.nodes):
             style = ", style=bold" if i == 0 else ""
+            style = ", style=" + ('"bold,dashed"' if i == 0 else "dashed") if i in self.unexpanded else style
             shape = ", peripheries=2" if i in normal else ""
             lines.append(f"  n{i} [label={json.dumps(label(t), ensure_ascii=False)}{style}{shape}];")
         for e in self.edges:
@@ -67,20 +76,20 @@ def reduction_graph(start: Term, steps: Steps = reducts, max_nodes: int = 200) -
     index: dict[Term, int] = {start: 0}
     nodes, edges = [start], []
     queue = deque([0])
-    complete = True
+    unexpanded: set[int] = set()
     while queue:
         i = queue.popleft()
         for rule, position, result in steps(nodes[i]):
             j = index.get(result)
             if j is None:
                 if len(nodes) >= max_nodes:
-                    complete = False
+                    unexpanded.add(i)
                     continue
                 j = index[result] = len(nodes)
                 nodes.append(result)
                 queue.append(j)
             edges.append(Edge(i, j, rule, position))
-    return ReductionGraph(tuple(nodes), tuple(edges), complete)
+    return ReductionGraph(tuple(nodes), tuple(edges), not unexpanded, frozenset(unexpanded))
 
 
 def rule_steps(rules: RuleSet) -> Steps:

@@ -401,12 +401,18 @@ class _Parser(TokenCursor):
             except ValueError as error:
                 raise self.error(str(error), tok) from None
             return canonical_constant(value)
+        from machine_calculus.calculus.numerals import decimal_value
+
         numerator, _, denominator = tok.text.partition("/")
+        try:
+            top, bottom = decimal_value(numerator), decimal_value(denominator or "1")
+        except ValueError as error:
+            raise self.error(str(error), tok) from None
         if denominator:
-            if int(denominator) == 0:
+            if bottom == 0:
                 raise self.error(f"zero denominator in {tok.text!r}", tok)
-            return sympy.Rational(int(numerator), int(denominator))
-        return sympy.Integer(int(numerator))
+            return sympy.Rational(top, bottom)
+        return sympy.Integer(top)
 
 
 def canonical_constant(value: Any) -> ConstValue:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy
 
 from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, STRING, Token, TokenCursor, tokenize
+from machine_calculus.calculus.numerals import decimal_value
 from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
@@ -374,8 +375,12 @@ class _Parser(TokenCursor):
     def atom(self) -> Expr:
         tok = self.peek()
         if tok.kind == NUMBER:
+            try:
+                number = decimal_value(tok.text)
+            except ValueError as error:
+                raise self.error(str(error), tok) from None
             self.advance()
-            return Literal(sympy.Integer(int(tok.text)), tok.line)
+            return Literal(sympy.Integer(number), tok.line)
         if tok.kind == STRING:
             self.advance()
             return Literal(tok.value, tok.line)

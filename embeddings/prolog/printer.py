@@ -12,7 +12,7 @@ from machine_calculus.calculus.layout import Text as _Text
 from machine_calculus.calculus.layout import assemble
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
 from machine_calculus.calculus.terms import Term
-from machine_calculus.embeddings.prolog.reader import CONS, NIL, OPERATORS
+from machine_calculus.embeddings.prolog.reader import CONS, NIL, NUMERIC_ATOM, OPERATORS
 
 __all__ = ["atom_text", "prolog_text"]
 
@@ -46,9 +46,11 @@ def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]
     if not args:
         if _NUMBER.match(name):
             return [_Text(name)]
-        priority = max((p for p, _ in OPERATORS.get(name, {}).values()), default=0)
+        if name.startswith(NUMERIC_ATOM):
+            return [_Text(atom_text(name[len(NUMERIC_ATOM) :]))]  # '1'
+        # an operator atom is bare alone or as an argument, embraced as an operand: f(;), (/)<0, - (-)
+        embrace = name in OPERATORS and max_priority not in (1200, _ARGUMENT)
         text = atom_text(name)
-        embrace = priority > max_priority and max_priority != _ARGUMENT  # f(;) but - (-)
         return [_Text(f"({text})" if embrace else text)]
     if name == CONS and len(args) == 2:
         return _list_pieces(node, names)
@@ -107,6 +109,8 @@ def _starts_symbolic(t: Term, max_priority: float) -> bool:
     while isinstance(t, Fn) and _priority(t) <= max_priority:
         args = arguments(t)
         if not args:
+            if t.symbol in OPERATORS and max_priority not in (1200, _ARGUMENT):
+                return False  # embraced: (-)
             return (t.symbol.startswith("-") and bool(_NUMBER.match(t.symbol))) or bool(_SYMBOLIC.match(t.symbol))
         ops = OPERATORS.get(t.symbol, {})
         if len(args) == 1 and "prefix" in ops:

@@ -14,11 +14,13 @@ long lists read. Errors name the line and column.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.numerals import decimal_text, decimal_value
 from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term
 
@@ -52,7 +54,7 @@ _TOKEN = re.compile(
   | (?P<comment>%[^\n]*)
   | (?P<block>/\*)
   | (?P<end>\.(?=\s|%|$))
-  | (?P<number>\d+(?:\.\d+(?:[eE][+-]?\d+)?)?|0'.)
+  | (?P<number>0'.|\d+(?:\.\d+(?:[eE][+-]?\d+)?)?)
   | (?P<var>[A-Z_][A-Za-z0-9_]*)
   | (?P<name>[a-z][A-Za-z0-9_]*)
   | (?P<quoted>')
@@ -122,7 +124,7 @@ def _tokens(src: _Source) -> list[Token]:
             out.append(Token("name" if kind == "quoted" else "string", text[start:end], value, start, layout))
         elif kind == "number":
             raw = m.group()
-            value = ord(raw[2]) if raw.startswith("0'") else (float(raw) if "." in raw else int(raw))
+            value = _number_value(src, raw, start)
             out.append(Token("number", raw, value, start, layout))
         elif kind in ("name", "symbol"):
             out.append(Token("name", m.group(), m.group(), start, layout))
@@ -165,12 +167,35 @@ def _quoted(src: _Source, start: int, quote: str) -> tuple[str, int]:
     raise src.error(f"unterminated quoted {'atom' if quote == chr(39) else 'string'}", start)
 
 
+def _number_value(src: _Source, raw: str, start: int) -> int | float:
+    """The value of a number token: a character code ``0'c``, a float, or an integer (at most
+    :data:`MAX_LITERAL_DIGITS` digits); a float too large for a double is SWI-Prolog's syntax
+    error ``float_overflow``."""
+    if raw.startswith("0'"):
+        return ord(raw[2])
+    if "." in raw:
+        value = float(raw)
+        if math.isinf(value):
+            raise src.error(f"float overflow: {raw} is too large for a float", start)
+        return value
+    try:
+        return decimal_value(raw)
+    except ValueError as error:
+        raise src.error(str(error), start) from None
+
+
+NUMERIC_ATOM = "\ue000"  # marks an atom whose name reads as a number: '1' is not the integer 1
+_NUMERIC_NAME = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
+
+
 def _atom(name: str) -> Term:
-    return fn(name)
+    """The atom ``name``; one that looks like a number (``'1'``) gets a symbol apart from the
+    number's (both would otherwise be the constant ``1``)."""
+    return fn(NUMERIC_ATOM + name if _NUMERIC_NAME.match(name) else name)
 
 
 def _number(value: int | float) -> Term:
-    return fn(str(value))
+    return fn(decimal_text(value) if isinstance(value, int) else str(value))
 
 
 def list_term(items: list[Term], tail: Term | None = None) -> Term:

@@ -195,10 +195,14 @@ def _natural(text: str) -> int:
 
 
 def read_source(source: str) -> tuple[str, str]:
-    """``(text, name)`` of a FILE|TERM argument: an existing file is read, anything else is a term."""
+    """``(text, name)`` of a FILE|TERM argument: an existing file is read, a directory is bad
+    input, a missing name with a source file's suffix (``.fmc``, ``.while``, ...) is "no such
+    file", and anything else is a term (``1/2``, ``[x]``)."""
     path = Path(source)
-    looks_like_file = path.suffix in {".fmc", ".rmc", ".while", ".pl", ".trs"} or "/" in source
+    looks_like_file = path.suffix in SOURCE_SUFFIXES and not any(ch in source for ch in TERM_CHARACTERS)
     try:
+        if path.is_dir():
+            raise UsageError(f"{source} is a directory, not a file or a term")
         if path.is_file():
             return path.read_text(encoding="utf-8"), source
     except OSError as exc:  # e.g. a term too long to be a file name
@@ -206,9 +210,13 @@ def read_source(source: str) -> tuple[str, str]:
             raise UsageError(f"cannot read {source}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{source} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    if looks_like_file and not any(ch in source for ch in "[<⟨;λ\\"):
+    if looks_like_file:
         raise UsageError(f"no such file: {source}")
     return source, "<term>"
+
+
+SOURCE_SUFFIXES = frozenset({".fmc", ".rmc", ".while", ".pl", ".trs"})
+TERM_CHARACTERS = "[<⟨;λ\\ "
 
 
 def split_values(text: str) -> list[str]:
@@ -500,7 +508,7 @@ def _untypable_json(exc: TypingError) -> dict[str, object]:
 
 
 def _command_while(args: argparse.Namespace, out: Console) -> int:
-    return command_while(args, out, read_source, UsageError)
+    return command_while(args, out, read_source, UsageError, split_values)
 
 
 def _command_prolog(args: argparse.Namespace, out: Console) -> int:
@@ -549,6 +557,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
+    # Literals are bounded by the parsers (calculus/numerals.py); a result is printed in full
+    # however many digits the run computed, so Python's int-str limit is lifted while we run.
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
     try:
         return _dispatch(args, out)
     except ParseError as exc:
@@ -562,4 +574,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover
         print("mcalc: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.set_int_max_str_digits(limit)
     return 2

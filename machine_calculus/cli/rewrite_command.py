@@ -7,7 +7,7 @@
 position) and can write the bounded reduction graph as SVG or DOT (by the file's suffix).
 ``optimize`` saturates the e-graph of an FMC term (or a compiled .while program) and prints the
 cheapest term by the machine-step cost model, with the machine steps before and after, checked to
-give the same result.
+give the same result; when either run runs out of fuel nothing is compared (exit 1).
 """
 
 from __future__ import annotations
@@ -107,10 +107,11 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             raise usage_error(f"cannot write {args.graph}: {exc.strerror}") from None
         if not args.json:
             bound = "all of them" if graph.complete else f"bounded at {args.max_nodes}"
+            unexpanded = f", {len(graph.unexpanded)} terms not expanded" if graph.unexpanded else ""
             out.print(
                 Text(
                     f"graph: {len(graph.nodes)} terms ({bound}), {len(graph.edges)} steps, "
-                    f"{len(graph.normal_forms())} normal forms -> {args.graph}"
+                    f"{len(graph.normal_forms())} normal forms{unexpanded} -> {args.graph}"
                 )
             )
     from machine_calculus.calculus.terms import dag_size
@@ -186,6 +187,7 @@ def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
         "terms": len(graph.nodes),
         "steps": len(graph.edges),
         "complete": graph.complete,
+        "unexpanded": len(graph.unexpanded),
         "normal_forms": [_text(t, rmc) for t in graph.normal_forms()],
     }
 
@@ -223,7 +225,9 @@ def command_optimize(
         )
     result = optimize(term, iterations=args.rounds)
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
-    same = before.same_outcome(after)
+    # Only two finished runs (done or stuck) are compared: a run out of fuel has no result yet.
+    compared = before.status != "out_of_fuel" and after.status != "out_of_fuel"
+    same = before.same_outcome(after) if compared else None
     if args.json:
         payload = {
             "optimized": to_ascii(result.optimized),
@@ -237,11 +241,18 @@ def command_optimize(
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0 if same else 1
+    if same is None:
+        which = " and ".join(
+            n for n, r in (("the original", before), ("the optimized", after)) if r.status == "out_of_fuel"
+        )
+        verdict = f"not compared: {which} ran out of fuel"
+    else:
+        verdict = "same result" if same else "DIFFERENT RESULT"
     out.print(Text(to_ascii(result.optimized)), soft_wrap=True)
     out.print(
         Text(
             f"machine steps {before.steps} -> {after.steps} (cost model {result.steps_before} -> "
-            f"{result.steps_after}), {'same result' if same else 'DIFFERENT RESULT'}"
+            f"{result.steps_after}), {verdict}"
         )
     )
     out.print(Text(f"e-graph: {result.nodes:,} e-nodes after {result.rounds} rounds"))

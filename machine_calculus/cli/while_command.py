@@ -69,11 +69,17 @@ def _value(text: str, types: tuple[DataType, ...], where: str) -> Value:
 
 def initial_store(specs: list[str], program: Program, usage_error: type[Exception]) -> dict[str, Value]:
     """``--set x=VALUE`` options as a store."""
+    from machine_calculus.embeddings.imperative.parser import RESERVED_VARIABLES
+
     store: dict[str, Value] = {}
     for spec in specs:
         variable, eq, value = spec.partition("=")
         if not eq or not variable.strip().isidentifier():
             raise usage_error(f"--set expects x=VALUE (got {spec!r})")
+        if variable.strip() in RESERVED_VARIABLES:
+            raise usage_error(
+                f"--set {variable.strip()}: {variable.strip()!r} is reserved (a location of the compiled program)"
+            )
         try:
             store[variable.strip()] = _value(value, program.types, f"--set {variable.strip()}")
         except ValueError as exc:
@@ -81,7 +87,9 @@ def initial_store(specs: list[str], program: Program, usage_error: type[Exceptio
     return store
 
 
-def command_while(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
+def command_while(
+    args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception], split_values: Any
+) -> int:
     import sympy  # While's numbers are sympy's
 
     from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
@@ -94,9 +102,10 @@ def command_while(args: argparse.Namespace, out: Console, read_source: Any, usag
     program: Program = parse_while(text, source=name)
     store = initial_store(args.set, program, usage_error)
     inputs: list[Value] = []
-    if args.input:
+    if args.input is not None and args.input.strip():
         try:
-            inputs = [_value(v, program.types, f"--input value {i + 1}") for i, v in enumerate(args.input.split(","))]
+            values = split_values(args.input)
+            inputs = [_value(v, program.types, f"--input value {i + 1}") for i, v in enumerate(values)]
         except ValueError as exc:
             raise usage_error(str(exc)) from None
     if args.term:

@@ -188,3 +188,18 @@ def test_symbolic_expressions_round_trip() -> None:
     for e in (n**2 + 1, n < 3, sympy.And(n < 3, sympy.Ne(n, 1)), sympy.Mod(n, 3), n / 3):
         assert parse_expression(sympy.sstr(e)) == e
         assert parse(to_ascii(Const(e))) == Const(e)
+
+
+@pytest.mark.parametrize("text", ["9**9**9", "x**(9**9**9)", "10**100001", "2**(10**6)", "(2**1000)**1000"])
+def test_huge_symbolic_constants_are_refused_before_they_are_computed(text: str) -> None:
+    with pytest.raises(ParseError, match="symbolic expression too large") as caught:
+        parse(f"[1].[$({text})]")
+    assert caught.value.column == 6
+
+
+def test_large_but_bounded_symbolic_constants_are_computed() -> None:
+    x = sympy.Symbol("x")
+    assert parse_expression("2**10") == 1024
+    assert parse_expression("2**100000") == sympy.Integer(2) ** 100000
+    assert parse_expression("x**(10**50)") == x ** (10**50)
+    assert parse_expression("(-1)**(10**9) + 0**(10**9)") == 1

@@ -126,6 +126,14 @@ def test_printing_follows_swi_prolog() -> None:
         "- (-)": "- (-)",
         "f(;)": "f(;)",
         "X mod Y": "X mod Y",
+        "(/) < 0": "(/)<0",
+        "a + (+)": "a+(+)",
+        "(-) - (-)": "(-)-(-)",
+        "(a :- (-))": "a:-(-)",
+        "(mod) + 1": "(mod)+1",
+        "[(:-)]": "[:-]",
+        "'1'": "'1'",
+        "f('1', '2.5', 1)": "f('1', '2.5', 1)",
     }
     for source, shown in cases.items():
         assert prolog_text(read_term(source)[0]) == shown, source
@@ -149,3 +157,18 @@ def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
     term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
     text = rmc_text(term, "ascii")
     assert "g<p(a)>" in text and "[q(X)]g" in text and "*" in text and "g<$end>" in text
+
+
+def test_numbers_the_reader_once_got_wrong() -> None:
+    assert read_term("0'a")[0] == read_term("97")[0]
+    assert prolog_text(read_term("f(0'a, 0' )")[0]) == "f(97, 32)"
+    with pytest.raises(ParseError, match="float overflow") as caught:
+        read_term("X = 1.0e400")
+    assert caught.value.column == 5
+    big = "9" * 5000
+    assert prolog_text(read_term(big)[0]) == big
+
+
+def test_a_quoted_atom_that_looks_like_a_number_is_not_the_number() -> None:
+    assert read_term("'1'")[0] != read_term("1")[0]
+    assert solve_prolog(parse_program("p."), parse_query("'1' = 1")).answers == ()

@@ -187,3 +187,13 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["while", "print(x);", "--set", "x=Cons(1, Nil)"]) == 2
     assert main(["while", "data L = Nil | Cons(h, t);\nprint(x);", "--set", "x=Cons(1, Nil)"]) == 0
     assert "Cons(1, Nil)" in capsys.readouterr().out
+
+
+def test_a_surrogate_escape_is_refused_with_its_position() -> None:
+    from machine_calculus.calculus.errors import ParseError as PositionedError
+    from machine_calculus.embeddings.imperative.parser import parse_while as read_while
+
+    with pytest.raises(PositionedError, match="surrogate") as caught:
+        read_while('x = 1;\nprint("a\\u{dbff}");\n')
+    assert (caught.value.line, caught.value.column) == (2, 9)
+    assert read_while('print("\\u{e000}\\u{10ffff}");\n')

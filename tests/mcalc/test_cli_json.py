@@ -144,7 +144,14 @@ def test_reduce_json_with_a_graph(capsys: pytest.CaptureFixture[str], tmp_path: 
     out = tmp_path / "swap.dot"
     code, payload = run_json(capsys, "reduce", str(EXAMPLES / "swap.fmc"), "--graph", str(out))
     assert code == 0 and out.read_text(encoding="utf-8").startswith("digraph")
-    assert payload["graph"] == {"file": str(out), "terms": 3, "steps": 2, "complete": True, "normal_forms": ["[B].[A]"]}
+    assert payload["graph"] == {
+        "file": str(out),
+        "terms": 3,
+        "steps": 2,
+        "complete": True,
+        "unexpanded": 0,
+        "normal_forms": ["[B].[A]"],
+    }
     code, payload = run_json(capsys, "reduce", "[<x>.[x].x].<x>.[x].x", "--graph", str(out), "--fuel", "5")
     assert code == 1 and payload["graph"]["complete"] is True and payload["graph"]["normal_forms"] == []
 

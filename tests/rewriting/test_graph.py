@@ -54,3 +54,15 @@ def test_a_bound_leaves_the_graph_incomplete() -> None:
     trs = parse_trs("(VAR x) (RULES f(x) -> f(g(x)))")
     graph = reduction_graph(fn("f", fn("a")), trs_steps(trs), max_nodes=10)
     assert not graph.complete and len(graph.nodes) == 10
+
+
+def test_terms_left_unexpanded_at_the_bound_are_not_normal_forms() -> None:
+    from machine_calculus.rewriting.drawing import svg
+
+    trs = parse_trs("(VAR x) (RULES f(x) -> f(g(x)))")  # no normal form at all
+    graph = reduction_graph(fn("f", fn("a")), trs_steps(trs), max_nodes=10)
+    assert graph.unexpanded == {9} and graph.normal_forms() == []
+    assert "style=dashed" in graph.to_dot(term_text) and "peripheries=2" not in graph.to_dot(term_text)
+    assert svg(graph, term_text).count("stroke-dasharray") == 1
+    whole = reduction_graph(fn("b"), trs_steps(parse_trs("(RULES b -> a b -> c c -> b c -> d)")))
+    assert whole.complete and whole.unexpanded == frozenset()
