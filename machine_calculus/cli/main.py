@@ -542,9 +542,6 @@ COMMANDS = {
 def _dispatch(args: argparse.Namespace, out: Console) -> int:
     """Run the command, under the integer-size budget of ``--max-digits`` where it has one."""
     digits = getattr(args, "max_digits", None)
-    # exact numbers print in full: Python's bound on int-to-text conversion (4,300 digits) would
-    # fail where the size budget (--max-digits) is what bounds them
-    sys.set_int_max_str_digits(0)
     if digits is None:
         return COMMANDS[args.command](args, out)
     from machine_calculus.machine.fmc.primitives import digit_budget
@@ -557,8 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
-    # Literals are bounded by the parsers (calculus/numerals.py); a result is printed in full
-    # however many digits the run computed, so Python's int-str limit is lifted while we run.
+    # Literals are bounded by the parsers (calculus/numerals.py) and results by the size budget
+    # (--max-digits); a result is printed in full, so Python's int-str limit (4,300 digits) is
+    # lifted while we run, and put back after.
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
