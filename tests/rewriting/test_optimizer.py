@@ -68,4 +68,4 @@ def test_optimizing_never_changes_the_result(term: Term, memory: dict[str, tuple
     assume(after.status != "out_of_fuel")
     assert before.status == after.status
     if before.done:  # the laws equate runs that end; where a run is stuck is not observed
-        assert (before.exit, before.memory.keys()) == (after.exit, after.memory.keys())
+        assert (before.exit, before.memory) == (after.exit, after.memory)
