@@ -79,6 +79,25 @@ def test_bad_trs_files_are_refused_with_the_place(text: str, message: str) -> No
         parse_trs(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "found"),
+    [
+        ("(RULES f(x) -> g(,))", 18, ","),  # a missing argument is not the symbol ','
+        ("(RULES f(x) -> g(a,))", 20, ")"),
+        ("(RULES f(,) -> a)", 10, ","),
+        ("(RULES a -> ( ))", 13, "("),
+        ("(RULES a -> g(()))", 15, "("),
+        ("(RULES a -> ( )", 2, None),  # the section is not closed: the place is its opening
+    ],
+)
+def test_malformed_right_sides_are_positioned_parse_errors(text: str, column: int, found: str | None) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_trs(text)
+    assert (caught.value.line, caught.value.column) == (1, column)
+    if found is not None:
+        assert caught.value.message == f"expected a term, found {found!r}"
+
+
 # -- soundness on generated systems -------------------------------------------------------------
 
 
