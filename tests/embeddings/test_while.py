@@ -17,7 +17,7 @@ from machine_calculus.embeddings.imperative.compiler import compile_program, val
 from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
 from machine_calculus.embeddings.imperative.parser import parse_while
 from machine_calculus.embeddings.imperative.printer import to_source
-from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths, term_value
+from machine_calculus.embeddings.imperative.run import initial_memory, outcome_of, run_while, symbolic_paths, term_value
 from machine_calculus.embeddings.imperative.strategies import programs, stores, values
 from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
 from machine_calculus.machine.fmc import fast, small_step
@@ -187,3 +187,14 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["while", "print(x);", "--set", "x=Cons(1, Nil)"]) == 2
     assert main(["while", "data L = Nil | Cons(h, t);\nprint(x);", "--set", "x=Cons(1, Nil)"]) == 0
     assert "Cons(1, Nil)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("n", [5, -3, 1, 7])
+def test_unary_minus_negates_on_the_machine(n: int) -> None:
+    """``-a`` is ``0 - a`` (not ``a - 0``): nonzero values tell the two apart, on both machines."""
+    program = parse_while("b = -a; print(b); print(-(-a)); print(1 - -a);")
+    store = {"a": sympy.Integer(n)}
+    assert run_while(program, store, []).output == [-n, n, 1 + n]
+    term, memory = compile_program(program), initial_memory(program, store, [])
+    assert outcome_of(program, small_step.run(term, memory), store).output == [-n, n, 1 + n]
+    assert interpret(program, store, []).output == [-n, n, 1 + n]
