@@ -166,6 +166,32 @@ def test_fuel_exactly_enough(t: Term, memory: dict[str, tuple[Term, ...]]) -> No
             assert short.reason == f"out of fuel after {full.steps - 1} steps"
 
 
+FUEL_TERMS = [
+    "[1].[2].[3].[4].<a>.<b>.<c>.<d>.[a]out.[b]out.[c]out.[d]out",  # fused runs of 4 pushes, 4 pops
+    "[1]a.[2]a.[3]a.a<x>.a<y>.a<z>.[z].[y].[x].<p>.<q>.<r>.*",  # runs on another location too
+    "([1].[2].[3]) ; <x>.<y>.[x]out.<z>.[y]out.[z]out",  # a run broken by a sequence frame
+    "[x]a.[y]a.<u>.<v>.*",  # stuck in the middle of a run of pops (λ is empty)
+    "[3]c.(c<k>.([0].[k].== ; <b>.b ; {True -> Done | False -> [1].[k].- ; <m>.[m]c.Go}))^Go",
+]
+
+
+@pytest.mark.parametrize("text", FUEL_TERMS)
+def test_fast_run_equals_small_step_run_at_every_fuel(text: str) -> None:
+    """Fuel 0, fuel ending inside a fused push/pop run, fuel exactly the steps needed and one
+    more: the fast run stops exactly where the small-step machine does (steps, memory, place)."""
+    term = parse(text)
+    full = small_step.run(term)
+    assert full.status in ("done", "stuck")
+    for fuel in range(full.steps + 2):
+        a, b = fast.run(term, fuel=fuel), small_step.run(term, fuel=fuel)
+        assert (a.status, a.steps, a.memory, a.reason) == (b.status, b.steps, b.memory, b.reason), fuel
+        assert a == b, fuel
+        if fuel >= full.steps:
+            assert b == full
+        else:
+            assert (b.status, b.steps) == ("out_of_fuel", fuel)
+
+
 # the machine cannot tell a term from its sequenced normal form: tests/machine/test_control_machine.py
 # (on FMC III terms, which include every FMC term)
 
