@@ -57,6 +57,7 @@ __all__ = [
     "first_order_terms",
     "fmc3_terms",
     "fmc_constants",
+    "fmc_programs",
     "fmc_terms",
     "labels",
     "memories",
@@ -266,3 +267,102 @@ def typed_terms(
         return draw(st.nothing())
 
     return build()
+
+
+# a bounded countdown on location c: loop, prim, catch, again and exit (``{c}`` is the count)
+_COUNTDOWN = "[{c}]c.(c<n>.([0].[n].== ; <b>.b ; {{True -> Done | False -> [1].[n].- ; <m>.[m]c.Go}}))^Go"
+
+
+@st.composite
+def fmc_programs(
+    draw: st.DrawFn, *, control: bool = False, max_length: int = 12, locations: Sequence[str] = (DEFAULT, "a")
+) -> tuple[Term, dict[str, tuple[Term, ...]]]:
+    """Closed FMC (with ``control=True``, FMC III) terms with a memory they run on for many steps:
+    a straight line of pushes, pops of what is there, calls of popped thunks, sequenced blocks
+    (and, with control, primitives on numbers, case frames catching a jump, bounded countdown
+    loops and now and then a loop that never exits). Most runs end done; some are stuck (a pop
+    from an empty location, a primitive on a non-number) and a few run out of fuel."""
+    from machine_calculus.calculus.fmc.parser import parse  # the parser imports this module's peers
+
+    heights = {loc: draw(st.integers(0, 3)) for loc in locations}
+    numbers = {loc: [True] * h for loc, h in heights.items()}
+    memory: dict[str, tuple[Term, ...]] = {
+        loc: tuple(Const(sympy.Integer(draw(st.integers(-3, 9)))) for _ in range(h)) for loc, h in heights.items() if h
+    }
+    ops: list[tuple[Any, ...]] = []
+    scope: list[str] = []
+    for i in range(draw(st.integers(3, max_length))):
+        kinds = ["push", "push", "call", "block"]
+        if scope:
+            kinds.append("push_var")
+        full = [loc for loc in locations if heights[loc]]
+        if full:
+            kinds += ["pop", "pop", "pop"]
+        if control:
+            kinds += ["case", "loop"]
+            if heights[DEFAULT] >= 2:
+                kinds += ["prim", "prim"]
+        if draw(st.integers(0, 29)) == 29:  # rarely (hypothesis favours small draws)
+            kinds = ["stuck"] if not control or draw(st.booleans()) else ["forever"]
+        kind = draw(st.sampled_from(kinds))
+        loc = draw(st.sampled_from(list(locations)))
+        if kind == "push":
+            value = draw(st.integers(-3, 9))
+            ops.append(("push", loc, Const(sympy.Integer(value))))
+            heights[loc] += 1
+            numbers[loc].append(True)
+        elif kind == "push_var":
+            ops.append(("push", loc, Var(draw(st.sampled_from(scope)))))
+            heights[loc] += 1
+            numbers[loc].append(False)
+        elif kind == "pop":
+            loc = draw(st.sampled_from(full))
+            ops.append(("pop", loc, f"v{i}"))
+            scope.append(f"v{i}")
+            heights[loc] -= 1
+            numbers[loc].pop()
+        elif kind == "call":  # [[k]loc.*]λ . λ<f> . f ; ...
+            ops.append(("call", loc, Const(sympy.Integer(draw(st.integers(0, 9)))), f"f{i}"))
+            heights[loc] += 1
+            numbers[loc].append(True)
+        elif kind == "block":  # ([k]loc.*) ; ...
+            ops.append(("block", loc, Const(sympy.Integer(draw(st.integers(0, 9))))))
+            heights[loc] += 1
+            numbers[loc].append(True)
+        elif kind == "prim":
+            name = draw(st.sampled_from(["+", "-", "*", "<", "=="]))
+            ops.append(("prim", name))
+            numeric = numbers[DEFAULT].pop() and numbers[DEFAULT].pop()
+            heights[DEFAULT] -= 1
+            numbers[DEFAULT].append(numeric and name in "+-*")
+        elif kind == "case":  # A ; {A -> ... | B -> *}  or a jump passing an unrelated frame
+            ops.append(("case", draw(st.booleans())))
+        elif kind == "loop":
+            ops.append(("loop", draw(st.integers(0, 3))))
+        elif kind == "stuck":
+            empty = [loc for loc in locations if not heights[loc]] or ["nowhere"]
+            ops.append(("pop", draw(st.sampled_from(empty)), f"v{i}"))
+            break
+        else:
+            ops.append(("forever",))
+            break
+    term: Term = Skip()
+    for op in reversed(ops):
+        if op[0] == "push":
+            term = Push(op[2], op[1], term)
+        elif op[0] == "pop":
+            term = Pop(op[1], op[2], term)
+        elif op[0] == "call":
+            term = Push(Push(op[2], op[1], Skip()), DEFAULT, Pop(DEFAULT, op[3], Seq(Var(op[3]), term)))
+        elif op[0] == "block":
+            term = Seq(Push(op[2], op[1], Skip()), term)
+        elif op[0] == "prim":
+            term = Seq(Prim(op[1]), term)
+        elif op[0] == "case":
+            frame = Branch(Name("A"), term, Branch(Name("B"), Skip(), NoBranch()))
+            term = Case(Const(Name("A")), frame) if op[1] else Case(Seq(Const(Name("A")), Skip()), frame)
+        elif op[0] == "loop":
+            term = Case(parse(_COUNTDOWN.format(c=op[1])), Branch(Name("Done"), term, NoBranch()))
+        else:
+            term = Loop(Const(Name("A")), Name("A"))
+    return term, memory

@@ -145,9 +145,12 @@ def _split_rules(body: list[tuple[str, int]], error) -> Iterator[tuple[list, lis
         yield left, right
 
 
+_PUNCTUATION = ("(", ")", ",", "->")
+
+
 def _term_tokens(body: list[tuple[str, int]], i: int, error) -> tuple[list, int]:  # type: ignore[no-untyped-def]
     start, depth = i, 0
-    if body[i][0] in ("(", ")", ",", "->"):
+    if body[i][0] in _PUNCTUATION:
         raise error(f"expected a term, found {body[i][0]!r}", body[i][1])
     i += 1
     while i < len(body) and (body[i][0] == "(" or depth):
@@ -162,7 +165,9 @@ def _term(tokens: list[tuple[str, int]], variables: set[str], error) -> Term:  #
     frames: list[tuple[str, list[Term]]] = []
     i = 0
     while True:
-        name = tokens[i][0]
+        name, at = tokens[i]
+        if name in _PUNCTUATION:  # an argument missing: ``g(,)``, ``g(a,)``, ``g(())``
+            raise error(f"expected a term, found {name!r}", at)
         i += 1
         if i < len(tokens) and tokens[i][0] == "(":
             i += 1

@@ -96,8 +96,8 @@ def expressions(depth: int = 2) -> st.SearchStrategy[Expr]:
 
 
 @st.composite
-def _statements(draw: st.DrawFn, depth: int, loops: int, counters: list[int]) -> list[Stmt]:
-    n = draw(st.integers(0, 3))
+def _statements(draw: st.DrawFn, depth: int, loops: int, counters: list[int], least: int = 0) -> list[Stmt]:
+    n = draw(st.integers(least, least + 3))
     out: list[Stmt] = []
     for _ in range(n):
         out.extend(draw(_statement(depth, loops, counters)))
@@ -155,4 +155,4 @@ def _statement(draw: st.DrawFn, depth: int, loops: int, counters: list[int]) -> 
 @st.composite
 def programs(draw: st.DrawFn, depth: int = 3) -> Program:
     """A terminating While program over :data:`TYPES` and :data:`VARIABLES`."""
-    return Program(TYPES, tuple(draw(_statements(depth, 0, []))))
+    return Program(TYPES, tuple(draw(_statements(depth, 0, [], least=2))))  # a program: a few statements

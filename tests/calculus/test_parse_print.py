@@ -136,7 +136,7 @@ def test_ascii_round_trip(t: Term) -> None:
 def test_printing_keeps_the_users_names(t: Term) -> None:
     again = parse(to_ascii(t))
     names = [(type(n), n.args) for n in iter_preorder(again) if not isinstance(n, Const)]
-    assert names == [(type(n), n.args) for n in iter_preorder(t) if not isinstance(n, Const)] or again == t
+    assert names == [(type(n), n.args) for n in iter_preorder(t) if not isinstance(n, Const)]
 
 
 @given(constant_values())

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from machine_calculus.calculus.rmc.firstorder import NO_ARG, Arg, Fn, FVar, NoArg, arguments, fn, term_text
-from machine_calculus.calculus.rmc.unify import EMPTY, INDEXED, resolve, unify
+from machine_calculus.calculus.rmc.unify import EMPTY, INDEXED, occurs, resolve, unify
 from machine_calculus.calculus.strategies import terms
 from machine_calculus.calculus.terms import Term, free_variables
 
@@ -124,3 +124,29 @@ def test_deep_terms_unify_without_recursion() -> None:
     assert s is not None and resolve(FVar("x"), s) == FVar("y")
     assert unify(fn("f", FVar("x"), right), fn("f", left, FVar("y"))) is None  # x = s^n(s^n(x))
     assert len(term_text(resolve(left, unify(FVar("x"), fn("z"))))) == 3 * n + 1  # type: ignore[arg-type]
+
+
+def test_the_occurs_check_looks_past_other_variables_and_shared_subterms() -> None:
+    """The occurs check must keep looking after a variable that is not the one sought (free or
+    bound) and after a sub-term it has already seen: ``x`` hides behind them in every order."""
+    x, y, z = FVar("x"), FVar("y"), FVar("z")
+    shared = fn("g", fn("a"))
+    bound = unify(y, fn("b"))  # y bound to b
+    assert bound is not None
+    for s in (EMPTY, bound):
+        for t in (
+            fn("f", x, y),
+            fn("f", y, x),
+            fn("f", x, z, y),
+            fn("f", x, shared, shared),
+            fn("f", shared, x, shared),
+        ):
+            assert occurs("x", t, s), term_text(t)
+            assert unify(x, t, s) is None, term_text(t)  # x = f(..., x, ...) has no finite solution
+            assert unify(t, x, s) is None, term_text(t)
+    chain = unify(z, y)  # z ↦ y: x found through a binding chain, behind the variable y
+    assert chain is not None
+    chain = unify(y, fn("h", x), chain)
+    assert chain is not None
+    assert occurs("x", fn("f", fn("b"), z), chain)
+    assert unify(x, fn("f", z, y), chain) is None

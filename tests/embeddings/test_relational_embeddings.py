@@ -90,7 +90,10 @@ def test_binary_increment() -> None:
     machine = turing.Machine(rules)
     assert turing.simulate(machine, "1011", 20) == "[1] 1 0 0"
     assert turing.run_by_machine(machine, "1011", 20) == ["[1] 1 0 0"]
-    assert turing.run_by_machine(machine, "11", 20) == turing.run_by_machine(machine, "11", 20)
+    # 11 + 1 = 100: the carry runs off the left end, writes 1 and halts moving left onto a blank
+    assert turing.simulate(machine, "11", 20) == "[_] 1 0 0"
+    assert turing.run_by_machine(machine, "11", 20) == ["[_] 1 0 0"]
+    assert turing.run_by_machine(machine, "10", 20) == ["[1] 1"]  # 10 + 1 = 11, no carry
     assert turing.run_by_machine(machine, "1011", 3) == []  # not halted within 3 transitions
 
 

@@ -17,7 +17,7 @@ from machine_calculus.embeddings.imperative.compiler import compile_program, val
 from machine_calculus.embeddings.imperative.interpreter import Outcome, interpret
 from machine_calculus.embeddings.imperative.parser import parse_while
 from machine_calculus.embeddings.imperative.printer import to_source
-from machine_calculus.embeddings.imperative.run import run_while, symbolic_paths, term_value
+from machine_calculus.embeddings.imperative.run import initial_memory, outcome_of, run_while, symbolic_paths, term_value
 from machine_calculus.embeddings.imperative.strategies import programs, stores, values
 from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
 from machine_calculus.machine.fmc import fast, small_step
@@ -197,3 +197,14 @@ def test_a_surrogate_escape_is_refused_with_its_position() -> None:
         read_while('x = 1;\nprint("a\\u{dbff}");\n')
     assert (caught.value.line, caught.value.column) == (2, 9)
     assert read_while('print("\\u{e000}\\u{10ffff}");\n')
+
+
+@pytest.mark.parametrize("n", [5, -3, 1, 7])
+def test_unary_minus_negates_on_the_machine(n: int) -> None:
+    """``-a`` is ``0 - a`` (not ``a - 0``): nonzero values tell the two apart, on both machines."""
+    program = parse_while("b = -a; print(b); print(-(-a)); print(1 - -a);")
+    store = {"a": sympy.Integer(n)}
+    assert run_while(program, store, []).output == [-n, n, 1 + n]
+    term, memory = compile_program(program), initial_memory(program, store, [])
+    assert outcome_of(program, small_step.run(term, memory), store).output == [-n, n, 1 + n]
+    assert interpret(program, store, []).output == [-n, n, 1 + n]

@@ -3,17 +3,18 @@ fast = small-step."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import SKIP, Const, Name, Pop, Term, Var
-from machine_calculus.calculus.strategies import fmc_terms, memories
+from machine_calculus.calculus.strategies import fmc_programs, fmc_terms, memories
 from machine_calculus.machine.fmc import fast, small_step
 from machine_calculus.machine.fmc.render import result_html, result_table, trace_html, trace_table
 from machine_calculus.machine.fmc.result import Result
@@ -164,6 +165,67 @@ def test_fuel_exactly_enough(t: Term, memory: dict[str, tuple[Term, ...]]) -> No
             short = run(t, memory, fuel=full.steps - 1)
             assert short.status == "out_of_fuel" and short.steps == full.steps - 1
             assert short.reason == f"out of fuel after {full.steps - 1} steps"
+
+
+FUEL_TERMS = [
+    "[1].[2].[3].[4].<a>.<b>.<c>.<d>.[a]out.[b]out.[c]out.[d]out",  # fused runs of 4 pushes, 4 pops
+    "[1]a.[2]a.[3]a.a<x>.a<y>.a<z>.[z].[y].[x].<p>.<q>.<r>.*",  # runs on another location too
+    "([1].[2].[3]) ; <x>.<y>.[x]out.<z>.[y]out.[z]out",  # a run broken by a sequence frame
+    "[x]a.[y]a.<u>.<v>.*",  # stuck in the middle of a run of pops (λ is empty)
+    "[3]c.(c<k>.([0].[k].== ; <b>.b ; {True -> Done | False -> [1].[k].- ; <m>.[m]c.Go}))^Go",
+]
+
+
+@pytest.mark.parametrize("text", FUEL_TERMS)
+def test_fast_run_equals_small_step_run_at_every_fuel(text: str) -> None:
+    """Fuel 0, fuel ending inside a fused push/pop run, fuel exactly the steps needed and one
+    more: the fast run stops exactly where the small-step machine does (steps, memory, place)."""
+    term = parse(text)
+    full = small_step.run(term)
+    assert full.status in ("done", "stuck")
+    for fuel in range(full.steps + 2):
+        a, b = fast.run(term, fuel=fuel), small_step.run(term, fuel=fuel)
+        assert (a.status, a.steps, a.memory, a.reason) == (b.status, b.steps, b.memory, b.reason), fuel
+        assert a == b, fuel
+        if fuel >= full.steps:
+            assert b == full
+        else:
+            assert (b.status, b.steps) == ("out_of_fuel", fuel)
+
+
+@given(fmc_programs(control=True), FUELS)
+def test_fast_run_equals_small_step_run_on_programs(
+    program: tuple[Term, dict[str, tuple[Term, ...]]], fuel: int
+) -> None:
+    """On programs built to run (pops find their pushes, loops count down, frames catch)."""
+    t, memory = program
+    b = small_step.run(t, memory, fuel=fuel)
+    event(f"outcome: {b.status}")
+    event(f"steps: {'0' if not b.steps else '1-9' if b.steps < 10 else '10-99' if b.steps < 100 else '100+'}")
+    assert fast.run(t, memory, fuel=fuel) == b
+
+
+def test_generated_programs_exercise_every_rule_and_outcome() -> None:
+    """A sample of 200 generated programs (a fresh seed each run): few runs of zero steps, every
+    rule of the small-step machine fires and every outcome occurs."""
+    rules: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    steps: list[int] = []
+
+    @settings(max_examples=200, database=None, derandomize=False)
+    @given(fmc_programs(control=True))
+    def collect(program: tuple[Term, dict[str, tuple[Term, ...]]]) -> None:
+        trace = small_step.run_traced(*program, fuel=2000)
+        rules.update(trace.rules())
+        outcomes[trace.result.status] += 1
+        steps.append(trace.result.steps)
+
+    collect()
+    assert len(steps) >= 150
+    assert sum(s == 0 for s in steps) <= 0.2 * len(steps)
+    assert sorted(steps)[len(steps) // 2] >= 5  # the median run takes several steps
+    assert set(small_step.RULE_NAMES) <= set(rules), rules
+    assert {"done", "stuck", "out_of_fuel"} <= set(outcomes), outcomes
 
 
 # the machine cannot tell a term from its sequenced normal form: tests/machine/test_control_machine.py

@@ -46,7 +46,11 @@ def test_the_test_set_has_every_answer() -> None:
 
 def test_critical_pairs_of_a_self_overlap() -> None:
     (pair,) = critical_pairs(parse_trs("(VAR x) (RULES f(f(x)) -> g(x))"))
-    assert {str(pair.left), str(pair.right)} and pair.left != pair.right
+    # f(f(f(x))) rewrites at the root to g(f(x)) and inside to f(g(x)); the variable is renamed apart
+    (x,) = free_variables(pair.peak)
+    v = FVar(x)
+    assert pair.peak == fn("f", fn("f", fn("f", v)))
+    assert {pair.left, pair.right} == {fn("g", fn("f", v)), fn("f", fn("g", v))}
 
 
 def test_lpo() -> None:
@@ -73,6 +77,25 @@ def test_lpo() -> None:
 def test_bad_trs_files_are_refused_with_the_place(text: str, message: str) -> None:
     with pytest.raises(ParseError, match=re.escape(message)):
         parse_trs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "found"),
+    [
+        ("(RULES f(x) -> g(,))", 18, ","),  # a missing argument is not the symbol ','
+        ("(RULES f(x) -> g(a,))", 20, ")"),
+        ("(RULES f(,) -> a)", 10, ","),
+        ("(RULES a -> ( ))", 13, "("),
+        ("(RULES a -> g(()))", 15, "("),
+        ("(RULES a -> ( )", 2, None),  # the section is not closed: the place is its opening
+    ],
+)
+def test_malformed_right_sides_are_positioned_parse_errors(text: str, column: int, found: str | None) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_trs(text)
+    assert (caught.value.line, caught.value.column) == (1, column)
+    if found is not None:
+        assert caught.value.message == f"expected a term, found {found!r}"
 
 
 # -- soundness on generated systems -------------------------------------------------------------

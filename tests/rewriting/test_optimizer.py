@@ -68,4 +68,15 @@ def test_optimizing_never_changes_the_result(term: Term, memory: dict[str, tuple
     assume(after.status != "out_of_fuel")
     assert before.status == after.status
     if before.done:  # the laws equate runs that end; where a run is stuck is not observed
-        assert (before.exit, before.memory.keys()) == (after.exit, after.memory.keys())
+        # the final memories hold the same number of values per location; a value may itself have
+        # been optimized (a pushed ⋆;⋆ becomes ⋆), so values are compared by how they run
+        assert before.exit == after.exit
+        assert {k: len(v) for k, v in before.memory.items()} == {k: len(v) for k, v in after.memory.items()}
+        for loc, items in before.memory.items():
+            for old, new in zip(items, after.memory[loc], strict=True):
+                if old != new:
+                    ran, ran_new = fast.run(old, fuel=3000), fast.run(new, fuel=3000)
+                    if ran.done and ran_new.done:
+                        assert (ran.exit, ran.memory.keys()) == (ran_new.exit, ran_new.memory.keys())
+                    else:
+                        assert ran.done == ran_new.done or "out_of_fuel" in (ran.status, ran_new.status)
