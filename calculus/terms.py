@@ -36,6 +36,7 @@ __all__ = [
     "fold",
     "free_variables",
     "fresh_name",
+    "iter_distinct_nodes",
     "iter_preorder",
     "rebuild",
     "size",
@@ -308,7 +309,7 @@ def _node_fv(node: Term) -> frozenset[str]:
 def variable_names(t: Term) -> set[str]:
     """Every variable name in ``t``: free, bound, and binding."""
     names: set[str] = set()
-    for node in _iter_nodes_once(t):
+    for node in iter_distinct_nodes(t):
         cls = type(node)
         if cls.is_variable:
             names.add(node.args[0])
@@ -317,8 +318,9 @@ def variable_names(t: Term) -> set[str]:
     return names
 
 
-def _iter_nodes_once(t: Term) -> Iterator[Term]:
-    """Each distinct node object of ``t`` once (shared subterms are visited once)."""
+def iter_distinct_nodes(t: Term) -> Iterator[Term]:
+    """Each distinct node object of ``t`` once, in preorder, left to right (a shared subterm is
+    visited once: linear in the size of the DAG, not of the tree)."""
     seen: set[int] = set()
     stack = [t]
     while stack:
@@ -327,7 +329,7 @@ def _iter_nodes_once(t: Term) -> Iterator[Term]:
             continue
         seen.add(id(node))
         yield node
-        stack.extend(children(node))
+        stack.extend(reversed(children(node)))
 
 
 def fresh_name(base: str, avoid: Callable[[str], bool] | set[str] | frozenset[str], *, start: int = 1) -> str:

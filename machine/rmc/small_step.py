@@ -38,10 +38,10 @@ from typing import Any, Literal
 from immutables import Map
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
-from machine_calculus.calculus.rmc.firstorder import FVar, arguments, replace_variables, term_text
+from machine_calculus.calculus.rmc.firstorder import FVar, replace_variables, term_text
 from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, unify
-from machine_calculus.calculus.terms import Term, substitute
+from machine_calculus.calculus.terms import Term, iter_distinct_nodes, substitute
 from machine_calculus.machine.memory import MemoryInput, normalize_memory, sorted_locations
 from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
@@ -275,13 +275,7 @@ def answer_of(state: State, steps: int = 0) -> Answer:
     seen_names: set[str] = set()
     for t in order:
         # each distinct node once (resolved answers share sub-terms), left to right
-        seen: set[int] = set()
-        stack = [t]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
+        for node in iter_distinct_nodes(t):
             if type(node) is FVar:
                 name = node.name
                 if name not in seen_names:
@@ -290,8 +284,6 @@ def answer_of(state: State, steps: int = 0) -> Answer:
                         fresh_names.append(name)
                     else:
                         kept.add(name)
-            else:
-                stack.extend(reversed(arguments(node)))  # type: ignore[arg-type]
     renaming: dict[str, Term] = {}
     number = 0
     for name in fresh_names:
