@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from machine_calculus.calculus.layout import Text, assemble
@@ -33,6 +33,7 @@ __all__ = [
     "alpha_equal",
     "children",
     "dag_size",
+    "dag_size_text",
     "fold",
     "free_variables",
     "fresh_name",
@@ -216,24 +217,38 @@ def size(t: Term) -> int:
     return fold(t, lambda node, results: 1 + sum(results))
 
 
-def dag_size(t: Term) -> tuple[int, int]:
-    """``(tree, distinct)``: the number of nodes of ``t`` counted at each occurrence, as
-    :func:`size`, and the number of distinct node objects. Each distinct node is visited once
-    (sizes memoized by ``id``), so a small term with much sharing whose tree is exponentially
-    large costs only its distinct nodes."""
+TREE_SIZE_CAP = 10**18  # dag_size counts a tree up to here: beyond, the count would cost more than the term
+
+
+def dag_size(t: Term | Iterable[Term], cap: int = TREE_SIZE_CAP) -> tuple[int, int]:
+    """``(tree, distinct)``: the number of nodes of ``t`` (a term, or several counted together)
+    counted at each occurrence, as :func:`size`, and the number of distinct node objects. Each
+    distinct node is visited once (sizes memoized by ``id``), so a small term with much sharing
+    whose tree is exponentially large costs only its distinct nodes. Tree sizes saturate at
+    ``cap`` (a tree of ``2^n`` nodes would otherwise hold an ``n``-bit count per node, quadratic
+    in ``n``)."""
+    roots = [t] if isinstance(t, Term) else list(t)
     sizes: dict[int, int] = {}
-    stack: list[tuple[Term, bool]] = [(t, False)]
+    stack: list[tuple[Term, bool]] = [(r, False) for r in reversed(roots)]
     while stack:
         node, ready = stack.pop()
         if id(node) in sizes:
             continue
         kids = children(node)
         if ready:
-            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
+            sizes[id(node)] = min(cap, 1 + sum(sizes[id(k)] for k in kids))
             continue
         stack.append((node, True))
         stack.extend((k, False) for k in kids if id(k) not in sizes)
-    return sizes[id(t)], len(sizes)
+    return min(cap, sum(sizes[id(r)] for r in roots)), len(sizes)
+
+
+def dag_size_text(t: Term | Iterable[Term]) -> str:
+    """``"N nodes, D distinct"`` for a term or several, as :func:`dag_size` counts them, with
+    ``"over 10^18 nodes"`` where the tree count saturates."""
+    tree, distinct = dag_size(t)
+    count = "over 10^18" if tree >= TREE_SIZE_CAP else f"{tree:,}"
+    return f"{count} nodes, {distinct:,} distinct"
 
 
 def fold(t: Term, combine: Callable[[Term, tuple[R, ...]], R]) -> R:

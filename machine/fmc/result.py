@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import DEFAULT, Const, Skip, Term
-from machine_calculus.calculus.terms import dag_size
+from machine_calculus.calculus.terms import dag_size_text
 from machine_calculus.machine.memory import location_order
 
 __all__ = ["Result", "Status", "bounded_stacks_json", "halted_label", "stuck_reason", "truncation_message"]
@@ -141,15 +141,8 @@ def bounded_stacks_json(
 
 def truncation_message(memory: dict[str, tuple[Term, ...]], max_output: int) -> str:
     """Why the memory was cut, and how big it is (counted on the DAG: sharing is not expanded)."""
-    tree = distinct = 0
-    for stack in memory.values():
-        for t in stack:
-            a, b = dag_size(t)
-            tree, distinct = tree + a, distinct + b
-    return (
-        f"output cut at {max_output:,} characters: the memory's terms have {tree:,} nodes"
-        f" ({distinct:,} distinct); --max-output N for more"
-    )
+    sizes = dag_size_text(t for stack in memory.values() for t in stack)
+    return f"output cut at {max_output:,} characters: the memory's terms have {sizes}; --max-output N for more"
 
 
 def halted_label(term: Term) -> Term:

@@ -407,7 +407,7 @@ def _outcome_text(result: Result) -> str:
 
 def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OUTPUT) -> None:
     from machine_calculus.calculus.fmc.printer import pretty
-    from machine_calculus.calculus.terms import dag_size
+    from machine_calculus.calculus.terms import dag_size_text
     from machine_calculus.machine.fmc.result import truncation_message
     from machine_calculus.machine.render import bounded_memory_text
 
@@ -419,8 +419,7 @@ def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OU
         if result.term is not None:
             at = pretty(result.term, "unicode", 2000)
             if len(at) > 2000:
-                tree, distinct = dag_size(result.term)
-                at = f"{at[:1999]}… (cut at 2,000 characters: {tree:,} nodes, {distinct:,} distinct)"
+                at = f"{at[:1999]}… (cut at 2,000 characters: {dag_size_text(result.term)})"
             out.print(Text("at term: " + at))
     text, cut = bounded_memory_text(result.memory, width=max_output)
     out.print(Text(text))

@@ -21,10 +21,25 @@ def test_dag_size_counts_the_tree_without_expanding_the_sharing() -> None:
     from machine_calculus.machine.fmc.fast import run
 
     (term,) = run(parse(DOUBLING), fuel=1_000).stack()
-    tree, distinct = dag_size(term)
+    tree, distinct = dag_size(term, cap=2**80)
     assert tree > 2**61 and distinct < 200
     (few,) = run(parse("[A]." + ".".join(["<x>.[[x].[x]]"] * 6)), fuel=1_000).stack()
     assert dag_size(few)[0] == size(few)
+
+
+def test_dag_size_saturates_so_that_counting_stays_linear() -> None:
+    """A tree of 2^n nodes would hold an n-bit count per node (quadratic in n): the count stops at
+    10^18 and the text says so. 4,000 doublings count in a blink."""
+    from machine_calculus.calculus.terms import TREE_SIZE_CAP, dag_size_text
+    from machine_calculus.machine.fmc.fast import run
+
+    (term,) = run(parse("[A]." + ".".join(["<x>.[[x].[x]]"] * 4_000)), fuel=100_000).stack()
+    tree, distinct = dag_size(term)
+    assert tree == TREE_SIZE_CAP and distinct == 2 * 4_000 + 2
+    assert dag_size_text(term) == f"over 10^18 nodes, {distinct:,} distinct"
+    (few,) = run(parse("[A].<x>.[[x].[x]]"), fuel=100).stack()
+    assert dag_size_text(few) == "5 nodes, 4 distinct"  # [[A].[A]]: the two pushes of A share one node
+    assert dag_size_text([few, few]) == "10 nodes, 4 distinct"
 
 
 def test_printing_stops_at_the_limit() -> None:
