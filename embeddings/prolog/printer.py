@@ -12,13 +12,12 @@ from machine_calculus.calculus.layout import Text as _Text
 from machine_calculus.calculus.layout import assemble
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
 from machine_calculus.calculus.terms import Term
-from machine_calculus.embeddings.prolog.reader import CONS, NIL, NUMERIC_ATOM, OPERATORS
+from machine_calculus.embeddings.prolog.reader import CONS, NIL, NUMBER_TEXT, NUMERIC_ATOM, OPERATORS
 
 __all__ = ["atom_text", "prolog_text"]
 
 _PLAIN = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _SYMBOLIC = re.compile(r"[+\-*/\\^<>=~:.?@#&$]+\Z")
-_NUMBER = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
 _SOLO = {"[]", "!", ";", "{}"}
 _ARGUMENT = 999.5  # an argument's position: priority 999, and an operator atom stands bare
 
@@ -31,10 +30,15 @@ def atom_text(name: str) -> str:
     return f"'{body}'"
 
 
-def prolog_text(term: Term, names: dict[str, str] | None = None) -> str:
-    """``term`` in Prolog syntax; ``names`` renames variables (others print by their own name)."""
+BINDING_PRIORITY = 699  # a toplevel answer ``X = T`` writes T as the right operand of =/2 (700, xfx)
+
+
+def prolog_text(term: Term, names: dict[str, str] | None = None, priority: int = 1200) -> str:
+    """``term`` in Prolog syntax, as ``write_term(T, [quoted(true), priority(P)])`` writes it:
+    an operator term above ``priority`` is embraced (``(a:-b)`` at 699), and so is an operator
+    atom below 1200 (``(-)``). ``names`` renames variables (others print by their own name)."""
     chosen = names or {}
-    return assemble((term, 1200), lambda item: _pieces(item[0], item[1], chosen))
+    return assemble((term, priority), lambda item: _pieces(item[0], item[1], chosen))
 
 
 def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]:
@@ -44,12 +48,12 @@ def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]
     args = arguments(node)
     name = node.symbol
     if not args:
-        if _NUMBER.match(name):
+        if NUMBER_TEXT.match(name):
             return [_Text(name)]
         if name.startswith(NUMERIC_ATOM):
             return [_Text(atom_text(name[len(NUMERIC_ATOM) :]))]  # '1'
         # an operator atom is bare alone or as an argument, embraced as an operand: f(;), (/)<0, - (-)
-        embrace = name in OPERATORS and max_priority not in (1200, _ARGUMENT)
+        embrace = (name in OPERATORS or name == "|") and max_priority not in (1200, _ARGUMENT)  # SWI: ('|')
         text = atom_text(name)
         return [_Text(f"({text})" if embrace else text)]
     if name == CONS and len(args) == 2:
@@ -86,7 +90,7 @@ def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]
 
 
 def _is_number(t: Term) -> bool:
-    return isinstance(t, Fn) and not arguments(t) and bool(_NUMBER.match(t.symbol))
+    return isinstance(t, Fn) and not arguments(t) and bool(NUMBER_TEXT.match(t.symbol))
 
 
 def _priority(t: Term) -> int:
@@ -99,7 +103,7 @@ def _priority(t: Term) -> int:
         return ops["infix"][0]
     if n == 1 and "prefix" in ops:
         return ops["prefix"][0]
-    if n == 0 and not _NUMBER.match(t.symbol):
+    if n == 0 and not NUMBER_TEXT.match(t.symbol):
         return max((p for p, _ in ops.values()), default=0)
     return 0
 
@@ -111,7 +115,7 @@ def _starts_symbolic(t: Term, max_priority: float) -> bool:
         if not args:
             if t.symbol in OPERATORS and max_priority not in (1200, _ARGUMENT):
                 return False  # embraced: (-)
-            return (t.symbol.startswith("-") and bool(_NUMBER.match(t.symbol))) or bool(_SYMBOLIC.match(t.symbol))
+            return (t.symbol.startswith("-") and bool(NUMBER_TEXT.match(t.symbol))) or bool(_SYMBOLIC.match(t.symbol))
         ops = OPERATORS.get(t.symbol, {})
         if len(args) == 1 and "prefix" in ops:
             return bool(_SYMBOLIC.match(t.symbol))

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from machine_calculus.calculus.errors import ParseError, Position
-from machine_calculus.calculus.numerals import decimal_text, decimal_value
+from machine_calculus.calculus.numerals import MAX_LITERAL_DIGITS, decimal_text, decimal_value
 from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term
 
@@ -54,7 +55,9 @@ _TOKEN = re.compile(
   | (?P<comment>%[^\n]*)
   | (?P<block>/\*)
   | (?P<end>\.(?=\s|%|$))
-  | (?P<number>0'.|\d+(?:\.\d+(?:[eE][+-]?\d+)?)?)
+  | (?P<number>0'(?:\\(?:x[0-9a-fA-F]+\\?|[0-7]+\\?|.)|''?|[^\\\n])
+      | 0x[0-9a-fA-F]+ | 0o[0-7]+ | 0b[01]+
+      | \d+(?:_\d+)*(?:\.\d+(?:[eE][+-]?\d+|Inf|NaN)?|[eE][+-]?\d+)?)
   | (?P<var>[A-Z_][A-Za-z0-9_]*)
   | (?P<name>[a-z][A-Za-z0-9_]*)
   | (?P<quoted>')
@@ -168,12 +171,25 @@ def _quoted(src: _Source, start: int, quote: str) -> tuple[str, int]:
 
 
 def _number_value(src: _Source, raw: str, start: int) -> int | float:
-    """The value of a number token: a character code ``0'c``, a float, or an integer (at most
-    :data:`MAX_LITERAL_DIGITS` digits); a float too large for a double is SWI-Prolog's syntax
-    error ``float_overflow``."""
+    r"""The value of a number token, as SWI-Prolog reads it: a character code ``0'c`` (``0'\n``,
+    ``0'\x41\``, ``0'\101\``; ``0'''`` and ``0''`` for the quote), ``0x``/``0o``/``0b``
+    integers, digit groups ``1_000_000``, floats (``1.5``, ``1.0e10``, ``1e10``, ``1.0Inf``,
+    ``1.5NaN``), or a decimal integer. Integers have at most :data:`MAX_LITERAL_DIGITS` digits;
+    a float too large for a double is SWI-Prolog's syntax error ``float_overflow``."""
     if raw.startswith("0'"):
-        return ord(raw[2])
-    if "." in raw:
+        return _character_code(src, raw[2:], start)
+    if raw[:2] in ("0x", "0o", "0b"):
+        if len(raw) - 2 > MAX_LITERAL_DIGITS:
+            raise src.error(
+                f"integer literal of {len(raw) - 2:,} digits: at most {MAX_LITERAL_DIGITS:,} are read", start
+            )
+        return int(raw[2:], {"x": 16, "o": 8, "b": 2}[raw[1]])
+    raw = raw.replace("_", "")
+    if raw.endswith("Inf"):
+        return math.inf
+    if raw.endswith("NaN"):
+        return math.nan
+    if "." in raw or "e" in raw or "E" in raw:
         value = float(raw)
         if math.isinf(value):
             raise src.error(f"float overflow: {raw} is too large for a float", start)
@@ -184,18 +200,56 @@ def _number_value(src: _Source, raw: str, start: int) -> int | float:
         raise src.error(str(error), start) from None
 
 
+def _character_code(src: _Source, body: str, start: int) -> int:
+    r"""``0'c``: the code of ``c``, of an escape sequence (``\n``, ``\x41\``, ``\101\``), or of
+    the quote (``0'''`` or ``0''``)."""
+    if not body.startswith("\\"):
+        return ord(body[0])
+    escape = body[1:].rstrip("\\") if len(body) > 2 else body[1:]
+    if escape[:1] == "x" and len(escape) > 1:
+        return int(escape[1:], 16)
+    if escape and all(c in "01234567" for c in escape):
+        return int(escape, 8)
+    if escape in _ESCAPES:
+        return ord(_ESCAPES[escape])
+    raise src.error(f"unknown escape '\\{escape}' in a character code", start)
+
+
+def float_text(value: float) -> str:
+    """A float as SWI-Prolog writes it: the shortest digits that read back, at least one digit
+    after the point, the exponent form outside ``1e-4 <= |x| < 1e15`` (``1.0e+16``, ``1.5e-7``);
+    ``1.0Inf``, ``-1.0Inf`` and ``1.5NaN``."""
+    if math.isnan(value):
+        return "1.5NaN"
+    if math.isinf(value):
+        return "1.0Inf" if value > 0 else "-1.0Inf"
+    minus = "-" if math.copysign(1.0, value) < 0 else ""
+    if value == 0:
+        return f"{minus}0.0"
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
+    assert isinstance(exponent, int)  # a finite float
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    point = len(digit_tuple) + exponent  # the decimal point sits after this many digits
+    if -4 < point <= 15:
+        if point <= 0:
+            return f"{minus}0.{'0' * -point}{digits}"
+        return f"{minus}{digits[:point].ljust(point, '0')}.{digits[point:] or '0'}"
+    power = point - 1
+    return f"{minus}{digits[0]}.{digits[1:] or '0'}e{'+' if power > 0 else '-'}{abs(power)}"
+
+
 NUMERIC_ATOM = "\ue000"  # marks an atom whose name reads as a number: '1' is not the integer 1
-_NUMERIC_NAME = re.compile(r"-?\d+(\.\d+([eE][+-]?\d+)?)?\Z")
+NUMBER_TEXT = re.compile(r"-?\d+(\.\d+(e[+-]\d+|Inf|NaN)?)?\Z")  # what decimal_text and float_text write
 
 
 def _atom(name: str) -> Term:
     """The atom ``name``; one that looks like a number (``'1'``) gets a symbol apart from the
     number's (both would otherwise be the constant ``1``)."""
-    return fn(NUMERIC_ATOM + name if _NUMERIC_NAME.match(name) else name)
+    return fn(NUMERIC_ATOM + name if NUMBER_TEXT.match(name) else name)
 
 
 def _number(value: int | float) -> Term:
-    return fn(decimal_text(value) if isinstance(value, int) else str(value))
+    return fn(decimal_text(value) if isinstance(value, int) else float_text(value))
 
 
 def list_term(items: list[Term], tail: Term | None = None) -> Term:

@@ -21,7 +21,7 @@ from machine_calculus.embeddings.prolog.compiler import (
     parse_program,
     parse_query,
 )
-from machine_calculus.embeddings.prolog.printer import prolog_text
+from machine_calculus.embeddings.prolog.printer import BINDING_PRIORITY, prolog_text
 from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order, Search
 
 __all__ = ["PrologAnswers", "answer_bindings", "answers", "solve_prolog"]
@@ -46,7 +46,7 @@ def answer_bindings(query: Query, answer: Answer) -> dict[str, str]:
             if isinstance(node, FVar) and node.name not in order:
                 order.append(node.name)
     names = dict(zip(order, _unbound_names(len(order)), strict=True))
-    return {v: prolog_text(t, names) for v, t in zip(query.variables, values, strict=True)}
+    return {v: prolog_text(t, names, BINDING_PRIORITY) for v, t in zip(query.variables, values, strict=True)}
 
 
 @dataclass(frozen=True)

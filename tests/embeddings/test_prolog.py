@@ -6,11 +6,14 @@ features and bad syntax refused with their line; deep input."""
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
@@ -172,3 +175,28 @@ def test_numbers_the_reader_once_got_wrong() -> None:
 def test_a_quoted_atom_that_looks_like_a_number_is_not_the_number() -> None:
     assert read_term("'1'")[0] != read_term("1")[0]
     assert solve_prolog(parse_program("p."), parse_query("'1' = 1")).answers == ()
+
+
+@given(st.floats(allow_nan=False))
+def test_floats_print_as_swi_prolog_writes_them_and_read_back(value: float) -> None:
+    """float_text writes the shortest digits that read back, with a point and a digit after it
+    (SWI-Prolog's form: 1.0e+16, 1.5e-7, 1.0Inf): reading the text gives the same float."""
+    from machine_calculus.embeddings.prolog.reader import float_text
+
+    text = float_text(value)
+    assert "." in text and not text.endswith(".")
+    (read,) = solve_prolog(parse_program("p."), parse_query(f"X = {text}")).answers
+    assert read == {"X": text}
+    term, _ = read_term(text)
+    assert prolog_text(term) == text
+    if math.isfinite(value):
+        assert float(text.replace("Inf", "inf")) == value
+
+
+def test_character_codes_and_radix_integers_as_swi_prolog_reads_them() -> None:
+    cases = {"0'a": 97, "0''": 39, "0'''": 39, "0'\\n": 10, "0'\\\\": 92, "0' ": 32, "0'\\x41\\": 65, "0'\\101\\": 65}
+    cases |= {"0x1F": 31, "0o17": 15, "0b101": 5, "1_000_000": 1_000_000}
+    for source, code in cases.items():
+        assert read_term(source)[0] == read_term(str(code))[0], source
+    with pytest.raises(ParseError, match="unknown escape"):
+        read_term("0'\\q")

@@ -6,7 +6,9 @@ SWI-Prolog runs with ``double_quotes=codes`` and ``occurs_check=true`` (our unif
 checks occurrences); predicates a corpus entry lists under ``"table"`` are tabled, so that SWI-
 Prolog terminates on left recursion and gives the answer set the fair order must cover. Each
 answer's unbound variables are named ``_A, _B, ...`` in order of first appearance, and terms are
-written with ``write_term(T, [quoted(true), numbervars(true), spacing(next_argument)])``.
+written with ``write_term(T, [quoted(true), numbervars(true), spacing(next_argument), priority(699)])``:
+as the toplevel writes ``X = T``, T the right operand of ``=/2`` (and an operator atom embraced,
+``X = (-)``, as the toplevel does).
 """
 
 from __future__ import annotations
@@ -40,8 +42,13 @@ show(Bindings) :-
     name_variables(Vars, 0),
     forall(member(Name=V, Copy),
            ( write(Name), write('\t'),
-             write_term(V, [quoted(true), numbervars(true), spacing(next_argument)]), nl )),
+             show_value(V), nl )),
     write('---'), nl.
+show_value(V) :-  % the toplevel embraces an operator atom: X = (-)
+    atom(V), current_op(_, _, V), !,
+    write('('), writeq(V), write(')').
+show_value(V) :-
+    write_term(V, [quoted(true), numbervars(true), spacing(next_argument), priority(699)]).
 name_variables([], _).
 name_variables([V|Vs], N) :-
     Letter is 0'A + N mod 26, Number is N // 26,
