@@ -10,7 +10,7 @@ from machine_calculus.calculus.fmc.printer import to_unicode
 from machine_calculus.calculus.terms import Term
 from machine_calculus.machine.memory import sorted_locations
 
-__all__ = ["WIDTH", "bounded_memory_text", "html_table", "memory_text", "shorten"]
+__all__ = ["WIDTH", "bounded_memory_text", "html_table", "memory_text", "shorten", "term_cell"]
 
 WIDTH = 72  # longest term text shown in a cell
 
@@ -18,6 +18,13 @@ WIDTH = 72  # longest term text shown in a cell
 def shorten(text: str, width: int = WIDTH) -> str:
     """``text`` cut to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def term_cell(t: Term, width: int = WIDTH, printer: Callable[..., str] = to_unicode) -> str:
+    """``t`` printed by ``printer`` (which takes a ``limit``) and cut to ``width`` characters with
+    an ellipsis; the printer stops at the width, so a term whose tree is exponentially larger
+    than its DAG costs no more than its cell."""
+    return shorten(printer(t, width), width)
 
 
 def memory_text(

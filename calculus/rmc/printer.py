@@ -32,15 +32,16 @@ _SYMBOLS = {
 }
 
 
-def rmc_text(term: Term, notation: str = "unicode") -> str:
-    """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``).
+def rmc_text(term: Term, notation: str = "unicode", limit: int | None = None) -> str:
+    """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``); with ``limit``, only the first
+    ``limit + 1`` characters (longer than ``limit`` means the text was cut).
 
     A ``new`` whose variable has the name of a constant in the term is printed with a fresh
     name (``new a. [f(a, a')]`` would read back with the wrong ``a``): equal terms, readable text.
     """
     term = _without_clashes(term)
     sym = _SYMBOLS[notation]
-    return assemble((term, _CHOICE), lambda item: _pieces(item[0], item[1], sym))
+    return assemble((term, _CHOICE), lambda item: _pieces(item[0], item[1], sym), limit)
 
 
 def _without_clashes(term: Term) -> Term:

@@ -8,34 +8,30 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from machine_calculus.calculus.fmc.printer import to_unicode
-from machine_calculus.calculus.fmc.syntax import Term
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.memory import sorted_locations
-from machine_calculus.machine.render import WIDTH, html_table, memory_text, shorten
+from machine_calculus.machine.render import html_table, memory_text, shorten, term_cell
 
 if TYPE_CHECKING:
     from machine_calculus.machine.fmc.small_step import State, Trace
 
+CELL_WIDTH = 2_000  # characters of one term of a result shown in a table (the printer stops there)
+
 __all__ = ["result_html", "result_table", "status_line", "trace_html", "trace_table"]
-
-
-def _term(t: Term, width: int = WIDTH) -> str:
-    return shorten(to_unicode(t), width)
 
 
 def _continuation_text(state: State) -> str:
     terms = state.continuation_terms()
-    return shorten(" · ".join(_term(t, 24) for t in reversed(terms)), 48) if terms else "ε"
+    return shorten(" · ".join(term_cell(t, 24) for t in reversed(terms)), 48) if terms else "ε"
 
 
 def _rows(trace: Trace) -> list[tuple[str, str, str, str, str]]:
     rows = [
-        ("0", "", memory_text(trace.initial.stacks()), _continuation_text(trace.initial), _term(trace.initial.term))
+        ("0", "", memory_text(trace.initial.stacks()), _continuation_text(trace.initial), term_cell(trace.initial.term))
     ]
     for i, tr in enumerate(trace.transitions, 1):
         s = tr.state
-        rows.append((str(i), tr.rule, memory_text(s.stacks()), _continuation_text(s), _term(s.term)))
+        rows.append((str(i), tr.rule, memory_text(s.stacks()), _continuation_text(s), term_cell(s.term)))
     return rows
 
 
@@ -70,7 +66,7 @@ def result_table(result: Result) -> Table:
     table.add_column("location", style="bold")
     table.add_column("stack (bottom → top)")
     for loc in sorted_locations(result.memory):
-        table.add_row(Text(loc), Text(", ".join(to_unicode(t) for t in result.memory[loc])))
+        table.add_row(Text(loc), Text(", ".join(term_cell(t, CELL_WIDTH) for t in result.memory[loc])))
     return table
 
 
@@ -79,5 +75,8 @@ def trace_html(trace: Trace) -> str:
 
 
 def result_html(result: Result) -> str:
-    rows = [(loc, ", ".join(to_unicode(t) for t in result.memory[loc])) for loc in sorted_locations(result.memory)]
+    rows = [
+        (loc, ", ".join(term_cell(t, CELL_WIDTH) for t in result.memory[loc]))
+        for loc in sorted_locations(result.memory)
+    ]
     return html_table(["location", "stack (bottom → top)"], rows, status_line(result))

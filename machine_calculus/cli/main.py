@@ -27,7 +27,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from machine_calculus.calculus.fmc.syntax import Term
     from machine_calculus.calculus.fmc.types import TypingError
     from machine_calculus.machine.fmc.result import Result
+    from machine_calculus.machine.fmc.small_step import Trace
 
 __all__ = ["build_parser", "main"]
 
@@ -284,23 +285,14 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     if args.distribution or args.all:
         return _explore(args, term, memory, out)
     if args.trace:
-        from machine_calculus.calculus.fmc.printer import pretty
         from machine_calculus.machine.fmc import small_step
-        from machine_calculus.machine.fmc.result import Result
         from machine_calculus.machine.render import memory_text
 
         trace = small_step.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
         if args.json:
-            payload = result.to_json()
-            payload["trace"] = [
-                {
-                    "rule": tr.rule,
-                    "term": pretty(tr.state.term, "ascii"),
-                    "stacks": Result("done", 0, tr.state.stacks()).to_json()["stacks"],
-                }
-                for tr in trace.transitions
-            ]
+            payload = result.to_json(args.max_output)
+            payload["trace"] = _trace_json(trace, args.max_output)
             print(json.dumps(payload, ensure_ascii=False))
         else:
             from machine_calculus.machine.fmc.render import trace_table
@@ -403,6 +395,30 @@ def _outcome_text(result: Result) -> str:
     if result.done:
         return memory if result.exit_text() == "*" else f"{memory}  (exit {result.exit_text()})"
     return f"{memory}  ({result.status.replace('_', ' ')}: {result.reason})"
+
+
+TRACE_OUTPUT_FACTOR = 100  # a JSON trace prints terms of at most 100 x --max-output characters in all
+
+
+def _trace_json(trace: Trace, max_output: int) -> list[dict[str, Any]]:
+    """The steps of a trace as JSON: each step's rule, and its term and memory within
+    ``max_output`` characters each; once the steps have printed ``TRACE_OUTPUT_FACTOR *
+    max_output`` characters, later steps give only their rule (and ``"cut": true``)."""
+    from machine_calculus.calculus.fmc.printer import pretty
+    from machine_calculus.machine.fmc.result import Result
+    from machine_calculus.machine.render import shorten
+
+    steps: list[dict[str, Any]] = []
+    left = TRACE_OUTPUT_FACTOR * max_output
+    for tr in trace.transitions:
+        if left <= 0:
+            steps.append({"rule": tr.rule, "cut": True})
+            continue
+        term = shorten(pretty(tr.state.term, "ascii", max_output), max_output)
+        stacks = Result("done", 0, tr.state.stacks()).to_json(max_output)["stacks"]
+        left -= len(term) + sum(len(text) for stack in stacks.values() for text in stack)
+        steps.append({"rule": tr.rule, "term": term, "stacks": stacks})
+    return steps
 
 
 def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OUTPUT) -> None:

@@ -245,3 +245,19 @@ def test_a_list_built_by_a_loop_deeper_than_the_recursion_limit_reads_back_and_p
     assert main(["while", str(source)]) == 0
     out = capsys.readouterr().out
     assert f"xs = Cons({n - 1}, Cons({n - 2}," in out and out.count("Cons(") == n and "Nil" + ")" * n in out
+
+
+def test_a_trace_of_a_doubling_memory_stays_bounded(capsys: pytest.CaptureFixture[str]) -> None:
+    """[A].[T].T with T = <f>.<v>.[[v].[v]].[f].f doubles the memory every 4 steps: the table's
+    cells and the JSON steps are printed only as far as they are shown (was 12 GB at 100 steps)."""
+    doubling = "<f>.<v>.[[v].[v]].[f].f"
+    term = f"[A].[{doubling}].{doubling}"
+    assert main(["run", term, "--trace", "--fuel", "400"]) == 1
+    assert len(capsys.readouterr().out) < 200_000
+    assert main(["run", term, "--trace", "--fuel", "400", "--json", "--max-output", "50"]) == 1
+    steps = json.loads(capsys.readouterr().out)["trace"]
+    assert len(steps) == 400
+    shown = [s for s in steps if "cut" not in s]
+    texts = [text for s in shown for stack in s["stacks"].values() for text in [s["term"], *stack]]
+    assert all(len(text) <= 50 for text in texts) and any(text.endswith("…") for text in texts)
+    assert 5 < len(shown) < 400 and all(set(s) == {"rule", "cut"} for s in steps[len(shown) :])
