@@ -13,6 +13,7 @@ generated, open or closed. :func:`fmc_terms` specializes it to the FMC.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -40,11 +41,12 @@ from machine_calculus.calculus.fmc.syntax import (
     Var,
 )
 from machine_calculus.calculus.fmc.types import Arrow, TypingError, infer, input_memory
-from machine_calculus.calculus.rmc.firstorder import Arg, Fn, FVar, NoArg
-from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Star
+from machine_calculus.calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments, fn
+from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Star, converse
 from machine_calculus.calculus.rmc.syntax import Pop as RPop
 from machine_calculus.calculus.rmc.syntax import Push as RPush
-from machine_calculus.calculus.terms import SUBTERM_SORTS
+from machine_calculus.calculus.rmc.unify import unify
+from machine_calculus.calculus.terms import SUBTERM_SORTS, iter_preorder
 
 __all__ = [
     "FMC3_NODES",
@@ -58,9 +60,11 @@ __all__ = [
     "fmc3_terms",
     "fmc_constants",
     "fmc_programs",
+    "fmc_runs",
     "fmc_terms",
     "labels",
     "memories",
+    "rmc_programs",
     "rmc_terms",
     "terms",
     "typed_terms",
@@ -275,13 +279,14 @@ _COUNTDOWN = "[{c}]c.(c<n>.([0].[n].== ; <b>.b ; {{True -> Done | False -> [1].[
 
 @st.composite
 def fmc_programs(
-    draw: st.DrawFn, *, control: bool = False, max_length: int = 12, locations: Sequence[str] = (DEFAULT, "a")
+    draw: st.DrawFn, *, control: bool = False, max_length: int = 16, locations: Sequence[str] = (DEFAULT, "a")
 ) -> tuple[Term, dict[str, tuple[Term, ...]]]:
     """Closed FMC (with ``control=True``, FMC III) terms with a memory they run on for many steps:
     a straight line of pushes, pops of what is there, calls of popped thunks, sequenced blocks
     (and, with control, primitives on numbers, case frames catching a jump, bounded countdown
-    loops and now and then a loop that never exits). Most runs end done; some are stuck (a pop
-    from an empty location, a primitive on a non-number) and a few run out of fuel."""
+    loops and now and then a loop that never exits). Most runs end done (some by a jump that
+    passes a frame); some are stuck (a pop from an empty location, a primitive on a
+    non-number) and, with control, some run out of fuel. The length is at least 6."""
     from machine_calculus.calculus.fmc.parser import parse  # the parser imports this module's peers
 
     heights = {loc: draw(st.integers(0, 3)) for loc in locations}
@@ -291,8 +296,16 @@ def fmc_programs(
     }
     ops: list[tuple[Any, ...]] = []
     scope: list[str] = []
-    for i in range(draw(st.integers(3, max_length))):
-        kinds = ["push", "push", "call", "block"]
+    # a sum of two draws: hypothesis draws a range's lower end a third of the time, and a
+    # program of the least length that often would make most runs short
+    length = draw(st.integers(3, max_length // 2)) + draw(st.integers(3, max_length - max_length // 2))
+    # how the program ends: mostly at its end; now and then with a jump passing a frame, a pop
+    # from an empty location, or (with control) a loop that never exits
+    # (the list starts and ends with "end": hypothesis draws a list's ends more often)
+    endings = ["end", "forever", "jump", "stuck", "end"] if control else ["end", "jump", "stuck", "end"]
+    ending = draw(st.sampled_from(endings))
+    for i in range(length):
+        kinds = ["push", "call", "block", "push", "call", "block"]
         if scope:
             kinds.append("push_var")
         full = [loc for loc in locations if heights[loc]]
@@ -302,8 +315,8 @@ def fmc_programs(
             kinds += ["case", "loop"]
             if heights[DEFAULT] >= 2:
                 kinds += ["prim", "prim"]
-        if draw(st.integers(0, 29)) == 29:  # rarely (hypothesis favours small draws)
-            kinds = ["stuck"] if not control or draw(st.booleans()) else ["forever"]
+        if ending in ("stuck", "forever") and i == length - 1:
+            kinds = [ending]
         kind = draw(st.sampled_from(kinds))
         loc = draw(st.sampled_from(list(locations)))
         if kind == "push":
@@ -346,7 +359,7 @@ def fmc_programs(
         else:
             ops.append(("forever",))
             break
-    term: Term = Skip()
+    term: Term = Seq(Const(Name("Done")), Skip()) if ending == "jump" else Skip()
     for op in reversed(ops):
         if op[0] == "push":
             term = Push(op[2], op[1], term)
@@ -366,3 +379,164 @@ def fmc_programs(
         else:
             term = Loop(Const(Name("A")), Name("A"))
     return term, memory
+
+
+def _numeral(k: int) -> Term:
+    t: Term = fn("z")
+    for _ in range(k):
+        t = fn("s", t)
+    return t
+
+
+#: Ground first-order terms the relational programs push and pop: numerals, constants, pairs, lists.
+_GROUND: tuple[Term, ...] = (
+    *(_numeral(k) for k in range(4)),
+    fn("a"),
+    fn("b"),
+    fn("f", fn("a"), fn("b")),
+    fn("nil"),
+    fn("cons", fn("a"), fn("nil")),
+)
+
+
+def _grounds() -> st.SearchStrategy[Term]:
+    return st.sampled_from(_GROUND)
+
+
+def _generalize(draw: st.DrawFn, t: Term, v: str) -> tuple[Term, Term]:
+    """A pattern that unifies with ``t``: ``v`` in place of ``t`` or of one of its arguments;
+    also what ``v`` then stands for."""
+    args = arguments(t) if isinstance(t, Fn) else ()
+    i = draw(st.integers(-1, len(args) - 1))
+    if i < 0 or not isinstance(t, Fn):
+        return FVar(v), t
+    return fn(t.symbol, *(FVar(v) if j == i else a for j, a in enumerate(args))), args[i]
+
+
+@st.composite
+def rmc_programs(
+    draw: st.DrawFn, *, star: bool = True, max_length: int = 10, locations: Sequence[str] = (DEFAULT, "a")
+) -> tuple[Term, dict[str, tuple[Term, ...]]]:
+    """Closed RMC terms with a ground memory they run on: pushes of ground terms and of the
+    variables in scope, pops whose pattern unifies with what is on top (binding a ``new``
+    variable to part of it) or clashes with it (alone, or beside a unifying pop in a choice),
+    choices of pushes, a block followed by its converse (``M ; M†``, which pops what ``M``
+    pushed), and (with ``star``) the predecessor loop ``(new n. (a<s(n)> ; [n]a))*`` (one answer
+    per count down, then a clash) and the successor loop ``(new n. (a<n> ; [s(n)]a))*`` (an
+    infinite stream; with a clashing pop after it, a search that never answers and runs out of
+    fuel); rarely ``0`` or a pop from an empty location. Runs give several answers, one, none,
+    or run out of fuel; every machine rule fires."""
+    stacks: dict[str, list[Term | None]] = {loc: [] for loc in locations}  # None: unknown here
+    for loc in locations:
+        stacks[loc] = list(draw(st.lists(_grounds(), max_size=3)))
+    memory = {loc: tuple(t for t in items if t is not None) for loc, items in stacks.items() if items}
+    scope: dict[str, Term | None] = {}  # a new variable -> the term it stands for (None: unknown)
+    parts: list[Term | str] = []  # terms to sequence, and names a New binds over what follows
+
+    def value() -> tuple[Term, Term | None]:
+        if scope and draw(st.integers(0, 2)) == 0:
+            v = draw(st.sampled_from(sorted(scope)))
+            known = scope[v]
+            if draw(st.booleans()):
+                return FVar(v), known
+            return fn("s", FVar(v)), None if known is None else fn("s", known)
+        t = draw(_grounds())
+        return t, t
+
+    def fresh(i: int, known: Term | None) -> str:
+        v = f"x{i}"
+        parts.append(v)
+        scope[v] = known
+        return v
+
+    def clash(top: Term) -> Term:
+        return draw(st.sampled_from([t for t in _GROUND if unify(t, top) is None]))
+
+    for i in range(draw(st.integers(2, max_length))):
+        full = [loc for loc in locations if stacks[loc]]
+        kinds = ["push", "push", "choice", "choice", "converse"]
+        if full:
+            kinds += ["pop", "pop", "pop", "clash"]
+        if star:
+            kinds += ["predecessor", "successor"] if full else ["predecessor"]
+        if draw(st.integers(0, 19)) == 19:  # rarely (hypothesis favours small draws)
+            kinds = ["fail", "empty"]
+        kind = draw(st.sampled_from(kinds))
+        loc = draw(st.sampled_from(full if kind in ("pop", "clash", "successor") else list(locations)))
+        if kind == "push":
+            item, known = value()
+            parts.append(RPush(item, loc))
+            stacks[loc].append(known)
+        elif kind in ("pop", "clash"):
+            top = stacks[loc].pop()
+            if top is None:  # unknown: a variable takes it
+                parts.append(RPop(loc, FVar(fresh(i, None))))
+            else:
+                pattern, part = _generalize(draw, top, fresh(i, None))
+                scope[f"x{i}"] = part
+                pop: Term = RPop(loc, pattern)
+                if kind == "clash":  # a branch that fails beside one that goes on
+                    other: Term = RPop(loc, clash(top))
+                    pop = Choice(other, pop) if draw(st.booleans()) else Choice(pop, other)
+                parts.append(pop)
+        elif kind == "choice":
+            (left, known), (right, _) = value(), value()
+            parts.append(Choice(RPush(left, loc), RPush(right, loc) if draw(st.integers(0, 3)) else Fail()))
+            stacks[loc].append(known if left == right else None)
+        elif kind == "converse":  # M ; M†: M pushes, M† pops the same terms back
+            block: Term = RPush(value()[0], loc)
+            for _ in range(draw(st.integers(0, 2))):
+                block = Seq(block, RPush(value()[0], draw(st.sampled_from(list(locations)))))
+            parts.append(Seq(block, converse(block)))
+        elif kind == "predecessor":  # (new n. (a<s(n)> ; [n]a))*
+            n = FVar(f"n{i}")
+            body = New(n.name, Seq(RPop(loc, fn("s", n)), RPush(n, loc)))
+            parts.append(Star(body))
+            if stacks[loc]:
+                stacks[loc][-1] = None
+        elif kind == "successor":  # (new n. (a<n> ; [s(n)]a))*, now and then never answering
+            n = FVar(f"n{i}")
+            parts.append(Star(New(n.name, Seq(RPop(loc, n), RPush(fn("s", n), loc)))))
+            if draw(st.integers(0, 2)) == 0:
+                parts.append(RPop(loc, fn("a")))
+                break
+            stacks[loc][-1] = None
+        elif kind == "fail":
+            parts.append(Fail())
+            break
+        else:
+            empty = [loc for loc in locations if not stacks[loc]] or ["nowhere"]
+            parts.append(RPop(draw(st.sampled_from(empty)), fn("a")))
+            break
+    term: Term | None = None
+    for part in reversed(parts):
+        if isinstance(part, str):
+            term = New(part, term if term is not None else Skip())
+        else:
+            term = part if term is None else Seq(part, term)
+    return term if term is not None else Skip(), memory
+
+
+@st.composite
+def _fed_terms(
+    draw: st.DrawFn, source: st.SearchStrategy[Term], values: st.SearchStrategy[Term]
+) -> tuple[Term, dict[str, tuple[Term, ...]]]:
+    """A term from ``source`` and a memory holding, at each location, a value for each pop of it
+    there (so a run does not stop at its first pop)."""
+    term = draw(source)
+    pops = Counter(node.location for node in iter_preorder(term) if isinstance(node, Pop))
+    return term, {loc: tuple(draw(st.lists(values, min_size=k, max_size=k))) for loc, k in sorted(pops.items())}
+
+
+@st.composite
+def fmc_runs(
+    draw: st.DrawFn, *, control: bool = False, closed: bool = True, max_depth: int = 6
+) -> tuple[Term, dict[str, tuple[Term, ...]]]:
+    """(term, memory) inputs for machine tests: about four in five from :func:`fmc_programs`
+    (runs of many steps that reach every rule), the others an arbitrary term of
+    :func:`fmc_terms` (with ``control``, :func:`fmc3_terms`; open unless ``closed``) with a
+    memory holding a closed term for each of its pops. Shrinks towards programs."""
+    if draw(st.integers(0, 3)) < 3:  # hypothesis draws 3 about one time in five
+        return draw(fmc_programs(control=control))
+    source = (fmc3_terms if control else fmc_terms)(closed=closed, max_depth=max_depth)
+    return draw(_fed_terms(source, fmc_terms(closed=True, max_depth=3)))

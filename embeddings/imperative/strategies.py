@@ -9,6 +9,7 @@ by zero, exhausted input): those are outcomes to agree on, not failures.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import sympy
@@ -40,7 +41,7 @@ from machine_calculus.embeddings.imperative.syntax import (
     While,
 )
 
-__all__ = ["TYPES", "VARIABLES", "expressions", "programs", "stores", "values"]
+__all__ = ["TYPES", "VARIABLES", "conditions", "expressions", "integer_expressions", "programs", "stores", "values"]
 
 TYPES = (
     DataType("List", (("Nil", ()), ("Cons", ("h", "t")))),
@@ -73,6 +74,7 @@ def stores() -> st.SearchStrategy[dict[str, Any]]:
     return full | st.dictionaries(st.sampled_from(VARIABLES), values(), max_size=len(VARIABLES))
 
 
+@cache  # strategies are immutable: built once per argument, not per draw
 def expressions(depth: int = 2) -> st.SearchStrategy[Expr]:
     leaf = st.one_of(
         st.integers(-3, 9).map(lambda n: Literal(sympy.Integer(n))),
@@ -95,17 +97,122 @@ def expressions(depth: int = 2) -> st.SearchStrategy[Expr]:
     )
 
 
-@st.composite
-def _statements(draw: st.DrawFn, depth: int, loops: int, counters: list[int], least: int = 0) -> list[Stmt]:
-    n = draw(st.integers(least, least + 3))
-    out: list[Stmt] = []
-    for _ in range(n):
-        out.extend(draw(_statement(depth, loops, counters)))
+_INTEGERS = ("a", "b", "c")  # the integer variables of typed statements (xs holds a list)
+_ARITHMETIC = ("+", "-", "*", "%", "+", "/")
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _number(n: int) -> Literal:
+    return Literal(sympy.Integer(n))
+
+
+@cache  # strategies are immutable: built once per argument, not per draw
+def integer_expressions(depth: int = 2, names: tuple[str, ...] = _INTEGERS) -> st.SearchStrategy[Expr]:
+    """Arithmetic on the integer variables ``names`` and small literals (``/`` makes rationals,
+    ``%`` of a rational and division by zero go wrong: corner cases, now and then)."""
+    leaf = st.one_of(st.integers(-3, 9).map(_number), st.sampled_from(names).map(Variable))
+    if depth <= 0:
+        return leaf
+    sub = integer_expressions(depth - 1, names)
+    return st.one_of(
+        leaf,
+        st.builds(Binary, st.sampled_from(_ARITHMETIC), sub, sub),
+        sub.map(lambda e: Unary("-", e)),
+    )
+
+
+@cache  # strategies are immutable: built once per argument, not per draw
+def conditions(depth: int = 1, names: tuple[str, ...] = _INTEGERS) -> st.SearchStrategy[Expr]:
+    """Comparisons of integer expressions, combined by ``and``, ``or``, ``not``."""
+    ints = integer_expressions(1, names)
+    comparison = st.builds(Binary, st.sampled_from(_COMPARISONS), ints, ints)
+    if depth <= 0:
+        return comparison
+    sub = conditions(depth - 1, names)
+    return st.one_of(
+        comparison, st.builds(Binary, st.sampled_from(("and", "or")), sub, sub), sub.map(lambda e: Unary("not", e))
+    )
+
+
+def _list_literal(items: list[int]) -> Expr:
+    out: Expr = Construct("Nil", ())
+    for n in reversed(items):
+        out = Construct("Cons", (_number(n), out))
     return out
 
 
 @st.composite
-def _statement(draw: st.DrawFn, depth: int, loops: int, counters: list[int]) -> list[Stmt]:
+def _statements(draw: st.DrawFn, depth: int, loops: tuple[str, ...], counters: list[int], least: int = 0) -> list[Stmt]:
+    n = draw(st.integers(least, least + 3))
+    out: list[Stmt] = []
+    for _ in range(n):
+        # mostly well-typed statements; a few from the untyped pool (type mismatches, unassigned
+        # variables, input)
+        typed = draw(st.integers(0, 29)) < 29
+        out.extend(draw((_typed_statement if typed else _statement)(depth, loops, counters)))
+    return out
+
+
+def _counter(counters: list[int]) -> str:
+    """A new loop counter ``kN`` (no statement assigns it but its loop's own step)."""
+    counters.append(0)
+    return f"k{len(counters) - 1}"
+
+
+def _counted(draw: st.DrawFn, k: str, least: int, body: list[Stmt], also: Expr | None = None) -> list[Stmt]:
+    """``k = K; while (k > 0 [and also]) { k = k - 1; body }``: K rounds at most (K >= least)."""
+    condition: Expr = Binary(">", Variable(k), _number(0))
+    if also is not None:
+        condition = Binary("and", condition, also)
+    step = Assign(k, Binary("-", Variable(k), _number(1)))
+    return [Assign(k, _number(draw(st.integers(least, least + 4)))), While(condition, (step, *body))]
+
+
+@st.composite
+def _typed_statement(draw: st.DrawFn, depth: int, loops: tuple[str, ...], counters: list[int]) -> list[Stmt]:
+    """A statement over integers a b c and the list xs: assignments, prints, counted loops that
+    accumulate, walks down xs, nested conditionals, guarded throws, break and continue, try."""
+    simple = ["assign", "assign", "print", "cons", "throw"] + (["break", "continue"] if loops else [])
+    compound = ["if", "if", "loop", "walk", "try"] if depth > 0 else []
+    if depth >= 3:  # at the top level, more loops and try blocks (a throw there ends the run early)
+        compound += ["loop", "loop", "walk", "try", "try"]
+    kind = draw(st.sampled_from(simple + compound))
+    names = (*_INTEGERS, *loops)  # the counters of the enclosing loops are read too
+    ints = integer_expressions(1, names)
+    if kind == "assign":
+        return [Assign(draw(st.sampled_from(_INTEGERS)), draw(ints))]
+    if kind == "print":
+        return [Print(draw(ints | st.just(Variable("xs"))))]
+    if kind == "cons":
+        return [Assign("xs", Construct("Cons", (draw(integer_expressions(1, names)), Variable("xs"))))]
+    guard = conditions(1, names)
+    if kind in ("throw", "break", "continue"):  # under a condition, so the rest runs too
+        if kind == "throw":
+            name = draw(st.sampled_from(["E1", "E2"]))
+            jump: Stmt = Throw(name, draw(st.none() | integer_expressions(1, names)))
+        else:
+            jump = Break() if kind == "break" else Continue()
+        return [If(draw(guard), (jump,), ())]
+    block = _statements(depth - 1, loops, counters)
+    if kind == "if":
+        return [If(draw(guard), tuple(draw(block)), tuple(draw(block)))]
+    if kind == "loop":  # a counted loop: a running sum, and whatever the body does
+        total, k = draw(st.sampled_from(_INTEGERS)), _counter(counters)
+        body = draw(_statements(depth - 1, (*loops, k), counters))
+        add = Assign(total, Binary(draw(st.sampled_from(("+", "*", "-"))), Variable(total), Variable(k)))
+        return _counted(draw, k, 2, [add, *body], draw(st.none() | guard))
+    if kind == "walk":  # down the list: match xs { Cons(c, xs) => ... _ => break }
+        k = _counter(counters)
+        body = draw(_statements(depth - 1, (*loops, k), counters))
+        arms = (MatchArm("Cons", ("c", "xs"), tuple(body)), MatchArm(None, (), (Break(),)))
+        return _counted(draw, k, 2, [Match(Variable("xs"), arms)])
+    names_caught = draw(st.lists(st.sampled_from(["E1", "E2"]), min_size=1, max_size=2, unique=True))
+    handlers = tuple(Catch(n, draw(st.none() | st.sampled_from(_INTEGERS)), tuple(draw(block))) for n in names_caught)
+    return [Try(tuple(draw(block)), handlers)]
+
+
+@st.composite
+def _statement(draw: st.DrawFn, depth: int, loops: tuple[str, ...], counters: list[int]) -> list[Stmt]:
     simple = ["assign", "assign", "print", "skip", "throw"] + (["break", "continue"] if loops else [])
     compound = ["if", "while", "try", "match"] if depth > 0 else []
     kind = draw(st.sampled_from(simple + compound))
@@ -127,15 +234,10 @@ def _statement(draw: st.DrawFn, depth: int, loops: int, counters: list[int]) -> 
     if kind == "if":
         return [If(draw(e), tuple(draw(block)), tuple(draw(block)))]
     if kind == "while":
-        k = f"k{len(counters)}"
-        counters.append(0)
-        bound = draw(st.integers(0, 4))
-        body = draw(_statements(depth - 1, loops + 1, counters))
-        step = Assign(k, Binary("-", Variable(k), Literal(sympy.Integer(1))))
-        condition = Binary(">", Variable(k), Literal(sympy.Integer(0)))
-        if draw(st.booleans()):  # sometimes also a data-dependent condition
-            condition = Binary("and", condition, draw(e))
-        return [Assign(k, Literal(sympy.Integer(bound))), While(condition, (step, *body))]
+        k = _counter(counters)
+        body = draw(_statements(depth - 1, (*loops, k), counters))
+        also = draw(e) if draw(st.booleans()) else None  # sometimes also a data-dependent condition
+        return _counted(draw, k, 0, body, also)
     if kind == "try":
         names = draw(st.lists(st.sampled_from(["E1", "E2"]), min_size=1, max_size=2, unique=True))
         handlers = tuple(Catch(n, draw(st.none() | st.sampled_from(VARIABLES)), tuple(draw(block))) for n in names)
@@ -154,5 +256,10 @@ def _statement(draw: st.DrawFn, depth: int, loops: int, counters: list[int]) -> 
 
 @st.composite
 def programs(draw: st.DrawFn, depth: int = 3) -> Program:
-    """A terminating While program over :data:`TYPES` and :data:`VARIABLES`."""
-    return Program(TYPES, tuple(draw(_statements(depth, 0, [], least=2))))  # a program: a few statements
+    """A terminating While program over :data:`TYPES` and :data:`VARIABLES`: mostly, a b c and
+    xs all set first (to integers, to a list of integers), then at least three statements."""
+    prelude: list[Stmt] = []
+    if draw(st.integers(0, 4)) < 4:  # else the variables come from the store, or not at all
+        prelude.extend(Assign(x, _number(draw(st.integers(-3, 9)))) for x in _INTEGERS)
+        prelude.append(Assign("xs", _list_literal(draw(st.lists(st.integers(-3, 9), max_size=4)))))
+    return Program(TYPES, (*prelude, *draw(_statements(depth, (), [], least=3))))

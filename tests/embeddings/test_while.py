@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
+from benchmarks.generators import step_bucket
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.cli.main import main
 from machine_calculus.embeddings.imperative.compiler import compile_program, value_term
@@ -152,7 +153,10 @@ def test_machine_agrees_with_the_reference_interpreter(
     text = to_source(program)
     parsed = parse_while(text)
     assert to_source(parsed) == text
-    assert run_while(parsed, store, inputs).key() == interpret(parsed, store, inputs).key()
+    outcome = run_while(parsed, store, inputs)
+    event(f"outcome: {outcome.outcome}")
+    event(f"top-level statements: {min(len(program.body), 10)}{'+' if len(program.body) >= 10 else ''}")
+    assert outcome.key() == interpret(parsed, store, inputs).key()
 
 
 @given(programs(depth=2), stores())
@@ -160,7 +164,9 @@ def test_small_step_machine_agrees_with_the_fast_run(program: Program, store: di
     from machine_calculus.embeddings.imperative.run import initial_memory
 
     term, memory = compile_program(program), initial_memory(program, store)
-    assert small_step.run(term, memory, 200_000) == fast.run(term, memory, 200_000)
+    result = small_step.run(term, memory, 200_000)
+    event(f"steps: {step_bucket(result.steps)}")
+    assert result == fast.run(term, memory, 200_000)
 
 
 def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:

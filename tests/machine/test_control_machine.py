@@ -7,11 +7,12 @@ import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from benchmarks.generators import fmc_events
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.sequencing import normalize
 from machine_calculus.calculus.fmc.syntax import Const, Name, Term
-from machine_calculus.calculus.strategies import fmc3_terms, memories
+from machine_calculus.calculus.strategies import fmc3_terms, fmc_runs, memories
 from machine_calculus.machine.fmc import fast, small_step
 from machine_calculus.machine.fmc.primitives import PrimitiveError, apply_primitive
 
@@ -126,22 +127,34 @@ def test_json_carries_the_exit() -> None:
 FUELS = st.integers(0, 60) | st.just(5000)
 
 
-@given(fmc3_terms(max_depth=6), memories(), FUELS)
-def test_fast_run_equals_small_step_run(t: Term, memory: dict[str, tuple[Term, ...]], fuel: int) -> None:
-    assert fast.run(t, memory, fuel) == small_step.run(t, memory, fuel)
+# machine inputs: mostly programs built to run (loops count down, frames catch, primitives get
+# numbers), some arbitrary (open) terms with a memory for their pops, some on an arbitrary memory
+RUNS = st.one_of(fmc_runs(control=True, closed=False), st.tuples(fmc3_terms(max_depth=6), memories()))
 
 
-@given(fmc3_terms(max_depth=6), memories())
-def test_traced_run_equals_run(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
+@given(RUNS, FUELS)
+def test_fast_run_equals_small_step_run(run: tuple[Term, dict[str, tuple[Term, ...]]], fuel: int) -> None:
+    t, memory = run
+    b = small_step.run(t, memory, fuel)
+    fmc_events(b)
+    assert fast.run(t, memory, fuel) == b
+
+
+@given(RUNS)
+def test_traced_run_equals_run(run: tuple[Term, dict[str, tuple[Term, ...]]]) -> None:
+    t, memory = run
     trace = small_step.run_traced(t, memory, fuel=2000)
+    fmc_events(trace.result, trace.rules())
     assert trace.result == small_step.run(t, memory, fuel=2000)
     assert set(trace.rules()) <= set(small_step.RULE_NAMES)
 
 
-@given(fmc3_terms(max_depth=6), memories())
-def test_the_machine_cannot_tell_sequencing_apart(t: Term, memory: dict[str, tuple[Term, ...]]) -> None:
+@given(RUNS)
+def test_the_machine_cannot_tell_sequencing_apart(run: tuple[Term, dict[str, tuple[Term, ...]]]) -> None:
     """M and its normal form (the reduction rules for ; applied) end alike."""
+    t, memory = run
     a, b = fast.run(t, memory, fuel=10_000), fast.run(normalize(t), memory, fuel=10_000)
+    fmc_events(a)
     assume("out_of_fuel" not in (a.status, b.status))
 
     def normal(memory: dict[str, tuple[Term, ...]]) -> dict[str, tuple[Term, ...]]:
