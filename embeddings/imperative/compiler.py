@@ -95,14 +95,31 @@ def unassigned(variable: str) -> Term:
 
 
 def value_term(v: Value) -> Term:
-    """A While value as the FMC term that stands for it."""
+    """A While value as the FMC term that stands for it: ``C(v1, ..., vn)`` is
+    ``[vn]. ... .[v1].C`` (iterative: a list of 100,000 elements becomes a term)."""
+    built: list[Term] = []  # the terms of the values done, in the order they were taken
+    work: list[tuple[Value, bool]] = [(v, False)]
+    while work:
+        item, fields_done = work.pop()
+        if not isinstance(item, Data):
+            built.append(_constant_term(item))
+        elif not fields_done:
+            work.append((item, True))
+            work.extend((f, False) for f in reversed(item.fields))
+        else:
+            n = len(item.fields)
+            term: Term = Const(Name(item.constructor))
+            for f in built[len(built) - n :]:  # v1 pushed last: on top when run
+                term = Push(f, DEFAULT, term)
+            del built[len(built) - n :]
+            built.append(term)
+    (term,) = built
+    return term
+
+
+def _constant_term(v: Value) -> Term:
     if isinstance(v, bool):
         return Const(TRUE if v else FALSE)
-    if isinstance(v, Data):
-        term: Term = Const(Name(v.constructor))
-        for f in v.fields:  # v1 pushed last: on top when run
-            term = Push(value_term(f), DEFAULT, term)
-        return term
     if isinstance(v, str | sympy.Expr | sympy.logic.boolalg.Boolean):  # the sympy values: numbers, truth values
         return Const(v)
     if isinstance(v, int):

@@ -21,12 +21,14 @@ from collections.abc import Sequence
 
 import sympy
 
-from machine_calculus.embeddings.imperative.syntax import Data, Value, value_text
+from machine_calculus.embeddings.imperative.syntax import Data, Value
+from machine_calculus.embeddings.imperative.syntax import value_text as _full_text
 
 __all__ = [
     "INPUT_EXHAUSTED",
     "NO_ARM",
     "OUT_OF_FUEL",
+    "SHOWN",
     "compiled_not_boolean",
     "is_number",
     "no_arm",
@@ -34,13 +36,21 @@ __all__ = [
     "operator_error",
     "source_message",
     "unassigned",
+    "value_text",
 ]
 
+#: A value named in a message is cut after this many characters (``…``).
+SHOWN = 200
 INPUT_EXHAUSTED = "input exhausted"
 OUT_OF_FUEL = "out of fuel"
 #: The message of a compiled ``match``'s error (the value is under it on λ).
 NO_ARM = "match: no arm for the value"
 _NOT_BOOLEAN = ": not a Boolean"
+
+
+def value_text(v: Value) -> str:
+    """A value as a message names it: its While text, cut after :data:`SHOWN` characters."""
+    return _full_text(v, SHOWN)
 
 
 def unassigned(variable: str) -> str:

@@ -275,3 +275,40 @@ def test_unary_minus_negates_on_the_machine(n: int) -> None:
     term, memory = compile_program(program), initial_memory(program, store, [])
     assert outcome_of(program, small_step.run(term, memory), store).output == [-n, n, 1 + n]
     assert interpret(program, store, []).output == [-n, n, 1 + n]
+
+
+def _deep_list(n: int) -> Data:
+    out = Data("Nil")
+    for i in range(n):
+        out = Data("Cons", (sympy.Integer(i), out))
+    return out
+
+
+def test_deep_values_compare_hash_and_become_terms() -> None:
+    """A 100,000-element list compares and hashes; a 20,000-element one (far past Python's
+    recursion limit, and quicker to run) becomes a term and back, and runs from the store."""
+    a, b = _deep_list(100_000), _deep_list(100_000)
+    assert a == b and hash(a) == hash(b) and {a: 1}[b] == 1
+    assert a != _deep_list(99_999)  # unequal at the bottom
+    assert Data("Cons", ("1", Data("Nil"))) != Data("Cons", (sympy.Integer(1), Data("Nil")))
+    a, b = _deep_list(20_000), _deep_list(20_000)
+    assert term_value(value_term(a)) == a
+    program = parse_while("data List = Nil | Cons(h, t);\nys = xs; match ys { Cons(h, t) => { print(h); } }")
+    r = both(to_source(program), {"xs": a})
+    assert r.output == [19_999] and r.store["ys"] == b
+
+
+def test_deep_lists_built_by_a_program_through_both(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two lists built by a loop and compared: the same error from both, the value cut in it."""
+    text = (
+        "data List = Nil | Cons(h, t);\nxs = Nil; ys = Nil; i = 0;\n"
+        "while (i < 3000) { xs = Cons(i, xs); ys = Cons(i, ys); i = i + 1; }\nprint(xs == ys);"
+    )
+    r = both(text)
+    assert r.error is not None and r.error.startswith("==: Cons(2999, Cons(2998, ")
+    assert r.error.endswith("… is not a constant") and len(r.error) < 250
+    printed = []
+    for engine in ([], ["--reference"]):
+        assert main(["while", text, "--json", *engine]) == 1
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and json.loads(printed[0])["error"] == r.error
