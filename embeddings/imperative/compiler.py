@@ -14,13 +14,18 @@ and jumps ``C``, so that ``match`` is case sequencing on the constructor.
     S⟦while (e) B⟧ = (E⟦e⟧ ; ⟨b⟩.(b ; {True -> S⟦B⟧ ; "continue" | False -> "break" | _ -> error}))^"continue"
                      ; {"break" -> ⋆}
     S⟦break⟧ = "break"        S⟦continue⟧ = "continue"
-    S⟦throw E(e)⟧ = E⟦e⟧ ; ⟨v⟩.[[v]]exc.E
-    S⟦try A catch E(x) H ...⟧ = S⟦A⟧ ; {E -> exc⟨t⟩.x⟨_⟩.[t]x.S⟦H⟧ | ...}
+    S⟦throw E(e)⟧ = E⟦e⟧ ; ⟨v⟩.[⟨_⟩.[[v]]]exc.E           S⟦throw E⟧ = [⋆]exc.E
+    S⟦try A catch E(x) H ...⟧ = S⟦A⟧ ; {E -> exc⟨t⟩.x⟨_⟩.[unassigned_x].t.⟨c⟩.[c]x.S⟦H⟧ | ...}
     S⟦match e {C(x..) => A | _ => D}⟧ = E⟦e⟧ ; ⟨v⟩.(v ; {C -> ⟨f1⟩.x⟨_⟩.[[f1]]x ... S⟦A⟧ | ... | _ -> S⟦D⟧})
 
-``error`` is ``["message"].error``, the primitive that stops the run with the message. Loop
-labels are strings, which While cannot throw; exceptions are Names. ``and``/``or`` short-circuit.
-The compiler recurses over the While AST, whose depth the parser bounds.
+An exception's payload on ``exc`` is a term that replaces the cell on top of λ by the payload's
+(``⟨_⟩.[[v]]``), or, with no payload, leaves it (``⋆``): a handler pushes ``x``'s unassigned
+marker, runs the payload term and stores what it leaves, so ``catch E(x)`` of ``throw E;``
+leaves ``x`` unassigned, as ``x`` itself (reading it says so by name).
+``error`` is ``[v].["message"].error``, the primitive that stops the run with the message, the
+offending value ``v`` under it (:mod:`errors` names it). Loop labels are strings, which While
+cannot throw; exceptions are Names. ``and``/``or`` short-circuit. The compiler recurses over
+the While AST, whose depth the parser bounds.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from machine_calculus.calculus.fmc.syntax import (
     case,
     sequence_of,
 )
+from machine_calculus.embeddings.imperative.errors import NO_ARM, compiled_not_boolean
 from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
@@ -70,7 +76,7 @@ from machine_calculus.embeddings.imperative.syntax import (
     While,
 )
 
-__all__ = ["BREAK", "CONTINUE", "EXC", "IN", "OUT", "compile_program", "unassigned", "value_term"]
+__all__ = ["BREAK", "CONTINUE", "EXC", "IN", "OUT", "UNASSIGNED", "compile_program", "unassigned", "value_term"]
 
 OUT, IN, EXC = "out", "in", "exc"
 BREAK, CONTINUE = Const("break"), Const("continue")
@@ -79,20 +85,41 @@ _PRIMITIVE = {"*": "*", "+": "+", "-": "-", "/": "/", "%": "%", "==": "==", "!="
 _PRIMITIVE.update({op: op for op in ("<", "<=", ">", ">=")})
 
 
+#: The prefix of the free variable an unassigned variable's cell holds.
+UNASSIGNED = "unassigned_"
+
+
 def unassigned(variable: str) -> Term:
     """The content of an unassigned variable's cell: a free variable, stuck when read."""
-    return Var(f"unassigned_{variable}")
+    return Var(UNASSIGNED + variable)
 
 
 def value_term(v: Value) -> Term:
-    """A While value as the FMC term that stands for it."""
+    """A While value as the FMC term that stands for it: ``C(v1, ..., vn)`` is
+    ``[vn]. ... .[v1].C`` (iterative: a list of 100,000 elements becomes a term)."""
+    built: list[Term] = []  # the terms of the values done, in the order they were taken
+    work: list[tuple[Value, bool]] = [(v, False)]
+    while work:
+        item, fields_done = work.pop()
+        if not isinstance(item, Data):
+            built.append(_constant_term(item))
+        elif not fields_done:
+            work.append((item, True))
+            work.extend((f, False) for f in reversed(item.fields))
+        else:
+            n = len(item.fields)
+            term: Term = Const(Name(item.constructor))
+            for f in built[len(built) - n :]:  # v1 pushed last: on top when run
+                term = Push(f, DEFAULT, term)
+            del built[len(built) - n :]
+            built.append(term)
+    (term,) = built
+    return term
+
+
+def _constant_term(v: Value) -> Term:
     if isinstance(v, bool):
         return Const(TRUE if v else FALSE)
-    if isinstance(v, Data):
-        term: Term = Const(Name(v.constructor))
-        for f in v.fields:  # v1 pushed last: on top when run
-            term = Push(value_term(f), DEFAULT, term)
-        return term
     if isinstance(v, str | sympy.Expr | sympy.logic.boolalg.Boolean):  # the sympy values: numbers, truth values
         return Const(v)
     if isinstance(v, int):
@@ -113,8 +140,9 @@ class _Compiler:
     def fresh(self) -> str:
         return next(self.names)
 
-    def error(self, message: str) -> Term:
-        return Push(Const(message), DEFAULT, Prim("error"))
+    def error(self, message: str, value_variable: str) -> Term:
+        """``[v].["message"].error``: stop with ``message`` about the value ``v``."""
+        return Push(Var(value_variable), DEFAULT, Push(Const(message), DEFAULT, Prim("error")))
 
     def block(self, body: tuple[Stmt, ...]) -> Term:
         return sequence_of(*(self.statement(s) for s in body))
@@ -144,9 +172,10 @@ class _Compiler:
         if isinstance(s, Throw):
             label = Const(Name(s.name))
             if s.payload is None:
-                return Push(Var(f"no_payload_{s.name}"), EXC, label)
+                return Push(SKIP, EXC, label)
             v = self.fresh()
-            return Seq(self.expression(s.payload), Pop(DEFAULT, v, Push(Push(Var(v), DEFAULT, SKIP), EXC, label)))
+            payload = Pop(DEFAULT, self.fresh(), Push(Push(Var(v), DEFAULT, SKIP), DEFAULT, SKIP))
+            return Seq(self.expression(s.payload), Pop(DEFAULT, v, Push(payload, EXC, label)))
         if isinstance(s, Try):
             arms = []
             for h in s.handlers:
@@ -154,9 +183,9 @@ class _Compiler:
                 if h.variable is None:
                     handler = Pop(EXC, t, self.block(h.handler))
                 else:
-                    handler = Pop(
-                        EXC, t, Pop(h.variable, self.fresh(), Push(Var(t), h.variable, self.block(h.handler)))
-                    )
+                    c = self.fresh()
+                    store = Seq(Var(t), Pop(DEFAULT, c, Push(Var(c), h.variable, self.block(h.handler))))
+                    handler = Pop(EXC, t, Pop(h.variable, self.fresh(), Push(unassigned(h.variable), DEFAULT, store)))
                 arms.append((Name(h.name), handler))
             return case(self.block(s.body), *arms)
         if isinstance(s, Match):
@@ -166,14 +195,14 @@ class _Compiler:
     def branch(self, condition: Expr, what: str, if_true: Term, if_false: Term) -> Term:
         """``E⟦c⟧ ; ⟨b⟩.(b ; {True -> if_true | False -> if_false | _ -> error})``."""
         b = self.fresh()
-        frame = case(Var(b), (TRUE, if_true), (FALSE, if_false), (ANY, self.error(f"{what}: not a Boolean")))
+        frame = case(Var(b), (TRUE, if_true), (FALSE, if_false), (ANY, self.error(compiled_not_boolean(what), b)))
         return Seq(self.expression(condition), Pop(DEFAULT, b, frame))
 
     def match(self, s: Match) -> Term:
         v = self.fresh()
         listed = {arm.constructor for arm in s.arms}
         default = next((arm for arm in s.arms if arm.constructor is None), None)
-        otherwise = self.block(default.body) if default else self.error("match: no arm for the value")
+        otherwise = self.block(default.body) if default else self.error(NO_ARM, v)
         arms: list[tuple[Any, Term]] = []
         for arm in s.arms:
             if arm.constructor is None:
@@ -238,7 +267,7 @@ class _Compiler:
                 Var(b),
                 (TRUE, Push(Const(TRUE), DEFAULT, SKIP)),
                 (FALSE, Push(Const(FALSE), DEFAULT, SKIP)),
-                (ANY, self.error(f"{e.operator}: not a Boolean")),
+                (ANY, self.error(compiled_not_boolean(e.operator), b)),
             ),
         )
         right = Seq(self.expression(e.right), check)
@@ -247,5 +276,5 @@ class _Compiler:
         arms = ((TRUE, stop), (FALSE, right)) if e.operator == "or" else ((TRUE, right), (FALSE, stop))
         return Seq(
             self.expression(e.left),
-            Pop(DEFAULT, a, case(Var(a), *arms, (ANY, self.error(f"{e.operator}: not a Boolean")))),
+            Pop(DEFAULT, a, case(Var(a), *arms, (ANY, self.error(compiled_not_boolean(e.operator), a)))),
         )

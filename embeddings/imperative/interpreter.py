@@ -19,6 +19,15 @@ from typing import Literal as LiteralType
 
 import sympy
 
+from machine_calculus.embeddings.imperative.errors import (
+    INPUT_EXHAUSTED,
+    OUT_OF_FUEL,
+    is_number,
+    no_arm,
+    not_boolean,
+    operator_error,
+    unassigned,
+)
 from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
@@ -44,6 +53,7 @@ from machine_calculus.embeddings.imperative.syntax import (
     value_json,
     value_text,
 )
+from machine_calculus.machine.fmc.primitives import ARITHMETIC, PrimitiveError, check_size
 
 __all__ = ["Outcome", "interpret"]
 
@@ -70,10 +80,11 @@ class Outcome:
         }
 
     def key(self) -> tuple[Any, ...]:
-        """What two runs must agree on: outcome, exception and payload, store, output."""
+        """What two runs must agree on: outcome, exception and payload, error message, store, output."""
         return (
             self.outcome,
             self.exception,
+            self.error,
             None if self.payload is None else value_text(self.payload),
             {k: value_text(v) for k, v in self.store.items()},
             [value_text(v) for v in self.output],
@@ -114,10 +125,6 @@ def interpret(
     return Outcome("normal", machine.store, machine.output)
 
 
-def _is_number(v: Value) -> bool:
-    return isinstance(v, sympy.Expr) and (isinstance(v, sympy.Symbol) or not isinstance(v, sympy.logic.boolalg.Boolean))
-
-
 def _truth(v: Value) -> Value:
     if v is sympy.true:
         return True
@@ -136,7 +143,7 @@ class _Interpreter:
     def tick(self) -> None:
         self.fuel -= 1
         if self.fuel < 0:
-            raise _Error("out of fuel")
+            raise _Error(OUT_OF_FUEL)
 
     def block(self, body: tuple[Stmt, ...]) -> None:
         for stmt in body:
@@ -145,7 +152,7 @@ class _Interpreter:
     def boolean(self, e: Expr, what: str) -> bool:
         v = self.expression(e)
         if not isinstance(v, bool):
-            raise _Error(f"{what}: {value_text(v)} is not a Boolean")
+            raise _Error(not_boolean(what, v))
         return v
 
     def statement(self, s: Stmt) -> None:
@@ -198,7 +205,7 @@ class _Interpreter:
                     self.block(arm.body)
                     break
             else:
-                raise _Error(f"match: no arm for {value_text(v)}")
+                raise _Error(no_arm(v))
         else:  # pragma: no cover - the parser builds only the statements above
             raise TypeError(s)
 
@@ -207,22 +214,19 @@ class _Interpreter:
             return e.value
         if isinstance(e, Variable):
             if e.name not in self.store:
-                raise _Error(f"variable {e.name} is not assigned")
+                raise _Error(unassigned(e.name))
             return self.store[e.name]
         if isinstance(e, Input):
             if not self.inputs:
-                raise _Error("input exhausted")
+                raise _Error(INPUT_EXHAUSTED)
             return self.inputs.pop(0)
         if isinstance(e, Construct):
             return Data(e.constructor, tuple(self.expression(a) for a in e.arguments))
         if isinstance(e, Unary):
             v = self.expression(e.operand)
             if e.operator == "not":
-                if isinstance(v, bool):
-                    return not v
-                if isinstance(v, sympy.logic.boolalg.Boolean) and not _is_number(v):
-                    return _truth(sympy.Not(v))
-                raise _Error(f"not: {value_text(v)} is not a Boolean")
+                self.check("not", v)
+                return not v if isinstance(v, bool) else _truth(sympy.Not(v))
             return self.arithmetic("-", sympy.Integer(0), v)
         assert isinstance(e, Binary)
         if e.operator in ("and", "or"):
@@ -234,12 +238,17 @@ class _Interpreter:
         b = self.expression(e.right)
         return self.arithmetic(e.operator, a, b)
 
+    def check(self, op: str, *args: Value) -> None:
+        message = operator_error(op, args)
+        if message is not None:
+            raise _Error(message)
+
     def arithmetic(self, op: str, a: Value, b: Value) -> Value:
+        """``a op b``, or the error :func:`operator_error` names; a number over the digit budget
+        is the machine's error too (``integer too large``)."""
+        self.check(op, a, b)
         if op in ("==", "!="):
-            for v in (a, b):
-                if isinstance(v, Data) and v.fields:
-                    raise _Error(f"{op}: {value_text(v)} is not a constant")
-            if _is_number(a) and _is_number(b):
+            if is_number(a) and is_number(b):
                 same = _truth(sympy.Eq(a, b))
             elif type(a) is not type(b):
                 same = False
@@ -248,14 +257,11 @@ class _Interpreter:
             if isinstance(same, bool):
                 return same if op == "==" else not same
             return same if op == "==" else _truth(sympy.Not(same))
-        if not (_is_number(a) and _is_number(b)):
-            raise _Error(f"{op}: type mismatch on {value_text(a)} and {value_text(b)}")
         if op in ("<", "<=", ">", ">="):
             return _truth({"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[op](a, b))
-        if op in ("/", "%") and b == 0:
-            raise _Error(f"{op}: division by zero")
-        if op == "%":
-            if a.is_integer is False or b.is_integer is False:
-                raise _Error(f"%: needs integers, not {value_text(a)} and {value_text(b)}")
-            return sympy.Mod(a, b)
-        return {"+": a + b, "-": a - b, "*": a * b}[op] if op != "/" else a / b
+        r = sympy.Mod(a, b) if op == "%" else ARITHMETIC[op](a, b)
+        try:
+            check_size(op, r)
+        except PrimitiveError as error:
+            raise _Error(str(error)) from None
+        return r

@@ -5,7 +5,10 @@
 The memory holds one cell per variable (the thunk of its initial value, or the unassigned
 marker), the input stream on ``in`` (first value on top). The outcome: exit ``⋆`` is normal
 termination, exit ``E`` an uncaught exception (its payload on ``exc``), a stuck run a run-time
-error (its reason, in While's words where it has one), out of fuel an error saying so.
+error, out of fuel an error saying so. A stuck run's reason is read back into the words of the
+reference interpreter (:mod:`errors`): the free variable ``unassigned_x`` is ``variable x is not
+assigned``, an empty ``in`` is ``input exhausted``, and a failed primitive or ``error`` names
+the While values it was given, which are still on λ.
 """
 
 from __future__ import annotations
@@ -15,12 +18,22 @@ from typing import Any
 
 import sympy
 
-from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Push, Skip, Term, Var
-from machine_calculus.embeddings.imperative.compiler import EXC, IN, OUT, compile_program, unassigned, value_term
+from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Name, Pop, Prim, Push, Skip, Term, Var
+from machine_calculus.embeddings.imperative import errors
+from machine_calculus.embeddings.imperative.compiler import (
+    EXC,
+    IN,
+    OUT,
+    UNASSIGNED,
+    compile_program,
+    unassigned,
+    value_term,
+)
 from machine_calculus.embeddings.imperative.interpreter import Outcome
 from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
 from machine_calculus.machine.fmc import fast
-from machine_calculus.machine.fmc.result import Result
+from machine_calculus.machine.fmc.primitives import arity
+from machine_calculus.machine.fmc.result import Result, stuck_reason
 from machine_calculus.machine.fmc.symbolic import explore
 from machine_calculus.machine.memory import input_stream
 
@@ -95,17 +108,44 @@ def outcome_of(program: Program, result: Result, variables: Iterable[str] = ()) 
             return Outcome("normal", store, output)
         assert isinstance(exit_label, Const)
         name = exit_label.value.text if isinstance(exit_label.value, Name) else str(exit_label.value)
-        return Outcome("exception", store, output, name, _cell(result.stack(EXC)))
+        return Outcome("exception", store, output, name, _payload(result.stack(EXC)))
     return Outcome("error", store, output, error=_error_text(result))
 
 
+def _payload(stack: tuple[Term, ...]) -> Value | None:
+    """The payload of an uncaught exception: ``⟨_⟩.[[v]]`` on ``exc`` is ``v``; ``⋆`` none."""
+    top = stack[-1] if stack else SKIP
+    if isinstance(top, Pop) and isinstance(top.body, Push) and isinstance(top.body.term, Push):
+        return term_value(top.body.term.term)
+    return None
+
+
+_UNASSIGNED = stuck_reason("free", UNASSIGNED)
+
+
 def _error_text(result: Result) -> str:
+    """The run-time error of a stuck or out-of-fuel run, in While's words (:mod:`errors`)."""
+    if result.status == "out_of_fuel":
+        return errors.OUT_OF_FUEL
     reason = result.reason or ""
-    if reason.startswith("free variable unassigned_"):
-        return f"variable {reason.removeprefix('free variable unassigned_')} is not assigned"
-    if reason == f"pop from the empty stack at location {IN}":
-        return "input exhausted"
-    return reason
+    if reason.startswith(_UNASSIGNED):
+        return errors.unassigned(reason.removeprefix(_UNASSIGNED))
+    if reason == stuck_reason("empty", IN):
+        return errors.INPUT_EXHAUSTED
+    term, on_top = result.term, result.stack(DEFAULT)
+    if not isinstance(term, Prim):
+        return reason
+    try:
+        if term.name == "error":  # [v].["message"].error
+            message = on_top[-1]
+            if isinstance(message, Const) and isinstance(message.value, str):
+                return errors.source_message(message.value, term_value(on_top[-2]))
+            return reason
+        n = arity(term.name)
+        args = [term_value(t) for t in reversed(on_top[len(on_top) - n :])]
+    except (ValueError, IndexError):  # not a compiled program's state: the machine's words
+        return reason
+    return errors.operator_error(term.name, args) or reason
 
 
 def run_while(

@@ -52,12 +52,44 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Data:
-    """A data value ``Con(v1, ..., vn)`` (``Con`` alone when n = 0)."""
+    """A data value ``Con(v1, ..., vn)`` (``Con`` alone when n = 0).
+
+    Equality is structural (same constructor, equal fields) and so is the hash; both are
+    iterative, so a list of 100,000 elements built by a program compares and hashes."""
 
     constructor: str
     fields: tuple[Any, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Data):
+            return NotImplemented
+        pairs: list[tuple[Any, Any]] = [(self, other)]
+        while pairs:
+            a, b = pairs.pop()
+            if isinstance(a, Data) and isinstance(b, Data):
+                if a is b:
+                    continue
+                if a.constructor != b.constructor or len(a.fields) != len(b.fields):
+                    return False
+                pairs.extend(zip(a.fields, b.fields, strict=True))
+            elif isinstance(a, Data) or isinstance(b, Data) or not a == b:
+                return False
+        return True
+
+    def __hash__(self) -> int:
+        """The hash of the preorder ``(constructor, arity), field, ...`` (which determines the value)."""
+        tokens: list[Any] = []
+        stack: list[Any] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, Data):
+                tokens.append((Data, item.constructor, len(item.fields)))
+                stack.extend(reversed(item.fields))
+            else:
+                tokens.append(item)
+        return hash(tuple(tokens))
 
 
 #: A run-time value: an exact number, a string, a Boolean, a data value, or a sympy expression.
@@ -244,19 +276,18 @@ class _Piece(str):
     """Literal text on :func:`value_text`'s work stack."""
 
 
-def value_text(v: Value) -> str:
+def value_text(v: Value, limit: int | None = None) -> str:
     """A value as While writes it: ``3``, ``1/2``, ``"s"``, ``True``, ``Cons(1, Nil)``
-    (iterative: a list of 100,000 elements, built by a program, prints)."""
+    (iterative: a list of 100,000 elements, built by a program, prints). With ``limit``, a text
+    longer than that is cut there and ends with ``…`` (the rest is not written)."""
     out: list[str] = []
+    size = 0
     stack: list[Any] = [v]
     while stack:
+        if limit is not None and size > limit:
+            return "".join(out)[:limit] + "…"
         item = stack.pop()
-        if isinstance(item, _Piece):
-            out.append(item)
-        elif isinstance(item, Data):
-            if not item.fields:
-                out.append(item.constructor)
-                continue
+        if isinstance(item, Data) and item.fields:
             pieces: list[Any] = [_Piece(f"{item.constructor}(")]
             for i, f in enumerate(item.fields):
                 if i:
@@ -264,8 +295,10 @@ def value_text(v: Value) -> str:
                 pieces.append(f)
             pieces.append(_Piece(")"))
             stack.extend(reversed(pieces))
-        else:
-            out.append(_atom_text(item))
+            continue
+        text = item if isinstance(item, _Piece) else item.constructor if isinstance(item, Data) else _atom_text(item)
+        out.append(text)
+        size += len(text)
     return "".join(out)
 
 

@@ -28,11 +28,13 @@ if TYPE_CHECKING:
     import sympy
 
 __all__ = [
+    "ARITHMETIC",
     "DEFAULT_MAX_DIGITS",
     "PrimitiveError",
     "apply_primitive",
     "arity",
     "boolean",
+    "check_size",
     "digit_budget",
     "max_digits",
     "primitive_result",
@@ -74,11 +76,22 @@ def _digits(bits: int) -> int:
     return int(bits * _LOG10_2) + 1
 
 
-def _check_size(name: str, r: int | Fraction) -> None:
+def check_size(name: str, r: object) -> None:
+    """Stop (:class:`PrimitiveError`) when the result ``r`` of ``name`` is an integer of more
+    digits than the budget: an int, a Fraction, a sympy number, or a symbolic expression (its
+    numeric constants: ``x = 2 * x * x`` in a loop doubles its coefficient's digits too)."""
     limit = _budget[0]
     if limit is None:
         return
-    bits = r.bit_length() if isinstance(r, int) else max(r.numerator.bit_length(), r.denominator.bit_length())
+    if isinstance(r, int | Fraction):
+        bits = r.bit_length() if isinstance(r, int) else max(r.numerator.bit_length(), r.denominator.bit_length())
+    elif is_sympy(r):
+        import sympy
+
+        numbers = [r] if isinstance(r, sympy.Rational) else r.atoms(sympy.Rational)
+        bits = max((max(abs(q.p).bit_length(), q.q.bit_length()) for q in numbers), default=0)
+    else:
+        return
     if _digits(bits) > limit:
         raise PrimitiveError(
             f"integer too large: the result of {name} has about {_digits(bits):,} digits "
@@ -135,7 +148,8 @@ def _as_sympy_boolean(v: object) -> Any:
     return sympy.true if v == TRUE else sympy.false if v == FALSE else v
 
 
-_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+#: The arithmetic primitives on numbers (``%`` is sympy's ``Mod``).
+ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
@@ -180,7 +194,9 @@ def apply_primitive(name: str, args: Sequence[ConstValue]) -> ConstValue:
         raise PrimitiveError(f"primitive {name}: division by zero ({_text(a)} {name} {_text(b)})")
     if name == "%" and not (a.is_integer is not False and b.is_integer is not False):
         raise PrimitiveError(f"primitive %: needs integers, not {_text(a)} and {_text(b)}")
-    return sympy.Mod(a, b) if name == "%" else _ARITHMETIC[name](a, b)
+    r = sympy.Mod(a, b) if name == "%" else ARITHMETIC[name](a, b)
+    check_size(name, r)
+    return r
 
 
 def _on_names_and_strings(name: str, args: Sequence[ConstValue]) -> ConstValue:
@@ -225,7 +241,7 @@ def _on_numbers(name: str, a: sympy.Rational, b: sympy.Rational) -> ConstValue |
         return None  # division by zero and % on fractions: the general path says what is wrong
     if isinstance(r, Fraction) and r.denominator == 1:
         r = r.numerator
-    _check_size(name, r)
+    check_size(name, r)
     sympy = sys.modules["sympy"]  # loaded, as a and b are sympy numbers (and faster than an import here)
     return sympy.Integer(r) if isinstance(r, int) else sympy.Rational(r.numerator, r.denominator)
 

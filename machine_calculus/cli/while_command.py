@@ -48,23 +48,40 @@ def add_while_parser(sub: Any, natural: Any) -> None:
     p.add_argument("--term", action="store_true", help="print the compiled FMC III term (ASCII) and stop")
 
 
-def _value(text: str, types: tuple[DataType, ...], where: str) -> Value:
+def _value(text: str, types: tuple[DataType, ...], label: str, argument: str, start: int) -> Value:
+    """The While value of ``text`` (an expression of constants and constructors, or ``$x``), which
+    is ``argument[start:]``'s beginning: a bad value is a ValueError naming ``label`` with the
+    argument and a caret under the place in it."""
+    from machine_calculus.calculus.errors import ParseError
     from machine_calculus.embeddings.imperative.interpreter import interpret
     from machine_calculus.embeddings.imperative.parser import parse_while
     from machine_calculus.embeddings.imperative.printer import to_source
     from machine_calculus.embeddings.imperative.syntax import Program
 
-    text = text.strip()
-    if text.startswith("$") and text[1:].isidentifier():
+    if text.strip().startswith("$") and text.strip()[1:].isidentifier():
         import sympy
 
-        return sympy.Symbol(text[1:])
-    declarations = to_source(Program(types, ()))
-    program = parse_while(declarations + f"value = {text};", source=where)
+        return sympy.Symbol(text.strip()[1:])
+    prefix = to_source(Program(types, ())) + "value = "
+    try:
+        program = parse_while(prefix + text + ";", source=label)
+    except ParseError as error:
+        at = min(max(error.position.offset - len(prefix), 0), len(text))
+        message = error.message.replace("expected ';'", "expected the end of the value")
+        if at == len(text):  # the ';' that ends the value's statement is ours
+            message = message.replace("found ';'", "found the end of the value")
+        raise ValueError(_pointed(f"{label}: {message}", argument, start + at)) from None
     outcome = interpret(program)
     if outcome.outcome != "normal" or len(program.body) != 1:
-        raise ValueError(f"{where}: {text!r} is not a value")
+        why = f" ({outcome.error})" if outcome.error else ""
+        raise ValueError(_pointed(f"{label}: {text.strip()!r} is not a value{why}", argument, start))
     return outcome.store["value"]
+
+
+def _pointed(message: str, argument: str, column: int) -> str:
+    """``message``, then the command-line argument with a caret under ``column`` (0-based)."""
+    shown = argument.replace("\n", " ").replace("\t", " ")
+    return f"{message}\n  | {shown}\n  | {' ' * column}^"
 
 
 def initial_store(specs: list[str], program: Program, usage_error: type[Exception]) -> dict[str, Value]:
@@ -80,11 +97,21 @@ def initial_store(specs: list[str], program: Program, usage_error: type[Exceptio
             raise usage_error(
                 f"--set {variable.strip()}: {variable.strip()!r} is reserved (a location of the compiled program)"
             )
+        argument = f"--set {spec}"
         try:
-            store[variable.strip()] = _value(value, program.types, f"--set {variable.strip()}")
+            store[variable.strip()] = _value(value, program.types, argument, argument, len(argument) - len(value))
         except ValueError as exc:
             raise usage_error(str(exc)) from None
     return store
+
+
+def input_values(text: str, program: Program, split_values: Any) -> list[Value]:
+    """``--input v1,v2,...`` as the values of the stream (ValueError naming a bad one)."""
+    argument, start, values = f"--input {text}", len("--input "), []
+    for i, piece in enumerate(split_values(text)):
+        values.append(_value(piece, program.types, f"--input value {i + 1}", argument, start))
+        start += len(piece) + 1
+    return values
 
 
 def command_while(
@@ -104,8 +131,7 @@ def command_while(
     inputs: list[Value] = []
     if args.input is not None and args.input.strip():
         try:
-            values = split_values(args.input)
-            inputs = [_value(v, program.types, f"--input value {i + 1}") for i, v in enumerate(values)]
+            inputs = input_values(args.input, program, split_values)
         except ValueError as exc:
             raise usage_error(str(exc)) from None
     if args.term:

@@ -22,6 +22,7 @@ from machine_calculus.embeddings.imperative.run import initial_memory, outcome_o
 from machine_calculus.embeddings.imperative.strategies import programs, stores, values
 from machine_calculus.embeddings.imperative.syntax import Data, Program, Value
 from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc.primitives import digit_budget
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 x = sympy.Symbol("x")
@@ -83,28 +84,94 @@ def test_symbolic_inputs() -> None:
     assert [(c, o.output) for c, o in paths] == [(x**2 + 1 > 10, ["big"]), (x**2 + 1 <= 10, ["small"])]
 
 
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ("print(y);", "variable y is not assigned"),
-        ("print(1 + True);", "type mismatch"),
-        ("print(1 / 0);", "division by zero"),
-        ("print(input());", "input exhausted"),
-        ("if (1) { skip; }", "if: not a Boolean"),
-        ('print("a" < "b");', "type mismatch"),
-        ("print(Cons(1, Nil) == Nil);", "not a constant"),
-        ("match 3 { Nil => { skip; } }", "match: no arm"),
-    ],
-)
-def test_run_time_errors_are_outcomes(text: str, error: str) -> None:
+RUN_TIME_ERRORS = [
+    ("print(y);", "variable y is not assigned"),
+    ("try { throw E; } catch E(v) { print(1); print(v); }", "variable v is not assigned"),
+    ("v = 1; try { throw E; } catch E(v) { skip; } print(v);", "variable v is not assigned"),
+    ("print(1 + True);", "+: type mismatch on 1 and True"),
+    ("print(1 + Cons(1, Nil));", "+: type mismatch on 1 and Cons(1, Nil)"),
+    ('print("a" < "b");', '<: type mismatch on "a" and "b"'),
+    ("print(-Nil);", "-: type mismatch on 0 and Nil"),
+    ("print(1 / 0);", "/: division by zero"),
+    ("print(7 % (2 - 2));", "%: division by zero"),
+    ("print(1/2 % 1);", "%: needs integers, not 1/2 and 1"),
+    ("print(input());", "input exhausted"),
+    ("if (1) { skip; }", "if: 1 is not a Boolean"),
+    ('while ("s") { skip; }', 'while: "s" is not a Boolean'),
+    ("print(Nil and True);", "and: Nil is not a Boolean"),
+    ("print(False or Cons(2, Nil));", "or: Cons(2, Nil) is not a Boolean"),
+    ("print(not 3);", "not: 3 is not a Boolean"),
+    ("print(Cons(1, Nil) == Nil);", "==: Cons(1, Nil) is not a constant"),
+    ("print(Nil != Cons(1, Nil));", "!=: Cons(1, Nil) is not a constant"),
+    ("match 3 { Nil => { skip; } }", "match: no arm for 3"),
+    ("match Cons(1, Nil) { Nil => { skip; } }", "match: no arm for Cons(1, Nil)"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), RUN_TIME_ERRORS)
+def test_run_time_errors_are_the_same_from_both(text: str, error: str) -> None:
+    """The machine's stuck run is read back into the interpreter's words, naming the While value."""
     r = both("data List = Nil | Cons(h, t);\n" + text)
-    assert r.outcome == "error" and error in (r.error or "")
+    assert (r.outcome, r.error) == ("error", error)
 
 
-def test_fuel_exhaustion_is_an_outcome() -> None:
-    r = run_while(parse_while("while (True) { skip; }"), fuel=1000)
-    assert r.outcome == "error" and "out of fuel" in (r.error or "")
-    assert interpret(parse_while("while (True) { skip; }"), fuel=1000).outcome == "error"
+@pytest.mark.parametrize(("text", "error"), RUN_TIME_ERRORS[::4])
+def test_run_time_errors_are_the_same_on_the_command_line(
+    text: str, error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = "data List = Nil | Cons(h, t);\n" + text
+    for flags in ([], ["--json"]):
+        printed = []
+        for engine in ([], ["--reference"]):
+            assert main(["while", program, *flags, *engine]) == 1
+            printed.append(capsys.readouterr().out)
+        assert printed[0] == printed[1]
+        assert (json.loads(printed[0])["error"] if flags else printed[0]) == error if flags else error in printed[0]
+
+
+def test_an_uncaught_exception_keeps_its_payload_or_none() -> None:
+    r = both("data List = Nil | Cons(h, t);\ntry { throw A(Cons(1, Nil)); } catch B { skip; }")
+    assert (r.outcome, r.exception, r.payload) == ("exception", "A", Data("Cons", (1, Data("Nil"))))
+    r = both("try { throw A; } catch B(x) { skip; }")
+    assert (r.outcome, r.exception, r.payload) == ("exception", "A", None)
+
+
+def test_fuel_exhaustion_is_an_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    program = parse_while("while (True) { skip; }")
+    assert run_while(program, fuel=1000).error == interpret(program, fuel=1000).error == "out of fuel"
+    for engine in ([], ["--reference"]):
+        assert main(["while", "while (True) { skip; }", "--fuel", "1000", "--json", *engine]) == 1
+        assert json.loads(capsys.readouterr().out)["error"] == "out of fuel"
+
+
+GROWING = "x = 10; while (True) { x = x * x; }"
+
+
+def test_the_digit_budget_stops_both_with_the_same_message(capsys: pytest.CaptureFixture[str]) -> None:
+    program = parse_while(GROWING)
+    with digit_budget(50):
+        r = both(GROWING)
+        assert interpret(program, fuel=10_000).error == r.error
+    assert r.error == "integer too large: the result of * has about 65 digits (over 50; --max-digits N)"
+    assert r.store == {"x": 10**32}
+    printed = []
+    for engine in ([], ["--reference"]):
+        assert main(["while", GROWING, "--max-digits", "50", "--json", *engine]) == 1
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and json.loads(printed[0])["error"] == r.error
+
+
+def test_the_digit_budget_bounds_symbolic_arithmetic(capsys: pytest.CaptureFixture[str]) -> None:
+    """``y = 2 * x`` squared in a loop doubles its coefficient's digits: the budget stops it too."""
+    program = parse_while("y = 2 * x; while (True) { y = y * y; }")
+    with digit_budget(50):
+        (only,) = symbolic_paths(program, {"x": x})
+    assert only[1].error == "integer too large: the result of * has about 78 digits (over 50; --max-digits N)"
+    assert only[1].store["y"] == 2**128 * x**128
+    with digit_budget(50):
+        assert interpret(program, {"x": x}).error == only[1].error
+    assert main(["while", "y = 2 * x; while (True) { y = y * y; }", "--set", "x=$x", "--max-digits", "50"]) == 1
+    assert "integer too large" in capsys.readouterr().out
 
 
 def test_rationals_are_exact() -> None:
@@ -214,3 +281,40 @@ def test_unary_minus_negates_on_the_machine(n: int) -> None:
     term, memory = compile_program(program), initial_memory(program, store, [])
     assert outcome_of(program, small_step.run(term, memory), store).output == [-n, n, 1 + n]
     assert interpret(program, store, []).output == [-n, n, 1 + n]
+
+
+def _deep_list(n: int) -> Data:
+    out = Data("Nil")
+    for i in range(n):
+        out = Data("Cons", (sympy.Integer(i), out))
+    return out
+
+
+def test_deep_values_compare_hash_and_become_terms() -> None:
+    """A 100,000-element list compares and hashes; a 20,000-element one (far past Python's
+    recursion limit, and quicker to run) becomes a term and back, and runs from the store."""
+    a, b = _deep_list(100_000), _deep_list(100_000)
+    assert a == b and hash(a) == hash(b) and {a: 1}[b] == 1
+    assert a != _deep_list(99_999)  # unequal at the bottom
+    assert Data("Cons", ("1", Data("Nil"))) != Data("Cons", (sympy.Integer(1), Data("Nil")))
+    a, b = _deep_list(20_000), _deep_list(20_000)
+    assert term_value(value_term(a)) == a
+    program = parse_while("data List = Nil | Cons(h, t);\nys = xs; match ys { Cons(h, t) => { print(h); } }")
+    r = both(to_source(program), {"xs": a})
+    assert r.output == [19_999] and r.store["ys"] == b
+
+
+def test_deep_lists_built_by_a_program_through_both(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two lists built by a loop and compared: the same error from both, the value cut in it."""
+    text = (
+        "data List = Nil | Cons(h, t);\nxs = Nil; ys = Nil; i = 0;\n"
+        "while (i < 3000) { xs = Cons(i, xs); ys = Cons(i, ys); i = i + 1; }\nprint(xs == ys);"
+    )
+    r = both(text)
+    assert r.error is not None and r.error.startswith("==: Cons(2999, Cons(2998, ")
+    assert r.error.endswith("… is not a constant") and len(r.error) < 250
+    printed = []
+    for engine in ([], ["--reference"]):
+        assert main(["while", text, "--json", *engine]) == 1
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and json.loads(printed[0])["error"] == r.error

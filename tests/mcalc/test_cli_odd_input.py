@@ -30,7 +30,7 @@ def test_while_set_of_a_reserved_location_is_bad_input(name: str, capsys: pytest
     ("argv", "message"),
     [
         (["--set", "n="], "expected an expression"),
-        (["--set", "n=1,2"], "expected ';'"),
+        (["--set", "n=1,2"], "expected the end of the value, found ','"),
         (["--set", "=1"], "--set expects x=VALUE"),
         (["--set", "n"], "--set expects x=VALUE"),
         (["--input", "1,"], "--input value 2"),
@@ -39,6 +39,30 @@ def test_while_set_of_a_reserved_location_is_bad_input(name: str, capsys: pytest
 def test_while_set_and_input_edge_cases(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "while", "examples/factorial.while", *argv)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "shown", "caret"),
+    [
+        (["--set", "n=1+"], "--set n=1+: expected an expression, found the end of the value", "--set n=1+", 10),
+        (["--set", "n=(2"], "--set n=(2: expected ')', found the end of the value", "--set n=(2", 10),
+        (["--set", 'n="ab'], '--set n="ab: unterminated string', '--set n="ab', 8),
+        (["--set", "n=Foo"], "--set n=Foo: unknown constructor 'Foo'", "--set n=Foo", 8),
+        (["--set", "n=y"], "--set n=y: 'y' is not a value (variable y is not assigned)", "--set n=y", 8),
+        (["--set", "n=1/0"], "--set n=1/0: '1/0' is not a value (/: division by zero)", "--set n=1/0", 8),
+        (["--input", "1,2+,3"], "--input value 2: expected an expression", "--input 1,2+,3", 12),
+        (["--input", '"a,b",*'], "--input value 2: expected an expression, found '*'", '--input "a,b",*', 14),
+    ],
+)
+def test_while_bad_values_name_the_option_with_a_caret(
+    argv: list[str], message: str, shown: str, caret: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad ``--set``/``--input`` value is shown in the command-line argument, not in the
+    synthetic program the value is parsed in (``value = ...;`` after the declarations)."""
+    code, out, err = run(capsys, "while", "examples/factorial.while", *argv)
+    first, line, pointer = err.rstrip("\n").split("\n")
+    assert code == 2 and out == "" and first.startswith(f"mcalc: {message}")
+    assert line == f"  | {shown}" and pointer == "  | " + " " * caret + "^"
 
 
 def test_while_empty_input_is_an_empty_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
