@@ -19,6 +19,7 @@ from typing import Literal as LiteralType
 
 import sympy
 
+from machine_calculus.calculus.layout import Budget, cut_message
 from machine_calculus.embeddings.imperative.syntax import (
     Assign,
     Binary,
@@ -41,8 +42,10 @@ from machine_calculus.embeddings.imperative.syntax import (
     Value,
     Variable,
     While,
+    value_excerpt,
     value_json,
     value_text,
+    values_size_text,
 )
 
 __all__ = ["Outcome", "interpret"]
@@ -59,15 +62,40 @@ class Outcome:
     payload: Value | None = None
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, max_output: int | None = None) -> dict[str, Any]:
+        """The JSON object. With ``max_output``, the payload, the output and the store's values
+        (in that order) print at most that many characters in all: a value cut is its text
+        ending with ``…`` (a string, also for a number), and the object then has
+        ``"truncated": true`` and a ``"truncation"`` message (:meth:`truncation`)."""
+        budget = Budget(max_output)
+
+        def shown(v: Value) -> Any:
+            text, cut = budget.take_cut(lambda limit: value_text(v, limit))
+            return text if cut else value_json(v)
+
+        payload = None if self.payload is None else shown(self.payload)
+        output = [shown(v) for v in self.output]
+        store = {k: shown(v) for k, v in sorted(self.store.items())}
+        result: dict[str, Any] = {
             "outcome": self.outcome,
             "exception": self.exception,
-            "payload": None if self.payload is None else value_json(self.payload),
+            "payload": payload,
             "error": self.error,
-            "store": {k: value_json(v) for k, v in sorted(self.store.items())},
-            "output": [value_json(v) for v in self.output],
+            "store": store,
+            "output": output,
         }
+        if budget.cut:
+            result["truncated"] = True
+            result["truncation"] = self.truncation(max_output or 0)
+        return result
+
+    def values(self) -> list[Value]:
+        """Every value the run gave: the payload, the output, the store's values."""
+        return [*([] if self.payload is None else [self.payload]), *self.output, *self.store.values()]
+
+    def truncation(self, max_output: int) -> str:
+        """Why the run's values were cut at ``max_output`` characters, and how big they are."""
+        return cut_message(max_output, f"the run's values have {values_size_text(self.values())}")
 
     def key(self) -> tuple[Any, ...]:
         """What two runs must agree on: outcome, exception and payload, store, output."""
@@ -145,7 +173,7 @@ class _Interpreter:
     def boolean(self, e: Expr, what: str) -> bool:
         v = self.expression(e)
         if not isinstance(v, bool):
-            raise _Error(f"{what}: {value_text(v)} is not a Boolean")
+            raise _Error(f"{what}: {value_excerpt(v)} is not a Boolean")
         return v
 
     def statement(self, s: Stmt) -> None:
@@ -198,7 +226,7 @@ class _Interpreter:
                     self.block(arm.body)
                     break
             else:
-                raise _Error(f"match: no arm for {value_text(v)}")
+                raise _Error(f"match: no arm for {value_excerpt(v)}")
         else:  # pragma: no cover - the parser builds only the statements above
             raise TypeError(s)
 
@@ -222,7 +250,7 @@ class _Interpreter:
                     return not v
                 if isinstance(v, sympy.logic.boolalg.Boolean) and not _is_number(v):
                     return _truth(sympy.Not(v))
-                raise _Error(f"not: {value_text(v)} is not a Boolean")
+                raise _Error(f"not: {value_excerpt(v)} is not a Boolean")
             return self.arithmetic("-", sympy.Integer(0), v)
         assert isinstance(e, Binary)
         if e.operator in ("and", "or"):
@@ -238,7 +266,7 @@ class _Interpreter:
         if op in ("==", "!="):
             for v in (a, b):
                 if isinstance(v, Data) and v.fields:
-                    raise _Error(f"{op}: {value_text(v)} is not a constant")
+                    raise _Error(f"{op}: {value_excerpt(v)} is not a constant")
             if _is_number(a) and _is_number(b):
                 same = _truth(sympy.Eq(a, b))
             elif type(a) is not type(b):
@@ -249,13 +277,13 @@ class _Interpreter:
                 return same if op == "==" else not same
             return same if op == "==" else _truth(sympy.Not(same))
         if not (_is_number(a) and _is_number(b)):
-            raise _Error(f"{op}: type mismatch on {value_text(a)} and {value_text(b)}")
+            raise _Error(f"{op}: type mismatch on {value_excerpt(a)} and {value_excerpt(b)}")
         if op in ("<", "<=", ">", ">="):
             return _truth({"<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}[op](a, b))
         if op in ("/", "%") and b == 0:
             raise _Error(f"{op}: division by zero")
         if op == "%":
             if a.is_integer is False or b.is_integer is False:
-                raise _Error(f"%: needs integers, not {value_text(a)} and {value_text(b)}")
+                raise _Error(f"%: needs integers, not {value_excerpt(a)} and {value_excerpt(b)}")
             return sympy.Mod(a, b)
         return {"+": a + b, "-": a - b, "*": a * b}[op] if op != "/" else a / b

@@ -21,7 +21,7 @@ __all__ = ["result_html", "result_table", "status_line", "trace_html", "trace_ta
 
 
 def _term(t: Term, width: int = WIDTH) -> str:
-    return shorten(to_unicode(t), width)
+    return shorten(to_unicode(t, width), width)  # printed only as far as shown
 
 
 def _continuation_text(state: State) -> str:

@@ -21,7 +21,7 @@ _TRACE_COLUMNS = ("#", "rule", "memory S (under σ)", "continuation K", "term")
 
 
 def _term(t: Term, width: int = WIDTH) -> str:
-    return shorten(rmc_text(t), width)
+    return shorten(rmc_text(t, "unicode", width), width)  # printed only as far as shown
 
 
 def _state_cells(state: State) -> tuple[str, str, str]:
