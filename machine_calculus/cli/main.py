@@ -27,7 +27,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -148,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_natural,
         default=DEFAULT_MAX_OUTPUT,
         metavar="N",
-        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
+        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}; RMC: of each "
+        "answer; with --trace also of each step's term and memory); the rest is cut",
     )
     run.add_argument(
         "--machine",
@@ -284,29 +285,19 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
     if args.distribution or args.all:
         return _explore(args, term, memory, out)
     if args.trace:
-        from machine_calculus.calculus.fmc.printer import pretty
         from machine_calculus.machine.fmc import small_step
-        from machine_calculus.machine.fmc.result import Result
-        from machine_calculus.machine.render import memory_text
 
         trace = small_step.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
         if args.json:
-            payload = result.to_json()
-            payload["trace"] = [
-                {
-                    "rule": tr.rule,
-                    "term": pretty(tr.state.term, "ascii"),
-                    "stacks": Result("done", 0, tr.state.stacks()).to_json()["stacks"],
-                }
-                for tr in trace.transitions
-            ]
+            payload = result.to_json(args.max_output)
+            payload["trace"] = [_traced_step_json(tr.rule, tr.state, args.max_output) for tr in trace.transitions]
             print(json.dumps(payload, ensure_ascii=False))
         else:
             from machine_calculus.machine.fmc.render import trace_table
 
             out.print(trace_table(trace))  # the table's caption says how the run ended
-            out.print(Text(memory_text(result.memory, width=10_000)))
+            _print_memory(result.memory, out, args.max_output)
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
         result = _runner(args.machine)(term, memory, fuel=fuel)
@@ -408,8 +399,6 @@ def _outcome_text(result: Result) -> str:
 def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OUTPUT) -> None:
     from machine_calculus.calculus.fmc.printer import pretty
     from machine_calculus.calculus.terms import dag_size_text
-    from machine_calculus.machine.fmc.result import truncation_message
-    from machine_calculus.machine.render import bounded_memory_text
 
     if result.done:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
@@ -421,10 +410,38 @@ def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OU
             if len(at) > 2000:
                 at = f"{at[:1999]}… (cut at 2,000 characters: {dag_size_text(result.term)})"
             out.print(Text("at term: " + at))
-    text, cut = bounded_memory_text(result.memory, width=max_output)
+    _print_memory(result.memory, out, max_output)
+
+
+def _print_memory(memory: dict[str, tuple[Term, ...]], out: Console, max_output: int) -> None:
+    """A final memory within ``max_output`` characters, and when it was cut, a line saying so."""
+    from machine_calculus.machine.memory import truncation_message
+    from machine_calculus.machine.render import bounded_memory_text
+
+    text, cut = bounded_memory_text(memory, width=max_output)
     out.print(Text(text))
     if cut:
-        out.print(Text(truncation_message(result.memory, max_output), style="bold yellow"))
+        out.print(Text(truncation_message(memory, max_output), style="bold yellow"))
+
+
+def _traced_step_json(rule: str, state: Any, max_output: int) -> dict[str, Any]:
+    """One step of ``run --trace --json``: its rule, and its term and memory each within
+    ``max_output`` characters (``truncated`` and ``truncation`` when one was cut)."""
+    from machine_calculus.calculus.fmc.printer import to_ascii
+    from machine_calculus.calculus.layout import Budget, cut_message
+    from machine_calculus.calculus.terms import dag_size_text
+    from machine_calculus.machine.fmc.result import Result
+
+    budget = Budget(max_output)
+    step: dict[str, Any] = {"rule": rule, "term": budget.take(lambda limit: to_ascii(state.term, limit))}
+    memory = Result("done", 0, state.stacks()).to_json(max_output)
+    step["stacks"] = memory["stacks"]
+    if budget.cut:
+        step["truncated"] = True
+        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(state.term)}")
+    elif "truncated" in memory:
+        step["truncated"], step["truncation"] = True, memory["truncation"]
+    return step
 
 
 def command_print(args: argparse.Namespace, out: Console) -> int:
