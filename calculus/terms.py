@@ -25,7 +25,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from machine_calculus.calculus.layout import Text, assemble
+from machine_calculus.calculus.layout import Text, application_pieces, assemble
 
 __all__ = [
     "SUBTERM_SORTS",
@@ -220,33 +220,37 @@ def size(t: Term) -> int:
 TREE_SIZE_CAP = 10**18  # dag_size counts a tree up to here: beyond, the count would cost more than the term
 
 
-def dag_size(t: Term | Iterable[Term], cap: int = TREE_SIZE_CAP) -> tuple[int, int]:
+def dag_size(
+    t: Term | Iterable[Term], cap: int = TREE_SIZE_CAP, kids: Callable[[Any], Sequence[Any]] | None = None
+) -> tuple[int, int]:
     """``(tree, distinct)``: the number of nodes of ``t`` (a term, or several counted together)
     counted at each occurrence, as :func:`size`, and the number of distinct node objects. Each
     distinct node is visited once (sizes memoized by ``id``), so a small term with much sharing
     whose tree is exponentially large costs only its distinct nodes. Tree sizes saturate at
     ``cap`` (a tree of ``2^n`` nodes would otherwise hold an ``n``-bit count per node, quadratic
-    in ``n``)."""
+    in ``n``). ``kids`` gives a node's children for other trees than terms (values of an
+    embedded language; ``t`` is then an iterable of roots); by default :func:`children`."""
     roots = [t] if isinstance(t, Term) else list(t)
+    below = children if kids is None else kids
     sizes: dict[int, int] = {}
-    stack: list[tuple[Term, bool]] = [(r, False) for r in reversed(roots)]
+    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
     while stack:
         node, ready = stack.pop()
         if id(node) in sizes:
             continue
-        kids = children(node)
+        sub = below(node)
         if ready:
-            sizes[id(node)] = min(cap, 1 + sum(sizes[id(k)] for k in kids))
+            sizes[id(node)] = min(cap, 1 + sum(sizes[id(k)] for k in sub))
             continue
         stack.append((node, True))
-        stack.extend((k, False) for k in kids if id(k) not in sizes)
+        stack.extend((k, False) for k in sub if id(k) not in sizes)
     return min(cap, sum(sizes[id(r)] for r in roots)), len(sizes)
 
 
-def dag_size_text(t: Term | Iterable[Term]) -> str:
+def dag_size_text(t: Term | Iterable[Term], kids: Callable[[Any], Sequence[Any]] | None = None) -> str:
     """``"N nodes, D distinct"`` for a term or several, as :func:`dag_size` counts them, with
     ``"over 10^18 nodes"`` where the tree count saturates."""
-    tree, distinct = dag_size(t)
+    tree, distinct = dag_size(t, kids=kids)
     count = "over 10^18" if tree >= TREE_SIZE_CAP else f"{tree:,}"
     return f"{count} nodes, {distinct:,} distinct"
 
@@ -333,9 +337,11 @@ def variable_names(t: Term) -> set[str]:
     return names
 
 
-def iter_distinct_nodes(t: Term) -> Iterator[Term]:
+def iter_distinct_nodes(t: Term, kids: Callable[[Any], Sequence[Any]] | None = None) -> Iterator[Term]:
     """Each distinct node object of ``t`` once, in preorder, left to right (a shared subterm is
-    visited once: linear in the size of the DAG, not of the tree)."""
+    visited once: linear in the size of the DAG, not of the tree). ``kids`` gives a node's
+    children for other trees than terms (as :func:`dag_size`)."""
+    below = children if kids is None else kids
     seen: set[int] = set()
     stack = [t]
     while stack:
@@ -344,7 +350,7 @@ def iter_distinct_nodes(t: Term) -> Iterator[Term]:
             continue
         seen.add(id(node))
         yield node
-        stack.extend(reversed(children(node)))
+        stack.extend(reversed(below(node)))
 
 
 def fresh_name(base: str, avoid: Callable[[str], bool] | set[str] | frozenset[str], *, start: int = 1) -> str:
@@ -514,12 +520,6 @@ def _repr(t: Term) -> str:
     def pieces(item: Any) -> list[Any]:
         if not isinstance(item, Term):
             return [Text(repr(item))]
-        parts: list[Any] = [Text(type(item).__name__ + "(")]
-        for k, a in enumerate(item.args):
-            if k:
-                parts.append(Text(", "))
-            parts.append(a)
-        parts.append(Text(")"))
-        return parts
+        return application_pieces(type(item).__name__, item.args)
 
     return assemble(t, pieces)

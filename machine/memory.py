@@ -3,12 +3,21 @@ omitted; shared by the FMC machines and the relational machine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT
-from machine_calculus.calculus.terms import Term
+from machine_calculus.calculus.layout import Budget, cut_message
+from machine_calculus.calculus.terms import Term, dag_size_text
 
-__all__ = ["MemoryInput", "input_stream", "location_order", "normalize_memory", "sorted_locations"]
+__all__ = [
+    "MemoryInput",
+    "bounded_stacks_json",
+    "input_stream",
+    "location_order",
+    "normalize_memory",
+    "sorted_locations",
+    "truncation_message",
+]
 
 #: An initial memory: for each location, its stack from bottom to top.
 MemoryInput = Mapping[str, Sequence[Term]]
@@ -40,3 +49,26 @@ def location_order(item: tuple[str, object]) -> tuple[int, str]:
 def sorted_locations(locations: Iterable[str]) -> list[str]:
     """Locations in display order: λ first, then alphabetical."""
     return sorted(locations, key=lambda loc: (loc != DEFAULT, loc))
+
+
+def bounded_stacks_json(
+    memory: Mapping[str, tuple[Term, ...]], max_output: int | None, printer: Callable[..., str]
+) -> tuple[dict[str, list[str]], bool]:
+    """The stacks as JSON lists of texts by ``printer(term, limit)``, within ``max_output``
+    characters in all (None: no bound), and whether a term was cut (its text then ends with ``…``; terms past the budget
+    are ``"…"``)."""
+    budget = Budget(max_output)
+    stacks = {
+        loc: [budget.take(lambda limit, t=t: printer(t, limit)) for t in stack]
+        for loc, stack in sorted(memory.items(), key=location_order)
+    }
+    return stacks, budget.cut
+
+
+def truncation_message(
+    memory: Mapping[str, tuple[Term, ...]], max_output: int, what: str = "the memory's terms", per: str = ""
+) -> str:
+    """Why the memory was cut, and how big it is (counted on the DAG: sharing is not expanded);
+    ``what`` names the terms and ``per`` what the bound applies to (as :func:`cut_message`)."""
+    sizes = dag_size_text(t for stack in memory.values() for t in stack)
+    return cut_message(max_output, f"{what} have {sizes}", per)

@@ -50,7 +50,8 @@ def bounded_memory_text(
     parts = []
     length = 0
     cut = False
-    for loc in sorted_locations(stacks):
+    locations = sorted_locations(stacks)
+    for n, loc in enumerate(locations, 1):
         items = []
         for t in stacks[loc]:
             if length > width:
@@ -66,7 +67,7 @@ def bounded_memory_text(
         parts.append(f"{loc}: [{', '.join(items)}]")
         length += len(loc) + 6
         if length > width:
-            cut = True
+            cut = cut or n < len(locations)  # locations left out (the line itself is measured below)
             break
     if not parts:
         return "∅", False

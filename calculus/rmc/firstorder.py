@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from machine_calculus.calculus.layout import Text, application_pieces, assemble
 from machine_calculus.calculus.terms import Term, free_variables
 
 __all__ = ["NO_ARG", "Arg", "FVar", "Fn", "NoArg", "arguments", "fn", "replace_variables", "term_text"]
@@ -85,40 +86,25 @@ def arguments(t: Fn) -> tuple[Term, ...]:
 def term_text(t: Term, limit: int | None = None) -> str:
     """``f(x, g(a))`` (iterative); with ``limit``, only the first ``limit + 1`` characters
     (the walk stops there, however large the term's tree is)."""
-    out: list[str] = []
-    stack: list[Term | str] = [t]
-    length = 0
-    while stack:
-        if limit is not None and length > limit:
-            return "".join(out)[: limit + 1]
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
-            length += len(item)
-        elif isinstance(item, FVar):
-            out.append(item.name)
-            length += len(item.name)
-        elif isinstance(item, Fn):
-            args = arguments(item)
-            out.append(item.symbol)
-            length += len(item.symbol)
-            if args:
-                pieces: list[Term | str] = ["("]
-                for i, a in enumerate(args):
-                    if i:
-                        pieces.append(", ")
-                    pieces.append(a)
-                pieces.append(")")
-                stack.extend(reversed(pieces))
-        else:
-            raise TypeError(f"not a first-order term: {item!r}")
-    text = "".join(out)
-    return text if limit is None else text[: limit + 1]
+    return assemble(t, _pieces, limit)
+
+
+def _pieces(t: Term) -> list[Any]:
+    """One node of a first-order term as text pieces and its arguments, for :func:`assemble`."""
+    if isinstance(t, FVar):
+        return [Text(t.name)]
+    if not isinstance(t, Fn):
+        raise TypeError(f"not a first-order term: {t!r}")
+    args = arguments(t)
+    if not args:
+        return [Text(t.symbol)]
+    return application_pieces(t.symbol, args)
 
 
 def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:
     """``{u1/x1, ..., un/xn} t`` for a first-order term (no binders, so no renaming): iterative,
-    sub-terms without a replaced variable are shared."""
+    sub-terms without a replaced variable are shared, and a sub-term shared in ``t`` is replaced
+    once (the result shares it too)."""
     if type(t) is FVar:
         return mapping.get(t.name, t)
     if not any(x in mapping for x in free_variables(t)):
@@ -127,6 +113,8 @@ def replace_variables(t: Term, mapping: Mapping[str, Term]) -> Term:
     stack: list[tuple[Term, bool]] = [(t, False)]
     while stack:
         node, ready = stack.pop()
+        if not ready and id(node) in done:  # a shared sub-term: replaced once (linear in the DAG)
+            continue
         if type(node) is FVar:
             done[id(node)] = mapping.get(node.name, node)
             continue

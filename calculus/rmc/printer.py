@@ -17,7 +17,7 @@ from machine_calculus.calculus.terms import (
     Term,
     fold,
     fresh_name,
-    iter_preorder,
+    iter_distinct_nodes,
     substitute,
     variable_names,
     with_children,
@@ -34,20 +34,20 @@ _SYMBOLS = {
 
 def rmc_text(term: Term, notation: str = "unicode", limit: int | None = None) -> str:
     """``term`` in ``notation`` (``"unicode"`` or ``"ascii"``); with ``limit``, only the first
-    ``limit + 1`` characters (longer than ``limit`` means the text was cut).
+    ``limit + 1`` characters (the walk stops there, as :func:`~machine_calculus.calculus.layout.assemble`).
 
     A ``new`` whose variable has the name of a constant in the term is printed with a fresh
     name (``new a. [f(a, a')]`` would read back with the wrong ``a``): equal terms, readable text.
     """
     term = _without_clashes(term)
     sym = _SYMBOLS[notation]
-    return assemble((term, _CHOICE), lambda item: _pieces(item[0], item[1], sym), limit)
+    return assemble((term, _CHOICE), lambda item: _pieces(item[0], item[1], sym, limit), limit)
 
 
 def _without_clashes(term: Term) -> Term:
     """``term`` with every ``new x`` renamed where ``x`` is also a constant's name (iterative)."""
-    symbols = {node.symbol for node in iter_preorder(term) if isinstance(node, Fn)}
-    clashing = [n for n in iter_preorder(term) if isinstance(n, New) and n.variable in symbols]
+    symbols = {node.symbol for node in iter_distinct_nodes(term) if isinstance(node, Fn)}
+    clashing = [n for n in iter_distinct_nodes(term) if isinstance(n, New) and n.variable in symbols]
     if not clashing:
         return term
     taken = symbols | variable_names(term)
@@ -66,7 +66,7 @@ def _location(location: str) -> str:
     return "" if location == DEFAULT else location
 
 
-def _pieces(node: Term, ctx: int, sym: dict[str, str]) -> list[Any]:
+def _pieces(node: Term, ctx: int, sym: dict[str, str], limit: int | None) -> list[Any]:
     level = {Choice: _CHOICE, Seq: _SEQ, New: _PREFIX}.get(type(node), _ATOM)
     if level < ctx:
         return [_Text("("), (node, _CHOICE), _Text(")")]
@@ -79,9 +79,9 @@ def _pieces(node: Term, ctx: int, sym: dict[str, str]) -> list[Any]:
     if isinstance(node, Star):
         return [(node.body, _ATOM), _Text("*")]
     if isinstance(node, Push):
-        return [_Text(f"[{term_text(node.item)}]{_location(node.location)}")]
+        return [_Text(f"[{term_text(node.item, limit)}]{_location(node.location)}")]
     if isinstance(node, Pop):
-        return [_Text(f"{_location(node.location)}{sym['open']}{term_text(node.pattern)}{sym['close']}")]
+        return [_Text(f"{_location(node.location)}{sym['open']}{term_text(node.pattern, limit)}{sym['close']}")]
     if isinstance(node, Skip):
         return [_Text(sym["skip"])]
     if isinstance(node, Fail):

@@ -17,7 +17,7 @@ from immutables import Map
 from machine_calculus.calculus.rmc.firstorder import Arg, Fn, FVar, NoArg, arguments
 from machine_calculus.calculus.terms import Term, free_variables
 
-__all__ = ["EMPTY", "INDEXED", "Substitution", "occurs", "resolve", "unify", "unify_all", "walk"]
+__all__ = ["EMPTY", "INDEXED", "Substitution", "occurs", "resolve", "resolve_all", "unify", "unify_all", "walk"]
 
 Substitution = Map  # variable name -> Term
 EMPTY: Substitution = Map()
@@ -105,17 +105,27 @@ def unify(t: Term, u: Term, s: Substitution = EMPTY) -> Substitution | None:
 
 def resolve(t: Term, s: Substitution) -> Term:
     """``s`` applied to ``t`` completely (bindings of bindings too), iteratively."""
+    return resolve_all([t], s)[0]
+
+
+def resolve_all(terms: Iterable[Term], s: Substitution, unbound: set[str] | None = None) -> list[Term]:
+    """:func:`resolve` of several terms under one substitution, with one memo for them all: a
+    binding (or a sub-term) they share is resolved once, so reading an answer is linear in the
+    size of its DAG. The names of the variables left unbound are added to ``unbound``."""
     memo: dict[int, Term] = {}
-    keep: list[Term] = []
-    stack: list[tuple[Term, bool]] = [(t, False)]
+    keep: list[Term] = []  # keep nodes alive so that ids stay unique during the walk
+    roots = list(terms)
+    stack: list[tuple[Term, bool]] = [(t, False) for t in reversed(roots)]
     while stack:
         x, ready = stack.pop()
         if id(x) in memo:
             continue
-        if isinstance(x, FVar):
+        if type(x) is FVar:
             y = walk(x, s)
-            if isinstance(y, FVar):
+            if type(y) is FVar:
                 memo[id(x)] = y
+                if unbound is not None:
+                    unbound.add(y.name)
             elif id(y) in memo:
                 memo[id(x)] = memo[id(y)]
             else:
@@ -132,7 +142,7 @@ def resolve(t: Term, s: Substitution) -> Term:
         new_kids = [memo[id(k)] for k in kids]
         same = all(n is k for n, k in zip(new_kids, kids, strict=True))
         memo[id(x)] = x if same else _rebuild(x, new_kids)  # type: ignore[arg-type]
-    return memo[id(t)]
+    return [memo[id(t)] for t in roots]
 
 
 def _rebuild(t: Fn, args: list[Term]) -> Fn:

@@ -21,8 +21,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from machine_calculus.embeddings.imperative.syntax import Data, Value
-from machine_calculus.embeddings.imperative.syntax import value_text as _full_text
+from machine_calculus.embeddings.imperative.syntax import Data, Value, value_excerpt
 
 __all__ = [
     "INPUT_EXHAUSTED",
@@ -50,7 +49,7 @@ _NOT_BOOLEAN = ": not a Boolean"
 
 def value_text(v: Value) -> str:
     """A value as a message names it: its While text, cut after :data:`SHOWN` characters."""
-    return _full_text(v, SHOWN)
+    return value_excerpt(v, SHOWN)
 
 
 def unassigned(variable: str) -> str:

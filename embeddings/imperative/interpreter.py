@@ -19,6 +19,7 @@ from typing import Literal as LiteralType
 
 import sympy
 
+from machine_calculus.calculus.layout import Budget, cut_message
 from machine_calculus.embeddings.imperative.errors import (
     INPUT_EXHAUSTED,
     OUT_OF_FUEL,
@@ -52,6 +53,7 @@ from machine_calculus.embeddings.imperative.syntax import (
     While,
     value_json,
     value_text,
+    values_size_text,
 )
 from machine_calculus.machine.fmc.primitives import ARITHMETIC, PrimitiveError, check_size
 
@@ -69,15 +71,40 @@ class Outcome:
     payload: Value | None = None
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, max_output: int | None = None) -> dict[str, Any]:
+        """The JSON object. With ``max_output``, the payload, the output and the store's values
+        (in that order) print at most that many characters in all: a value cut is its text
+        ending with ``…`` (a string, also for a number), and the object then has
+        ``"truncated": true`` and a ``"truncation"`` message (:meth:`truncation`)."""
+        budget = Budget(max_output)
+
+        def shown(v: Value) -> Any:
+            text, cut = budget.take_cut(lambda limit: value_text(v, limit))
+            return text if cut else value_json(v)
+
+        payload = None if self.payload is None else shown(self.payload)
+        output = [shown(v) for v in self.output]
+        store = {k: shown(v) for k, v in sorted(self.store.items())}
+        result: dict[str, Any] = {
             "outcome": self.outcome,
             "exception": self.exception,
-            "payload": None if self.payload is None else value_json(self.payload),
+            "payload": payload,
             "error": self.error,
-            "store": {k: value_json(v) for k, v in sorted(self.store.items())},
-            "output": [value_json(v) for v in self.output],
+            "store": store,
+            "output": output,
         }
+        if budget.cut:
+            result["truncated"] = True
+            result["truncation"] = self.truncation(max_output or 0)
+        return result
+
+    def values(self) -> list[Value]:
+        """Every value the run gave: the payload, the output, the store's values."""
+        return [*([] if self.payload is None else [self.payload]), *self.output, *self.store.values()]
+
+    def truncation(self, max_output: int) -> str:
+        """Why the run's values were cut at ``max_output`` characters, and how big they are."""
+        return cut_message(max_output, f"the run's values have {values_size_text(self.values())}")
 
     def key(self) -> tuple[Any, ...]:
         """What two runs must agree on: outcome, exception and payload, error message, store, output."""

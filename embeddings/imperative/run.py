@@ -37,7 +37,7 @@ from machine_calculus.machine.fmc.result import Result, stuck_reason
 from machine_calculus.machine.fmc.symbolic import explore
 from machine_calculus.machine.memory import input_stream
 
-__all__ = ["initial_memory", "outcome_of", "run_while", "symbolic_paths", "term_value"]
+__all__ = ["initial_memory", "outcome_of", "run_while", "symbolic_paths", "term_value", "term_values"]
 
 
 def initial_memory(
@@ -53,23 +53,24 @@ def initial_memory(
 
 
 def term_value(t: Term) -> Value:
-    """The While value a term stands for (the inverse of :func:`value_term`); iterative, so a
-    list of 100,000 elements built by a program reads back."""
-    values: list[Value] = []  # the values read so far, in the order their terms were taken
-    work: list[tuple[Term, bool] | tuple[Const, int]] = [(t, False)]
+    """The While value a term stands for (the inverse of :func:`value_term`); see :func:`term_values`."""
+    return term_values([t])[0]
+
+
+def term_values(terms: Iterable[Term]) -> list[Value]:
+    """The While values several terms stand for, read together: iterative, so a list of 100,000
+    elements built by a program reads back, and memoized per term node, so a value shared in
+    the machine (``x = Pair(x, x)`` in a loop, or printed twice) is read once and stays shared:
+    reading is linear in the size of the terms' DAG, not of their trees.
+
+        [f1]...[fn].C  ->  C(vn, ..., v1) with vi the value of fi   (C a constant: the value itself)
+    """
+    memo: dict[int, Value] = {}
+    roots = list(terms)
+    work: list[tuple[Term, bool]] = [(t, False) for t in reversed(roots)]
     while work:
-        item, arg = work.pop()
-        if arg is not False and not isinstance(arg, bool):  # build a value from its n fields read
-            v, n = item.value, arg  # type: ignore[attr-defined]
-            fields = values[len(values) - n :] if n else []
-            del values[len(values) - n :]
-            if isinstance(v, Name):
-                if not fields and v.text in ("True", "False"):
-                    values.append(v.text == "True")
-                else:
-                    values.append(Data(v.text, tuple(reversed(fields))))
-            else:
-                values.append(v)
+        item, ready = work.pop()
+        if id(item) in memo:
             continue
         chain: list[Term] = []
         node = item
@@ -78,30 +79,49 @@ def term_value(t: Term) -> Value:
             node = node.body
         if not isinstance(node, Const):
             raise ValueError(f"not a value: {node!r}")
-        work.append((node, len(chain)))
-        work.extend((field, False) for field in reversed(chain))
-    (value,) = values
-    return value
+        missing = [] if ready else [f for f in chain if id(f) not in memo]
+        if missing:
+            work.append((item, True))
+            work.extend((f, False) for f in reversed(missing))
+            continue
+        memo[id(item)] = _constructed(node, [memo[id(f)] for f in reversed(chain)])
+    return [memo[id(t)] for t in roots]
+
+
+def _constructed(constant: Const, fields: list[Value]) -> Value:
+    """The value of a constant with its fields read: a Boolean, a data value, or a number."""
+    v = constant.value
+    if not isinstance(v, Name):
+        return v
+    if not fields and v.text in ("True", "False"):
+        return v.text == "True"
+    return Data(v.text, tuple(fields))
 
 
 def _cell(stack: tuple[Term, ...]) -> Value | None:
     """The value in a cell ``[v]``, or None if unassigned."""
+    t = _cell_term(stack)
+    return None if t is None else term_value(t)
+
+
+def _cell_term(stack: tuple[Term, ...]) -> Term | None:
+    """The term of the value in a cell ``[v]``, or None if unassigned."""
     if not stack or isinstance(stack[-1], Var):
         return None
     top = stack[-1]
     assert isinstance(top, Push) and isinstance(top.body, Skip), top
-    return term_value(top.term)
+    return top.term
 
 
 def outcome_of(program: Program, result: Result, variables: Iterable[str] = ()) -> Outcome:
     """Read a machine result back as a While outcome (the store: the program's variables and
     ``variables``, those of the initial store)."""
-    store = {}
-    for x in dict.fromkeys([*program.variables(), *variables]):
-        v = _cell(result.stack(x))
-        if v is not None:
-            store[x] = v
-    output = [term_value(t) for t in result.stack(OUT)]
+    cells = {x: _cell_term(result.stack(x)) for x in dict.fromkeys([*program.variables(), *variables])}
+    assigned = {x: t for x, t in cells.items() if t is not None}
+    printed = result.stack(OUT)
+    values = term_values([*assigned.values(), *printed])  # one memo: values shared stay shared
+    store = dict(zip(assigned, values[: len(assigned)], strict=True))
+    output = values[len(assigned) :]
     if result.status == "done":
         exit_label = result.exit
         if isinstance(exit_label, Skip):

@@ -16,10 +16,14 @@ values :class:`Data` and, with symbolic inputs, sympy expressions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
+
+from machine_calculus.calculus.layout import Text, application_pieces, assemble
+from machine_calculus.calculus.terms import dag_size_text, iter_distinct_nodes
 
 __all__ = [
     "Assign",
@@ -47,8 +51,11 @@ __all__ = [
     "Value",
     "Variable",
     "While",
+    "value_excerpt",
+    "value_fields",
     "value_json",
     "value_text",
+    "values_size_text",
 ]
 
 
@@ -272,34 +279,32 @@ def _children(node: Any) -> list[Any]:
     return list(reversed(out))
 
 
-class _Piece(str):
-    """Literal text on :func:`value_text`'s work stack."""
-
-
 def value_text(v: Value, limit: int | None = None) -> str:
     """A value as While writes it: ``3``, ``1/2``, ``"s"``, ``True``, ``Cons(1, Nil)``
-    (iterative: a list of 100,000 elements, built by a program, prints). With ``limit``, a text
-    longer than that is cut there and ends with ``…`` (the rest is not written)."""
-    out: list[str] = []
-    size = 0
-    stack: list[Any] = [v]
-    while stack:
-        if limit is not None and size > limit:
-            return "".join(out)[:limit] + "…"
-        item = stack.pop()
-        if isinstance(item, Data) and item.fields:
-            pieces: list[Any] = [_Piece(f"{item.constructor}(")]
-            for i, f in enumerate(item.fields):
-                if i:
-                    pieces.append(_Piece(", "))
-                pieces.append(f)
-            pieces.append(_Piece(")"))
-            stack.extend(reversed(pieces))
-            continue
-        text = item if isinstance(item, _Piece) else item.constructor if isinstance(item, Data) else _atom_text(item)
-        out.append(text)
-        size += len(text)
-    return "".join(out)
+    (iterative: a list of 100,000 elements, built by a program, prints). With ``limit``, only
+    the first ``limit + 1`` characters: the walk stops there, so a value whose tree is much
+    larger than its sharing (``x = Pair(x, x)`` in a loop) prints within the limit."""
+    return assemble(v, _value_pieces, limit)
+
+
+def value_excerpt(v: Value, width: int = 72) -> str:
+    """A value's text cut to ``width`` characters with ``…`` (for messages that quote a value)."""
+    text = value_text(v, width)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _value_pieces(v: Value) -> list[Any]:
+    """One value as text pieces and its fields, for :func:`assemble`."""
+    if not isinstance(v, Data):
+        return [Text(_atom_text(v))]
+    if not v.fields:
+        return [Text(v.constructor)]
+    return application_pieces(v.constructor, v.fields)
+
+
+def value_fields(v: Value) -> tuple[Value, ...]:
+    """The values a value is built from: a data value's fields (none for the others)."""
+    return v.fields if isinstance(v, Data) else ()
 
 
 def _atom_text(v: Value) -> str:
@@ -308,6 +313,19 @@ def _atom_text(v: Value) -> str:
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return sympy.sstr(v)
+
+
+def values_size_text(values: Iterable[Value]) -> str:
+    """How big some values are, for a message saying they were cut: their nodes (as a tree and
+    distinct, as :func:`~machine_calculus.calculus.terms.dag_size_text` counts them) and the
+    digits of their longest number."""
+    roots = list(values)
+    bits = 0
+    for v in (node for root in roots for node in iter_distinct_nodes(root, value_fields)):
+        if isinstance(v, sympy.Rational):
+            bits = max(bits, int(v.p).bit_length(), int(v.q).bit_length())
+    digits = f", the longest number about {int(bits * 0.30103) + 1:,} digits" if bits > 64 else ""
+    return dag_size_text(roots, kids=value_fields) + digits
 
 
 def value_json(v: Value) -> Any:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from machine_calculus.calculus.layout import Text as _Text
-from machine_calculus.calculus.layout import assemble
+from machine_calculus.calculus.layout import application_pieces, assemble
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments
 from machine_calculus.calculus.terms import Term
 from machine_calculus.embeddings.prolog.reader import CONS, NIL, NUMBER_TEXT, NUMERIC_ATOM, OPERATORS
@@ -20,6 +20,7 @@ _PLAIN = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _SYMBOLIC = re.compile(r"[+\-*/\\^<>=~:.?@#&$]+\Z")
 _SOLO = {"[]", "!", ";", "{}"}
 _ARGUMENT = 999.5  # an argument's position: priority 999, and an operator atom stands bare
+_TAIL = -1.0  # the position of a list's rest after an element (printed by _tail_pieces)
 
 
 def atom_text(name: str) -> str:
@@ -33,15 +34,18 @@ def atom_text(name: str) -> str:
 BINDING_PRIORITY = 699  # a toplevel answer ``X = T`` writes T as the right operand of =/2 (700, xfx)
 
 
-def prolog_text(term: Term, names: dict[str, str] | None = None, priority: int = 1200) -> str:
+def prolog_text(term: Term, names: dict[str, str] | None = None, limit: int | None = None, priority: int = 1200) -> str:
     """``term`` in Prolog syntax, as ``write_term(T, [quoted(true), priority(P)])`` writes it:
     an operator term above ``priority`` is embraced (``(a:-b)`` at 699), and so is an operator
-    atom below 1200 (``(-)``). ``names`` renames variables (others print by their own name)."""
+    atom below 1200 (``(-)``). ``names`` renames variables (others print by their own name).
+    With ``limit``, only the first ``limit + 1`` characters (the walk stops there)."""
     chosen = names or {}
-    return assemble((term, priority), lambda item: _pieces(item[0], item[1], chosen))
+    return assemble((term, priority), lambda item: _pieces(item[0], item[1], chosen), limit)
 
 
 def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]:
+    if max_priority == _TAIL:
+        return _tail_pieces(node)
     if isinstance(node, FVar):
         return [_Text(names.get(node.name, node.name))]
     assert isinstance(node, Fn)
@@ -80,13 +84,7 @@ def _pieces(node: Term, max_priority: float, names: dict[str, str]) -> list[Any]
         spaced = spaced or _priority(args[0]) > arg_max  # \+ (a, b)
         pieces = [_Text(atom_text(name) + (" " if spaced else "")), (args[0], arg_max)]
         return [_Text("("), *pieces, _Text(")")] if priority > max_priority else pieces
-    pieces: list[Any] = [_Text(atom_text(name) + "(")]
-    for i, a in enumerate(args):
-        if i:
-            pieces.append(_Text(", "))
-        pieces.append((a, _ARGUMENT))
-    pieces.append(_Text(")"))
-    return pieces
+    return application_pieces(atom_text(name), [(a, _ARGUMENT) for a in args])
 
 
 def _is_number(t: Term) -> bool:
@@ -127,16 +125,17 @@ def _starts_symbolic(t: Term, max_priority: float) -> bool:
 
 
 def _list_pieces(node: Term, names: dict[str, str]) -> list[Any]:
-    pieces: list[Any] = [_Text("[")]
-    first = True
-    while isinstance(node, Fn) and node.symbol == CONS and len(arguments(node)) == 2:
-        head, node = arguments(node)
-        if not first:
-            pieces.append(_Text(", "))
-        pieces.append((head, _ARGUMENT))
-        first = False
-    if not (isinstance(node, Fn) and node.symbol == NIL and not arguments(node)):
-        pieces.append(_Text("|"))
-        pieces.append((node, _ARGUMENT))
-    pieces.append(_Text("]"))
-    return pieces
+    """``[h`` and the tail still to print: one element per expansion, so a limited print of a
+    list of 100,000 elements stops after the elements it shows."""
+    head, tail = arguments(node)  # type: ignore[arg-type]
+    return [_Text("["), (head, _ARGUMENT), (tail, _TAIL)]
+
+
+def _tail_pieces(node: Term) -> list[Any]:
+    """A list's rest after an element: ``, h`` and the rest, ``]`` at ``[]``, else ``|T]``."""
+    if isinstance(node, Fn) and node.symbol == CONS and len(arguments(node)) == 2:
+        head, tail = arguments(node)
+        return [_Text(", "), (head, _ARGUMENT), (tail, _TAIL)]
+    if isinstance(node, Fn) and node.symbol == NIL and not arguments(node):
+        return [_Text("]")]
+    return [_Text("|"), (node, _ARGUMENT), _Text("]")]

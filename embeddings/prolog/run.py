@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from machine_calculus.calculus.layout import Budget, cut_message
 from machine_calculus.calculus.rmc.firstorder import FVar, arguments
-from machine_calculus.calculus.terms import iter_preorder
+from machine_calculus.calculus.terms import Term, dag_size_text, iter_distinct_nodes
 from machine_calculus.embeddings.prolog.compiler import (
     ANSWERS,
     Program,
@@ -24,7 +25,14 @@ from machine_calculus.embeddings.prolog.compiler import (
 from machine_calculus.embeddings.prolog.printer import BINDING_PRIORITY, prolog_text
 from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order, Search
 
-__all__ = ["PrologAnswers", "answer_bindings", "answers", "solve_prolog"]
+__all__ = [
+    "PrologAnswers",
+    "answer_bindings",
+    "answers",
+    "bindings_truncation",
+    "bounded_bindings",
+    "solve_prolog",
+]
 
 
 def _unbound_names(count: int) -> Iterator[str]:
@@ -38,15 +46,38 @@ def _unbound_names(count: int) -> Iterator[str]:
 
 def answer_bindings(query: Query, answer: Answer) -> dict[str, str]:
     """``{"X": "[1, 2]", ...}`` from a machine answer (the ``answer(...)`` term on ``ans``)."""
-    (record,) = answer.stack(ANSWERS)
-    values = arguments(record)  # type: ignore[arg-type]
-    order: list[str] = []
+    return bounded_bindings(query, answer, None)[0]
+
+
+def bounded_bindings(query: Query, answer: Answer, max_output: int | None) -> tuple[dict[str, str], bool]:
+    """:func:`answer_bindings` with the values printing at most ``max_output`` characters in
+    all (None: no bound; a value cut ends with ``…``, values past the budget are ``…``), and
+    whether one was cut. The unbound variables are named in one walk of each distinct node."""
+    values = _answer_values(answer)
+    order: dict[str, None] = {}
     for value in values:
-        for node in iter_preorder(value):
-            if isinstance(node, FVar) and node.name not in order:
-                order.append(node.name)
+        for node in iter_distinct_nodes(value):
+            if type(node) is FVar:
+                order.setdefault(node.name, None)
     names = dict(zip(order, _unbound_names(len(order)), strict=True))
-    return {v: prolog_text(t, names, BINDING_PRIORITY) for v, t in zip(query.variables, values, strict=True)}
+    budget = Budget(max_output)
+    bindings = {
+        v: budget.take(lambda limit, t=t: prolog_text(t, names, limit, BINDING_PRIORITY))
+        for v, t in zip(query.variables, values, strict=True)
+    }
+    return bindings, budget.cut
+
+
+def _answer_values(answer: Answer) -> tuple[Term, ...]:
+    """The values of the query's variables in a machine answer (the ``answer(...)`` term on ``ans``)."""
+    (record,) = answer.stack(ANSWERS)
+    return arguments(record)  # type: ignore[arg-type]
+
+
+def bindings_truncation(answer: Answer, max_output: int, number: int) -> str:
+    """Why answer ``number``'s bindings were cut, and how big its terms are."""
+    sizes = dag_size_text(_answer_values(answer))
+    return cut_message(max_output, f"answer {number:,}'s terms have {sizes}", " per answer")
 
 
 @dataclass(frozen=True)
@@ -57,16 +88,27 @@ class PrologAnswers:
     exhausted: bool
     steps: int
     out_of_fuel: bool = False
+    #: why answers were cut at ``max_output`` characters (one message per answer cut)
+    cut: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``{"answers": [{"X": "[1, 2]"}, ...], "exhausted": bool, "steps": N, "out_of_fuel": bool}`` (the
         command-line contract)."""
-        return {
+        payload: dict[str, Any] = {
             "answers": list(self.answers),
             "exhausted": self.exhausted,
             "steps": self.steps,
             "out_of_fuel": self.out_of_fuel,
         }
+        if self.cut:
+            payload["truncated"] = True
+            payload["truncation"] = self.cut_text()
+        return payload
+
+    def cut_text(self) -> str:
+        """The message of the first answer cut at ``max_output``, and how many others were."""
+        more = len(self.cut) - 1
+        return self.cut[0] + (f" (and {more:,} more answer{'s' if more > 1 else ''} cut)" if more else "")
 
 
 def answers(program: Program, query: Query, *, order: str = "prolog", fuel: int | None = DEFAULT_FUEL) -> Search:
@@ -82,8 +124,10 @@ def solve_prolog(
     order: str = "prolog",
     limit: int | None = None,
     fuel: int | None = DEFAULT_FUEL,
+    max_output: int | None = None,
 ) -> PrologAnswers:
-    """The first ``limit`` answers (all when None) within ``fuel`` machine steps."""
+    """The first ``limit`` answers (all when None) within ``fuel`` machine steps, each answer's
+    bindings within ``max_output`` characters (None: no bound)."""
     if isinstance(program, str):
         program = parse_program(program)
     if isinstance(query, str):
@@ -92,9 +136,13 @@ def solve_prolog(
         raise ValueError(f"order must be 'prolog' or 'fair', not {order!r}")
     search = answers(program, query, order=order, fuel=fuel)
     found: list[dict[str, str]] = []
+    cut: list[str] = []
     if limit is None or limit > 0:
         for answer in search:
-            found.append(answer_bindings(query, answer))
+            bindings, was_cut = bounded_bindings(query, answer, max_output)
+            found.append(bindings)
+            if was_cut:
+                cut.append(bindings_truncation(answer, max_output or 0, len(found)))
             if limit is not None and len(found) >= limit:
                 break
-    return PrologAnswers(tuple(found), search.exhausted, search.steps, search.out_of_fuel)
+    return PrologAnswers(tuple(found), search.exhausted, search.steps, search.out_of_fuel, tuple(cut))

@@ -12,10 +12,9 @@ from typing import Any, Literal
 
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import DEFAULT, Const, Skip, Term
-from machine_calculus.calculus.terms import dag_size_text
-from machine_calculus.machine.memory import location_order
+from machine_calculus.machine.memory import bounded_stacks_json, truncation_message
 
-__all__ = ["Result", "Status", "bounded_stacks_json", "halted_label", "stuck_reason", "truncation_message"]
+__all__ = ["Result", "Status", "halted_label", "stuck_reason"]
 
 Status = Literal["done", "stuck", "out_of_fuel"]
 
@@ -100,7 +99,7 @@ class Result:
         With ``max_output``, the stacks' terms together print at most that many characters:
         a term cut ends with ``…``, and the object then has ``"truncated": true`` and a
         ``"truncation"`` message with the sizes of the memory's terms."""
-        stacks, cut = bounded_stacks_json(self.memory, max_output)
+        stacks, cut = bounded_stacks_json(self.memory, max_output, to_ascii)
         payload: dict[str, Any] = {
             "status": self.status,
             "exit": self.exit_text(),
@@ -112,37 +111,6 @@ class Result:
             payload["truncated"] = True
             payload["truncation"] = truncation_message(self.memory, max_output or 0)
         return payload
-
-
-def bounded_stacks_json(
-    memory: dict[str, tuple[Term, ...]], max_output: int | None, printer: Callable[..., str] = to_ascii
-) -> tuple[dict[str, list[str]], bool]:
-    """The stacks as JSON lists of texts, within ``max_output`` characters in all (None: no
-    bound), and whether a term was cut (its text then ends with ``…``; terms past the budget
-    are ``"…"``)."""
-    stacks: dict[str, list[str]] = {}
-    left = max_output
-    cut = False
-    for loc, stack in sorted(memory.items(), key=location_order):
-        texts = []
-        for t in stack:
-            if left is None:
-                texts.append(printer(t))
-                continue
-            text = printer(t, left)
-            if len(text) > left:
-                cut = True
-                text = text[: max(left - 1, 0)] + "…"
-            left = max(left - len(text), 0)
-            texts.append(text)
-        stacks[loc] = texts
-    return stacks, cut
-
-
-def truncation_message(memory: dict[str, tuple[Term, ...]], max_output: int) -> str:
-    """Why the memory was cut, and how big it is (counted on the DAG: sharing is not expanded)."""
-    sizes = dag_size_text(t for stack in memory.values() for t in stack)
-    return f"output cut at {max_output:,} characters: the memory's terms have {sizes}; --max-output N for more"
 
 
 def halted_label(term: Term) -> Term:

@@ -40,9 +40,15 @@ from immutables import Map
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq, Skip
 from machine_calculus.calculus.rmc.firstorder import FVar, replace_variables, term_text
 from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, unify
+from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, resolve_all, unify
 from machine_calculus.calculus.terms import Term, iter_distinct_nodes, substitute
-from machine_calculus.machine.memory import MemoryInput, normalize_memory, sorted_locations
+from machine_calculus.machine.memory import (
+    MemoryInput,
+    bounded_stacks_json,
+    normalize_memory,
+    sorted_locations,
+    truncation_message,
+)
 from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
 
@@ -110,13 +116,13 @@ class State:
     environment: Map = NO_BINDINGS  # name bound by new -> its fresh variable
     path: Stack = None
 
-    def stacks(self) -> dict[str, tuple[Term, ...]]:
-        """The memory under σ as ``{location: (bottom, ..., top)}``, empty stacks omitted."""
-        return {
-            loc: tuple(resolve(t, self.substitution) for t in to_tuple(s))
-            for loc, s in self.memory.items()
-            if s is not None
-        }
+    def stacks(self, unbound: set[str] | None = None) -> dict[str, tuple[Term, ...]]:
+        """The memory under σ as ``{location: (bottom, ..., top)}``, empty stacks omitted: all
+        its terms resolved together (:func:`resolve_all`: a binding they share is read once).
+        The names of the variables left unbound are added to ``unbound``."""
+        stacks = {loc: to_tuple(s) for loc, s in self.memory.items() if s is not None}
+        resolved = iter(resolve_all([t for items in stacks.values() for t in items], self.substitution, unbound))
+        return {loc: tuple(next(resolved) for _ in items) for loc, items in stacks.items()}
 
     def current_term(self) -> Term:
         """The term with its environment applied (``{x'/x}M`` for each ``new x`` passed)."""
@@ -254,9 +260,18 @@ class Answer:
         """``{location: [term, ...]}`` in ASCII, locations in display order."""
         return {loc: [term_text(t) for t in self.memory[loc]] for loc in sorted_locations(self.memory)}
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"stacks": {LOC: [TERM, ...]}}`` (the command-line contract)."""
-        return {"stacks": self.texts()}
+    def to_json(self, max_output: int | None = None) -> dict[str, Any]:
+        """``{"stacks": {LOC: [TERM, ...]}}`` (the command-line contract). With ``max_output``,
+        the answer's terms print at most that many characters in all, as an FMC run's memory
+        (``"truncated": true`` and a ``"truncation"`` message when a term was cut)."""
+        stacks, cut = bounded_stacks_json(self.memory, max_output, term_text)
+        payload: dict[str, Any] = {"stacks": stacks}
+        if cut:
+            payload["truncated"] = True
+            payload["truncation"] = truncation_message(
+                self.memory, max_output or 0, "the answer's terms", " per answer"
+            )
+        return payload
 
     def __str__(self) -> str:
         parts = [f"{loc}: [{', '.join(items)}]" for loc, items in self.texts().items()]
@@ -267,8 +282,12 @@ class Answer:
 
 
 def answer_of(state: State, steps: int = 0) -> Answer:
-    """The answer of a final state ``S, σ, ε, ⋆``: σS with fresh variables renamed canonically."""
-    stacks = state.stacks()
+    """The answer of a final state ``S, σ, ε, ⋆``: σS with fresh variables renamed canonically
+    (the answer is walked for their order only when some are left: not for a ground answer)."""
+    unbound: set[str] = set()
+    stacks = state.stacks(unbound)
+    if not any(is_fresh(name) for name in unbound):
+        return Answer(stacks, state.choices(), steps)
     order = [t for loc in sorted_locations(stacks) for t in stacks[loc]]
     kept: set[str] = set()
     fresh_names: list[str] = []
@@ -320,10 +339,11 @@ class Answers:
     def __getitem__(self, i: int) -> Answer:
         return self.answers[i]
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"answers": [{"stacks": ...}, ...], "exhausted": bool, "steps": N, "out_of_fuel": bool}``."""
+    def to_json(self, max_output: int | None = None) -> dict[str, Any]:
+        """``{"answers": [{"stacks": ...}, ...], "exhausted": bool, "steps": N, "out_of_fuel": bool}``,
+        each answer within ``max_output`` characters (:meth:`Answer.to_json`)."""
         return {
-            "answers": [a.to_json() for a in self.answers],
+            "answers": [a.to_json(max_output) for a in self.answers],
             "exhausted": self.exhausted,
             "steps": self.steps,
             "out_of_fuel": self.out_of_fuel,
@@ -332,8 +352,10 @@ class Answers:
     def __repr__(self) -> str:
         return f"<Answers: {self.status_line()}>"
 
-    def status_line(self) -> str:
-        n = len(self.answers)
+    def status_line(self, count: int | None = None) -> str:
+        """How the search ended, with the number of answers (``count`` for a stream printed
+        and dropped: its answers are not kept)."""
+        n = len(self.answers) if count is None else count
         found = f"{n} answer{'s' if n != 1 else ''} in {self.steps:,} step{'s' if self.steps != 1 else ''}"
         if self.exhausted:
             return f"{found}, exhausted (no other answers)"

@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_natural,
         default=DEFAULT_MAX_OUTPUT,
         metavar="N",
-        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
+        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}; RMC: of each "
+        "answer; with --trace also of each step's term and memory); the rest is cut",
     )
     run.add_argument(
         "--machine",
@@ -286,7 +287,6 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
         return _explore(args, term, memory, out)
     if args.trace:
         from machine_calculus.machine.fmc import small_step
-        from machine_calculus.machine.render import memory_text
 
         trace = small_step.run_traced(term, memory, fuel=args.fuel if args.fuel is not None else DEFAULT_TRACE_FUEL)
         result = trace.result
@@ -298,7 +298,7 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
             from machine_calculus.machine.fmc.render import trace_table
 
             out.print(trace_table(trace))  # the table's caption says how the run ended
-            out.print(Text(memory_text(result.memory, width=10_000)))
+            _print_memory(result.memory, out, args.max_output)
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
         result = _runner(args.machine)(term, memory, fuel=fuel)
@@ -401,31 +401,24 @@ TRACE_OUTPUT_FACTOR = 100  # a JSON trace prints terms of at most 100 x --max-ou
 
 
 def _trace_json(trace: Trace, max_output: int) -> list[dict[str, Any]]:
-    """The steps of a trace as JSON: each step's rule, and its term and memory within
-    ``max_output`` characters each; once the steps have printed ``TRACE_OUTPUT_FACTOR *
-    max_output`` characters, later steps give only their rule (and ``"cut": true``)."""
-    from machine_calculus.calculus.fmc.printer import pretty
-    from machine_calculus.machine.fmc.result import Result
-    from machine_calculus.machine.render import shorten
-
+    """The steps of a trace as JSON (:func:`_traced_step_json`); once the steps have printed
+    ``TRACE_OUTPUT_FACTOR * max_output`` characters, later steps give only their rule (and
+    ``"cut": true``)."""
     steps: list[dict[str, Any]] = []
     left = TRACE_OUTPUT_FACTOR * max_output
     for tr in trace.transitions:
         if left <= 0:
             steps.append({"rule": tr.rule, "cut": True})
             continue
-        term = shorten(pretty(tr.state.term, "ascii", max_output), max_output)
-        stacks = Result("done", 0, tr.state.stacks()).to_json(max_output)["stacks"]
-        left -= len(term) + sum(len(text) for stack in stacks.values() for text in stack)
-        steps.append({"rule": tr.rule, "term": term, "stacks": stacks})
+        step = _traced_step_json(tr.rule, tr.state, max_output)
+        left -= len(step["term"]) + sum(len(text) for stack in step["stacks"].values() for text in stack)
+        steps.append(step)
     return steps
 
 
 def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OUTPUT) -> None:
     from machine_calculus.calculus.fmc.printer import pretty
     from machine_calculus.calculus.terms import dag_size_text
-    from machine_calculus.machine.fmc.result import truncation_message
-    from machine_calculus.machine.render import bounded_memory_text
 
     if result.done:
         out.print(Text(f"done after {result.steps} steps, exit {result.exit_text()}", style="bold green"))
@@ -437,10 +430,38 @@ def _print_result(result: Result, out: Console, max_output: int = DEFAULT_MAX_OU
             if len(at) > 2000:
                 at = f"{at[:1999]}… (cut at 2,000 characters: {dag_size_text(result.term)})"
             out.print(Text("at term: " + at))
-    text, cut = bounded_memory_text(result.memory, width=max_output)
+    _print_memory(result.memory, out, max_output)
+
+
+def _print_memory(memory: dict[str, tuple[Term, ...]], out: Console, max_output: int) -> None:
+    """A final memory within ``max_output`` characters, and when it was cut, a line saying so."""
+    from machine_calculus.machine.memory import truncation_message
+    from machine_calculus.machine.render import bounded_memory_text
+
+    text, cut = bounded_memory_text(memory, width=max_output)
     out.print(Text(text))
     if cut:
-        out.print(Text(truncation_message(result.memory, max_output), style="bold yellow"))
+        out.print(Text(truncation_message(memory, max_output), style="bold yellow"))
+
+
+def _traced_step_json(rule: str, state: Any, max_output: int) -> dict[str, Any]:
+    """One step of ``run --trace --json``: its rule, and its term and memory each within
+    ``max_output`` characters (``truncated`` and ``truncation`` when one was cut)."""
+    from machine_calculus.calculus.fmc.printer import to_ascii
+    from machine_calculus.calculus.layout import Budget, cut_message
+    from machine_calculus.calculus.terms import dag_size_text
+    from machine_calculus.machine.fmc.result import Result
+
+    budget = Budget(max_output)
+    step: dict[str, Any] = {"rule": rule, "term": budget.take(lambda limit: to_ascii(state.term, limit))}
+    memory = Result("done", 0, state.stacks()).to_json(max_output)
+    step["stacks"] = memory["stacks"]
+    if budget.cut:
+        step["truncated"] = True
+        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(state.term)}")
+    elif "truncated" in memory:
+        step["truncated"], step["truncation"] = True, memory["truncation"]
+    return step
 
 
 def command_print(args: argparse.Namespace, out: Console) -> int:

@@ -16,7 +16,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_ANSWER_LIMIT, DEFAULT_FUEL, answer_limit_message
+from machine_calculus.cli.defaults import (
+    DEFAULT_ANSWER_LIMIT,
+    DEFAULT_FUEL,
+    DEFAULT_MAX_OUTPUT,
+    answer_limit_message,
+)
 
 __all__ = ["add_prolog_parser", "command_prolog"]
 
@@ -44,6 +49,13 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
         help=f"stop after N answers (default {DEFAULT_ANSWER_LIMIT:,})",
     )
     p.add_argument("--fuel", type=natural, default=DEFAULT_FUEL, help=f"machine steps (default {DEFAULT_FUEL:,})")
+    p.add_argument(
+        "--max-output",
+        type=natural,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="N",
+        help=f"print at most N characters of each answer's bindings (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--term", action="store_true", help="print the RMC term the query becomes (ASCII) and stop")
 
@@ -51,7 +63,7 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
 def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> int:
     from machine_calculus.calculus.rmc.printer import rmc_text
     from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
-    from machine_calculus.embeddings.prolog.run import answer_bindings, answers, solve_prolog
+    from machine_calculus.embeddings.prolog.run import answers, bindings_truncation, bounded_bindings, solve_prolog
 
     text, name = read_source(args.source)
     program = parse_program(text, source=name)
@@ -65,28 +77,31 @@ def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> 
         return 0
     limit = args.limit if args.limit is not None else DEFAULT_ANSWER_LIMIT
     if args.json:
-        result = solve_prolog(program, query, order=args.order, limit=limit, fuel=args.fuel)
+        result = solve_prolog(program, query, order=args.order, limit=limit, fuel=args.fuel, max_output=args.max_output)
         payload = result.to_json()
         if args.limit is None and len(result.answers) >= limit and not result.exhausted:
             payload["truncated"] = True
-            payload["truncation"] = answer_limit_message(limit)
+            payload["truncation"] = "; ".join(
+                [answer_limit_message(limit), *([result.cut_text()] if result.cut else [])]
+            )
         print(json.dumps(payload, ensure_ascii=False))
         return 1 if result.out_of_fuel else 0
     # each answer is printed as it is found, ending with " ;" until the search says it was the last
     search = answers(program, query, order=args.order, fuel=args.fuel)
-    previous: str | None = None
+    previous: tuple[str, str] | None = None  # the last answer's text, and the line saying it was cut
     count = 0
     if limit > 0:
         for answer in search:
             if previous is not None:
-                out.print(Text(f"{previous} ;"))
-                out.file.flush()
-            previous = ", ".join(f"{v} = {t}" for v, t in answer_bindings(query, answer).items()) or "true"
+                _print_answer(out, *previous, " ;")
+            bindings, cut = bounded_bindings(query, answer, args.max_output)
             count += 1
+            note = f"% {bindings_truncation(answer, args.max_output, count)}" if cut else ""
+            previous = (", ".join(f"{v} = {t}" for v, t in bindings.items()) or "true", note)
             if count >= limit:
                 break
     if previous is not None:
-        out.print(Text(f"{previous}{'.' if search.exhausted else ' ;'}"))
+        _print_answer(out, *previous, "." if search.exhausted else " ;")
     if search.exhausted and count == 0:
         out.print(Text("false."))
     elif search.out_of_fuel:
@@ -97,3 +112,12 @@ def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> 
         else:
             out.print(Text("(stopped at the limit: there may be more answers)"))
     return 1 if search.out_of_fuel else 0
+
+
+def _print_answer(out: Console, text: str, note: str, end: str) -> None:
+    """An answer as SWI-Prolog prints it, ending with ``end``; ``note`` (the line saying the
+    answer was cut at ``--max-output``) on the next line."""
+    out.print(Text(f"{text}{end}"))
+    if note:
+        out.print(Text(note, style="bold yellow"))
+    out.file.flush()

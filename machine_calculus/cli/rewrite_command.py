@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_MAX_OPTIMIZE_INPUT, DEFAULT_MAX_TERM_SIZE, calculus_of
+from machine_calculus.calculus.layout import Budget
+from machine_calculus.cli.defaults import (
+    DEFAULT_MAX_OPTIMIZE_INPUT,
+    DEFAULT_MAX_OUTPUT,
+    DEFAULT_MAX_TERM_SIZE,
+    calculus_of,
+)
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
 
 if TYPE_CHECKING:
@@ -53,6 +59,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
     reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
     reduce.add_argument("--max-nodes", type=natural, default=200, help="the graph's bound on terms (default 200)")
+    _add_max_output(reduce, natural, "of each term printed (the normal form, each step's term)")
     reduce.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
     opt = sub.add_parser(
@@ -73,7 +80,29 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
         help=f"refuse terms of more than N nodes (default {DEFAULT_MAX_OPTIMIZE_INPUT:,}; 0: no bound): "
         "the e-graph can grow by gigabytes within one round",
     )
+    _add_max_output(opt, natural, "of the optimized term, and of each run's final memory")
     opt.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
+
+
+def _add_max_output(parser: Any, natural: Callable[[str], int], what: str) -> None:
+    parser.add_argument(
+        "--max-output",
+        type=natural,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="N",
+        help=f"print at most N characters {what} (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
+    )
+
+
+def bounded_term(term: Term, rmc: bool, max_output: int, notation: str = "ascii") -> tuple[str, str | None]:
+    """``term`` in ``notation`` within ``max_output`` characters, and ``None`` or (when cut) the
+    message saying so with the term's size (counted on the DAG, as a run's memory)."""
+    from machine_calculus.calculus.layout import cut_message
+    from machine_calculus.calculus.terms import dag_size_text
+
+    budget = Budget(max_output)
+    text = budget.take(lambda limit: _text(term, rmc, notation, limit))
+    return text, cut_message(max_output, f"the term has {dag_size_text(term)}") if budget.cut else None
 
 
 def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usage_error: type[Exception]) -> int:
@@ -138,10 +167,14 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
         current_size += dag_size(subterm_at(reduct, position))[0] - redex_size
         term = reduct
         if args.steps and args.json:
-            trace.append({"rule": rule, "position": list(position), "term": _text(term, rmc)})
+            shown, cut = bounded_term(term, rmc, args.max_output)
+            trace.append({"rule": rule, "position": list(position), "term": shown, **_cut_json(cut)})
         elif args.steps:
             where = ".".join(map(str, position)) or "ε"
-            out.print(Text(f"{rule} @ {where}: {show(term)}"), soft_wrap=True)
+            shown, cut = bounded_term(term, rmc, args.max_output)
+            out.print(Text(f"{rule} @ {where}: {shown}"), soft_wrap=True)
+            if cut:
+                out.print(Text(cut, style="bold yellow"))
     reason = None if normal else f"no normal form within {args.fuel:,} steps ({args.strategy})"
     if too_big:
         reason = (
@@ -149,20 +182,25 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
             f" ({args.strategy}): --max-size N to allow more"
         )
     if args.json:
+        shown, cut = bounded_term(term, rmc, args.max_output)
         payload = {
             "calculus": "rmc" if rmc else "fmc",
             "strategy": args.strategy,
             "status": "normal_form" if normal else "too_large" if too_big else "out_of_fuel",
             "reason": reason,
             "steps": count,
-            "term": _text(term, rmc),
-            "term_unicode": _text(term, rmc, "unicode"),
+            "term": shown,
+            "term_unicode": bounded_term(term, rmc, args.max_output, "unicode")[0],
             "trace": trace if args.steps else None,
             "graph": None if graph is None else _graph_json(graph, args.graph, rmc),
+            **_cut_json(cut),
         }
         print(json.dumps(payload, ensure_ascii=False))
     elif normal:
-        out.print(Text(show(term)), soft_wrap=True)
+        shown, cut = bounded_term(term, rmc, args.max_output)
+        out.print(Text(shown), soft_wrap=True)
+        if cut:
+            out.print(Text(cut, style="bold yellow"))
         if args.steps:
             out.print(Text(f"normal form after {count} steps ({args.strategy})"))
     else:
@@ -170,15 +208,20 @@ def command_reduce(args: argparse.Namespace, out: Console, read_source: Any, usa
     return 0 if normal else 1
 
 
-def _text(term: Term, rmc: bool, notation: str = "ascii") -> str:
-    """``term`` in ``notation``, by the printer of its calculus."""
+def _cut_json(cut: str | None) -> dict[str, Any]:
+    """``"truncated"`` and ``"truncation"`` of a JSON object whose text ``--max-output`` cut."""
+    return {} if cut is None else {"truncated": True, "truncation": cut}
+
+
+def _text(term: Term, rmc: bool, notation: str = "ascii", limit: int | None = None) -> str:
+    """``term`` in ``notation``, by the printer of its calculus (at most ``limit + 1`` characters)."""
     if rmc:
         from machine_calculus.calculus.rmc.printer import rmc_text
 
-        return rmc_text(term, notation)
+        return rmc_text(term, notation, limit)
     from machine_calculus.calculus.fmc.printer import pretty
 
-    return pretty(term, notation)
+    return pretty(term, notation, limit)
 
 
 def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
@@ -195,7 +238,6 @@ def _graph_json(graph: ReductionGraph, file: str, rmc: bool) -> dict[str, Any]:
 def command_optimize(
     args: argparse.Namespace, out: Console, read_source: Any, parse_stacks: Any, usage_error: type[Exception]
 ) -> int:
-    from machine_calculus.calculus.fmc.printer import to_ascii, to_unicode
     from machine_calculus.machine.fmc import fast
     from machine_calculus.rewriting.optimizer import optimize
 
@@ -228,13 +270,15 @@ def command_optimize(
     # Only two finished runs (done or stuck) are compared: a run out of fuel has no result yet.
     compared = before.status != "out_of_fuel" and after.status != "out_of_fuel"
     same = before.same_outcome(after) if compared else None
+    optimized, cut = bounded_term(result.optimized, False, args.max_output)
     if args.json:
         payload = {
-            "optimized": to_ascii(result.optimized),
-            "optimized_unicode": to_unicode(result.optimized),
+            "optimized": optimized,
+            "optimized_unicode": bounded_term(result.optimized, False, args.max_output, "unicode")[0],
+            **_cut_json(cut),
             "same_result": same,
-            "before": before.to_json(),
-            "after": after.to_json(),
+            "before": before.to_json(args.max_output),
+            "after": after.to_json(args.max_output),
             "cost_model": {"before": result.steps_before, "after": result.steps_after},
             "e_nodes": result.nodes,
             "rounds": result.rounds,
@@ -248,7 +292,9 @@ def command_optimize(
         verdict = f"not compared: {which} ran out of fuel"
     else:
         verdict = "same result" if same else "DIFFERENT RESULT"
-    out.print(Text(to_ascii(result.optimized)), soft_wrap=True)
+    out.print(Text(optimized), soft_wrap=True)
+    if cut:
+        out.print(Text(cut, style="bold yellow"))
     out.print(
         Text(
             f"machine steps {before.steps} -> {after.steps} (cost model {result.steps_before} -> "

@@ -17,16 +17,19 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from machine_calculus.calculus.layout import Budget, cut_message
 from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
 from machine_calculus.calculus.rmc.printer import rmc_text
-from machine_calculus.calculus.terms import Term
+from machine_calculus.calculus.terms import Term, dag_size_text
 from machine_calculus.cli.defaults import (
     DEFAULT_ANSWER_LIMIT,
     DEFAULT_FUEL,
     DEFAULT_TRACE_FUEL,
     answer_limit_message,
 )
+from machine_calculus.machine.memory import bounded_stacks_json, truncation_message
+from machine_calculus.machine.render import bounded_memory_text
 from machine_calculus.machine.rmc.small_step import Answer, Answers, Search, solve, trace
 
 __all__ = ["command_rmc"]
@@ -50,33 +53,47 @@ def command_rmc(
     limit = args.limit if args.limit is not None else DEFAULT_ANSWER_LIMIT
     if args.json:
         result = solve(term, memory, limit=limit, fuel=fuel, order=args.order)
-        payload = result.to_json()
+        payload = result.to_json(args.max_output)
         if args.limit is None and len(result) >= limit and not result.exhausted:
             payload["truncated"] = True
             payload["truncation"] = answer_limit_message(limit)
         print(json.dumps(payload, ensure_ascii=False))
         return 1 if result.out_of_fuel else 0
-    return _stream_answers(Search(term, memory, fuel=fuel, order=args.order), limit, args.limit is None, out)
+    search = Search(term, memory, fuel=fuel, order=args.order)
+    return _stream_answers(search, limit, args.limit is None, args.max_output, out)
 
 
-def _stream_answers(search: Search, limit: int, default_limit: bool, out: Console) -> int:
+def _stream_answers(search: Search, limit: int, default_limit: bool, max_output: int, out: Console) -> int:
     """Print each answer as it is found (a search may go on for long, or for ever), up to
-    ``limit``; then how the search ended."""
-    found: list[Answer] = []
+    ``limit``, each within ``max_output`` characters; then how the search ended. Answers are
+    printed and dropped (a stream of growing answers is not kept)."""
+    count = 0
     if limit > 0:
         for answer in search:
-            found.append(answer)
-            out.print(Text(f"{len(found)}. {answer}"))
+            count += 1
+            out.print(Text(f"{count}. {_answer_text(answer, max_output, out)}"))
             out.file.flush()
-            if len(found) >= limit:
+            if count >= limit:
                 break
-    result = Answers(tuple(found), search.exhausted, search.steps, search.out_of_fuel)
+    result = Answers((), search.exhausted, search.steps, search.out_of_fuel)
     style = "bold red" if result.out_of_fuel else "bold green"
-    line = result.status_line()
-    if default_limit and len(found) >= limit and not result.exhausted:
+    line = result.status_line(count)
+    if default_limit and count >= limit and not result.exhausted:
         line = f"{line}; {answer_limit_message(limit)}"
     out.print(Text(line, style=style))
     return 1 if result.out_of_fuel else 0
+
+
+def _answer_text(answer: Answer, max_output: int, out: Console) -> str:
+    """An answer as one line within ``max_output`` characters; when it was cut, the line after
+    it says so (the bound is per answer)."""
+    if not answer.memory:
+        return str(answer)
+    text, cut = bounded_memory_text(answer.memory, width=max_output, printer=term_text)
+    if cut:
+        message = truncation_message(answer.memory, max_output, "the answer's terms", " per answer")
+        return f"{text}\n   ({message})"
+    return text
 
 
 def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, ...]], out: Console) -> int:
@@ -84,8 +101,8 @@ def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, 
     first = solve(term, memory, limit=1, fuel=fuel, order=args.order)
     branch = trace(term, memory, path=first[0].path if first.answers else (), fuel=fuel)
     if args.json:
-        payload: dict[str, Any] = first.to_json()
-        payload["trace"] = [_step_json(s.label(), s.state) for s in branch.steps]
+        payload: dict[str, Any] = first.to_json(args.max_output)
+        payload["trace"] = [_step_json(s.label(), s.state, args.max_output) for s in branch.steps]
         payload["branch"] = branch.status
         print(json.dumps(payload, ensure_ascii=False))
     else:
@@ -95,9 +112,22 @@ def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, 
     return 1 if branch.status == "out_of_fuel" else 0
 
 
-def _step_json(rule: str, state: Any) -> dict[str, Any]:
-    return {
+def _step_json(rule: str, state: Any, max_output: int) -> dict[str, Any]:
+    """One step of a traced branch: its rule, its term and its memory, each within ``max_output``
+    characters (``truncated`` and ``truncation`` when one was cut)."""
+    budget = Budget(max_output)
+    term = state.current_term()
+    stacks = state.stacks()
+    memory, memory_cut = bounded_stacks_json(stacks, max_output, term_text)
+    step: dict[str, Any] = {
         "rule": rule,
-        "term": rmc_text(state.current_term(), "ascii"),
-        "stacks": {loc: [term_text(t) for t in items] for loc, items in state.stacks().items()},
+        "term": budget.take(lambda limit: rmc_text(term, "ascii", limit)),
+        "stacks": memory,
     }
+    if budget.cut:
+        step["truncated"] = True
+        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(term)}")
+    elif memory_cut:
+        step["truncated"] = True
+        step["truncation"] = truncation_message(stacks, max_output)
+    return step

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_MAX_DIGITS, DEFAULT_WHILE_FUEL
+from machine_calculus.cli.defaults import DEFAULT_MAX_DIGITS, DEFAULT_MAX_OUTPUT, DEFAULT_WHILE_FUEL
 
 if TYPE_CHECKING:
     from machine_calculus.embeddings.imperative.interpreter import Outcome
@@ -42,6 +42,14 @@ def add_while_parser(sub: Any, natural: Any) -> None:
         default=DEFAULT_MAX_DIGITS,
         metavar="N",
         help=f"stop (stuck) when arithmetic gives an integer of more than N digits (default {DEFAULT_MAX_DIGITS:,}; 0: no bound)",
+    )
+    p.add_argument(
+        "--max-output",
+        type=natural,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="N",
+        help=f"print at most N characters of the run's values (default {DEFAULT_MAX_OUTPUT:,}): the exception's "
+        "payload, the output and the final store together (per path when symbolic); the rest is cut",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")
@@ -145,32 +153,42 @@ def command_while(
     if symbolic and not args.reference:
         paths = symbolic_paths(program, store, inputs, fuel=args.fuel)
         if args.json:
-            payload = {"paths": [{"condition": sympy.sstr(c), **o.to_json()} for c, o in paths]}
+            payload = {"paths": [{"condition": sympy.sstr(c), **o.to_json(args.max_output)} for c, o in paths]}
             print(json.dumps(payload, ensure_ascii=False))
         else:
             for condition, outcome in paths:
                 out.print(Text(f"when {sympy.sstr(condition)}:", style="bold"))
-                _print_outcome(outcome, out, indent="  ")
+                _print_outcome(outcome, out, args.max_output, indent="  ")
         return 0 if all(o.outcome != "error" for _, o in paths) else 1
     outcome = (interpret if args.reference else run_while)(program, store, inputs, fuel=args.fuel)
     if args.json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
+        print(json.dumps(outcome.to_json(args.max_output), ensure_ascii=False))
     else:
-        _print_outcome(outcome, out)
+        _print_outcome(outcome, out, args.max_output)
     return 1 if outcome.outcome == "error" else 0
 
 
-def _print_outcome(outcome: Outcome, out: Console, indent: str = "") -> None:
+def _print_outcome(outcome: Outcome, out: Console, max_output: int, indent: str = "") -> None:
+    """How the run ended, its output and its store, the values within ``max_output`` characters
+    in all (the payload first, then the output, then the store)."""
+    from machine_calculus.calculus.layout import Budget
     from machine_calculus.embeddings.imperative.syntax import value_text
+
+    budget = Budget(max_output)
+
+    def shown(v: Value) -> str:
+        return budget.take(lambda limit: value_text(v, limit))
 
     if outcome.outcome == "normal":
         head = Text(indent + "normal termination", style="bold green")
     elif outcome.outcome == "exception":
-        payload = "" if outcome.payload is None else f"({value_text(outcome.payload)})"
+        payload = "" if outcome.payload is None else f"({shown(outcome.payload)})"
         head = Text(indent + f"uncaught exception {outcome.exception}{payload}", style="bold yellow")
     else:
         head = Text(indent + f"run-time error: {outcome.error}", style="bold red")
     out.print(head)
-    out.print(Text(indent + "output: [" + ", ".join(value_text(v) for v in outcome.output) + "]"))
-    store = ", ".join(f"{k} = {value_text(v)}" for k, v in sorted(outcome.store.items()))
+    out.print(Text(indent + "output: [" + ", ".join(shown(v) for v in outcome.output) + "]"))
+    store = ", ".join(f"{k} = {shown(v)}" for k, v in sorted(outcome.store.items()))
     out.print(Text(indent + f"store: {store or '(empty)'}"))
+    if budget.cut:
+        out.print(Text(indent + outcome.truncation(max_output), style="bold yellow"))

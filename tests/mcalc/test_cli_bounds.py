@@ -242,9 +242,143 @@ def test_a_list_built_by_a_loop_deeper_than_the_recursion_limit_reads_back_and_p
         f"data List = Nil | Cons(h, t);\nxs = Nil;\ni = 0;\nwhile (i < {n}) {{ xs = Cons(i, xs); i = i + 1; }}\n",
         encoding="utf-8",
     )
-    assert main(["while", str(source)]) == 0
+    assert main(["while", str(source), "--max-output", "100000"]) == 0
     out = capsys.readouterr().out
     assert f"xs = Cons({n - 1}, Cons({n - 2}," in out and out.count("Cons(") == n and "Nil" + ")" * n in out
+    assert "--max-output" not in out
+
+
+# -- --max-output on every command that prints what a run built ------------------------------------
+
+SQUARE_FOREVER = "x = 2; while (1 == 1) { x = x * x; }"  # stuck at the digit budget, x of ~79,000 digits
+
+
+def test_while_cuts_a_huge_number_in_the_store(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["while", SQUARE_FOREVER]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    store = next(line for line in lines if line.startswith("store: "))
+    assert len(store) == len("store: x = ") + 10_000 and store.endswith("…")
+    assert lines[-1].startswith("output cut at 10,000 characters: the run's values have 1 nodes")
+    assert "the longest number about 7" in lines[-1] and lines[-1].endswith("--max-output N for more")
+
+
+def test_while_json_gives_a_cut_number_as_a_marked_string(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["while", SQUARE_FOREVER, "--json", "--max-output", "50"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["truncated"] is True and "--max-output" in payload["truncation"]
+    assert isinstance(payload["store"]["x"], str) and len(payload["store"]["x"]) == 50
+    assert payload["store"]["x"].endswith("…")
+    assert main(["while", "x = 2; y = x * x;", "--json"]) == 0  # small values: numbers, nothing cut
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["store"] == {"x": 2, "y": 4} and "truncated" not in payload
+
+
+def test_while_prints_a_shared_value_within_the_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    """``x = Pair(x, x)`` 60 times: a tree of 2^61 nodes held in 61 values. The budget is shared by
+    the output and the store (one budget per run)."""
+    source = "data P = N | Pair(l, r);\nx = N; i = 0;\nwhile (i < 60) { x = Pair(x, x); print(x); i = i + 1; }"
+    assert main(["while", source, "--max-output", "300"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    output, store = lines[1], lines[2]
+    # 300 characters of values, then each value past the budget is "…" (62 values in all)
+    assert len(output) + len(store) <= len("output: []store: i = , x = ") + 300 + 62 * len(", …")
+    assert output.endswith(", …]") and store == "store: i = …, x = …"
+    assert lines[3].startswith("output cut at 300 characters: the run's values have over 10^18 nodes, ")
+
+
+def test_rmc_answers_are_cut_one_by_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--limit", "4", "--max-output", "12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["1. λ: [z]", "2. λ: [s(z)]", "3. λ: [s(s(z))]"]
+    assert lines[3] == "4. λ: [s(s(s(z…" and len(lines[3]) == len("4. ") + 12
+    assert lines[4].strip() == (
+        "(output cut at 12 characters per answer: the answer's terms have 11 nodes, 8 distinct; "
+        "--max-output N for more)"
+    )
+    assert len(lines) == 6
+
+
+def test_rmc_json_marks_each_answer_cut(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--limit", "4", "--max-output", "8", "--json"]) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert [a.get("truncated", False) for a in answers] == [False, False, False, True]
+    assert answers[3]["stacks"] == {"λ": ["s(s(s(z…"]} and "per answer" in answers[3]["truncation"]
+
+
+def test_rmc_reads_back_and_prints_a_shared_answer_within_the_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    term = "[a] ; " + " ; ".join(["new x. (<x> ; [f(x, x)])"] * 60)  # f(f(...), f(...)): 2^61 nodes as a tree
+    assert main(["run", "--calculus", "rmc", term, "--max-output", "40"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "1. λ: [f(f(f(f(f(f(f(f(f(f(f(f(f(f(f(f(f(f…"
+    assert "the answer's terms have over 10^18 nodes, 182 distinct" in lines[1]  # 3 nodes a level: f, 2 args
+
+
+def test_prolog_cuts_each_answer_and_says_which(capsys: pytest.CaptureFixture[str]) -> None:
+    peano = str(EXAMPLES / "prolog" / "peano.pl")
+    assert main(["prolog", peano, "--query", "nat(X)", "--limit", "3", "--max-output", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["X = 0 ;", "X = s(0) ;", "X = s(s… ;"]
+    assert lines[3] == "% output cut at 4 characters per answer: answer 3's terms have 8 nodes, 6 distinct; " + (
+        "--max-output N for more"
+    )
+    assert main(["prolog", peano, "--query", "nat(X)", "--limit", "3", "--max-output", "4", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["answers"] == [{"X": "0"}, {"X": "s(0)"}, {"X": "s(s…"}] and payload["truncated"] is True
+    assert payload["truncation"].startswith("output cut at 4 characters per answer: answer 3's terms")
+
+
+def test_prolog_prints_a_shared_answer_and_names_its_variables_on_the_dag(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "double.pl"
+    source.write_text("d(0, _).\nd(s(N), f(X, X)) :- d(N, X).\n", encoding="utf-8")
+    query = "d(" + "s(" * 60 + "0" + ")" * 60 + ", T)"
+    assert main(["prolog", str(source), "--query", query, "--max-output", "30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "T = f(f(f(f(f(f(f(f(f(f(f(f(f(f(f…."
+    assert "answer 1's terms have over 10^18 nodes, 182 distinct" in lines[1]
+
+
+def test_prolog_prints_a_long_list_only_as_far_as_the_budget() -> None:
+    from machine_calculus.calculus.rmc.firstorder import fn
+    from machine_calculus.embeddings.prolog.printer import prolog_text
+    from machine_calculus.embeddings.prolog.reader import CONS, NIL
+
+    items = fn(NIL)
+    for i in range(100_000):
+        items = fn(CONS, fn(str(i)), items)
+    assert prolog_text(items, limit=20) == "[99999, 99998, 99997,"
+    assert len(prolog_text(items)) == len(", ".join(str(i) for i in range(100_000))) + 2
+
+
+def test_reduce_cuts_the_normal_form(capsys: pytest.CaptureFixture[str]) -> None:
+    term = "[A]." + ".".join(["<x>.[[x].[x]]"] * 12)  # a normal form of 2^12 A's
+    assert main(["reduce", term, "--max-output", "100"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines[0]) == 100 and lines[0].endswith("…")
+    assert lines[1].startswith("output cut at 100 characters: the term has ") and "distinct" in lines[1]
+    assert main(["reduce", term, "--max-output", "100", "--json", "--steps"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert len(payload["term"]) == 100 and payload["truncated"] is True
+    assert all(len(step["term"]) <= 100 for step in payload["trace"])
+
+
+def test_optimize_cuts_its_terms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["optimize", "[A].<x>.[x].[x].[x]", "--max-output", "2", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["optimized"] == "[…" and payload["truncated"] is True
+    assert payload["before"]["stacks"] == {"λ": ["A", "A", "…"]} and payload["before"]["truncated"] is True
+
+
+def test_a_traced_run_cuts_each_step(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "[A].<x>.[x].[x].[x]", "--trace", "--json", "--max-output", "5"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [step["term"] for step in payload["trace"]] == ["<x>.…", "[A].…", "[A].…", "[A]", "*"]
+    assert [step.get("truncated", False) for step in payload["trace"]] == [True, True, True, False, False]
+    assert main(["run", str(EXAMPLES / "naturals.rmc"), "--trace", "--json", "--max-output", "3"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert all(len(step["term"]) <= 3 for step in payload["trace"])
+    assert any(step.get("truncated") for step in payload["trace"])
 
 
 def test_a_trace_of_a_doubling_memory_stays_bounded(capsys: pytest.CaptureFixture[str]) -> None:

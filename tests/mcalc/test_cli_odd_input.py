@@ -101,7 +101,7 @@ def test_long_literals_are_read_in_every_language(tmp_path: Path, capsys: pytest
     program.write_text(f"x = {BIG};\nprint(x);\n", encoding="utf-8")
     code, out, _ = run(capsys, "while", str(program))
     assert code == 0 and f"output: [{BIG}]" in out
-    code, out, _ = run(capsys, "while", str(program), "--set", f"y={BIG}")
+    code, out, _ = run(capsys, "while", str(program), "--set", f"y={BIG}", "--max-output", "20000")
     assert code == 0 and f"y = {BIG}" in out
     clauses = tmp_path / "big.pl"
     clauses.write_text(f"p({BIG}).\n", encoding="utf-8")
