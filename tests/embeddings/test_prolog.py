@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.rmc.firstorder import fn
+from machine_calculus.calculus.rmc.syntax import New, Pop, Push, Seq
 from machine_calculus.embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
 from machine_calculus.embeddings.prolog.printer import atom_text, prolog_text
 from machine_calculus.embeddings.prolog.reader import read_term
@@ -81,6 +83,11 @@ def test_depth_first_loops_where_the_fair_order_answers() -> None:
         ("s --> [a].", "a DCG rule (-->)", 1),
         ("p(X) :- call(X).", "call/N (meta-call)", 1),
         ("p(X) :- X.", "a variable as a goal (call/1)", 1),
+        ("p.\nX :- p.", "a variable as a clause head", 2),
+        ("true.", "redefining the control construct true/0", 1),
+        ("p.\n(a ; b).", "redefining the control construct ;/2", 2),
+        ("X = Y :- true.", "redefining the control construct =/2", 1),
+        ("!.", "redefining !/0", 1),
     ],
 )
 def test_unsupported_features_are_named_with_their_line(text: str, feature: str, line: int) -> None:
@@ -97,8 +104,13 @@ def test_syntax_errors_show_the_place() -> None:
     for bad in ("p(a)", "p(", "'unterminated", "p :- .", "/* open", "X = [1 | 2 | 3]."):
         with pytest.raises(ParseError):
             parse_program(bad)
-    with pytest.raises(UnsupportedFeature):
+    with pytest.raises(UnsupportedFeature) as refused:
         parse_query("member(X, L), !")
+    # a query is one line: the refusal points at its start
+    assert (refused.value.message, refused.value.position) == (
+        "cut (!) is not supported (pure Prolog only)",
+        Position(1, 1, 0),
+    )
 
 
 def test_printing_follows_swi_prolog() -> None:
@@ -157,6 +169,33 @@ def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
     term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
     text = rmc_text(term, "ascii")
     assert "g<p(a)>" in text and "[q(X)]g" in text and "*" in text and "g<$end>" in text
+
+
+def test_a_clause_is_one_resolution_step() -> None:
+    """``clause_term(H, B)`` = ``new Y1 ... Ym. (g⟨H⟩ ; push(B))`` with push(B1, B2) = push(B2) ;
+    push(B1) (the first goal pushed last, on top) and push(G) = [G]g ; [tag(G)]t; a fact pushes
+    nothing."""
+    from machine_calculus.calculus.rmc.printer import rmc_text
+    from machine_calculus.embeddings.prolog.compiler import clause_term
+
+    head, body = read_term("p(X)")[0], read_term("q(X, Y), r")[0]
+    assert rmc_text(clause_term(head, body), "ascii") == rmc_text(
+        New(
+            "X",
+            New(
+                "Y",
+                Seq(
+                    Pop("g", head),
+                    Seq(
+                        Seq(Push(fn("r"), "g"), Push(fn("r/0"), "t")),
+                        Seq(Push(read_term("q(X, Y)")[0], "g"), Push(fn("q/2"), "t")),
+                    ),
+                ),
+            ),
+        ),
+        "ascii",
+    )
+    assert clause_term(head, fn("true")) == New("X", Pop("g", head))
 
 
 def test_numbers_the_reader_once_got_wrong() -> None:

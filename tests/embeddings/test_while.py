@@ -208,3 +208,13 @@ def test_unary_minus_negates_on_the_machine(n: int) -> None:
     term, memory = compile_program(program), initial_memory(program, store, [])
     assert outcome_of(program, small_step.run(term, memory), store).output == [-n, n, 1 + n]
     assert interpret(program, store, []).output == [-n, n, 1 + n]
+
+
+def test_and_or_short_circuit() -> None:
+    """``a or b`` is true when a is, without evaluating b; ``a and b`` is false when a is false,
+    likewise; otherwise each is b (so ``1 / 0`` on the right is never reached)."""
+    r = both(
+        "print(1 < 2 or 1 / 0 == 0); print(2 < 1 and 1 / 0 == 0); print(2 < 1 or 1 < 2);"
+        " print(2 < 1 or 2 < 1); print(1 < 2 and 2 < 1); print(1 < 2 and 1 < 2);"
+    )
+    assert r.outcome == "normal" and r.output == [True, False, True, False, False, True]
