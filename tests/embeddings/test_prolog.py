@@ -94,7 +94,8 @@ def test_unsupported_features_are_named_with_their_line(text: str, feature: str,
     with pytest.raises(UnsupportedFeature) as caught:
         parse_program(text)
     assert f"{feature} is not supported" in str(caught.value)
-    assert caught.value.position.line == line
+    line_start = sum(len(previous) + 1 for previous in text.split("\n")[: line - 1])
+    assert caught.value.position == Position(line, 1, line_start)  # the clause's line, from its start
 
 
 def test_syntax_errors_show_the_place() -> None:
@@ -196,6 +197,24 @@ def test_a_clause_is_one_resolution_step() -> None:
         "ascii",
     )
     assert clause_term(head, fn("true")) == New("X", Pop("g", head))
+
+
+def test_fail_and_false_are_the_rmc_failure() -> None:
+    """push(fail) = push(false) = 0: no goal is pushed for them (docs/prolog.md)."""
+    from machine_calculus.calculus.rmc.syntax import FAIL
+    from machine_calculus.embeddings.prolog.compiler import clause_term
+
+    head = read_term("p")[0]
+    for goal in ("fail", "false"):
+        assert clause_term(head, fn(goal)) == Seq(Pop("g", head), FAIL)
+
+
+def test_the_answer_term_holds_the_query_variables() -> None:
+    """compile_query pushes ``answer(X1, ..., Xn)`` on ``ans``; the answer shows it bound."""
+    from machine_calculus.machine.rmc.small_step import solve
+
+    term = compile_query(parse_program("p(a, b)."), parse_query("p(X, Y)"))
+    assert [a.texts()["ans"] for a in solve(term)] == [["answer(a, b)"]]
 
 
 def test_numbers_the_reader_once_got_wrong() -> None:

@@ -261,6 +261,35 @@ def test_a_states_continuation_is_shown_with_its_environment_applied() -> None:
     assert rmc_text(state.current_term()) == "[x₁]"
 
 
+def test_a_trace_labels_forks_and_counts_its_steps() -> None:
+    """A choice taken right is labelled ``choice → right``; a traced answer carries the number of
+    steps; the default fuel is 10,000 steps."""
+    right = trace(parse_rmc("[a] + [b]"), path=(1,))
+    assert [s.label() for s in right.steps] == ["choice → right", "push"]
+    assert right.answer is not None and right.answer.steps == 2 and right.answer.texts() == {"λ": ["b"]}
+    endless = trace(parse_rmc(NATURALS), path=(1,) * 20_000)
+    assert endless.status == "out_of_fuel" and len(endless.steps) == 10_000
+
+
+def test_the_forks_taken_survive_a_pop_and_fresh_names_drop_the_stems_subscript() -> None:
+    """An answer's path is the forks taken, also when a pop follows them: ``([a] + [b]) ; ⟨a⟩``
+    answers by the left branch only, path (0,). A fresh variable is the stem without its
+    subscript digits and the next number: x₃ gives x₁, then y gives y₂."""
+    from machine_calculus.machine.rmc.small_step import FreshSupply
+
+    assert [a.path for a in solve(parse_rmc("([a] + [b]) ; <a>"))] == [(0,)]
+    fresh = FreshSupply()
+    assert (fresh("x₃"), fresh("y")) == (FVar("x₁"), FVar("y₂"))
+
+
+def test_one_step_of_zero_stops_failed() -> None:
+    """``step`` (the public one-step function) on 0: a Stop with status failed by rule fail."""
+    from machine_calculus.machine.rmc.small_step import FreshSupply, initial_state, step
+
+    stop = step(initial_state(FAIL), FreshSupply())
+    assert (stop.status, stop.rule, stop.reason) == ("failed", "fail", "0 (failure)")  # type: ignore[union-attr]
+
+
 def test_a_term_outside_the_rmc_is_refused_by_the_step() -> None:
     from machine_calculus.calculus.fmc.syntax import Var
 

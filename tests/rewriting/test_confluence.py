@@ -208,7 +208,8 @@ def test_the_evidence_shows_twenty_critical_pairs_and_the_verdict_keeps_them_all
     """Six copies of ``a -> b``: 6 * 5 trivial critical pairs, so weakly orthogonal (YES); the
     text evidence lists the first 20, ``pairs`` all 30."""
     verdict = check_confluence(parse_trs("(RULES" + " a -> b" * 6 + ")"))
-    assert verdict.answer == "YES" and "weakly orthogonal" in verdict.reason
+    assert verdict.answer == "YES"
+    assert verdict.reason == "left-linear and weakly orthogonal (every critical pair is trivial): confluent (Huet)"
     assert len(verdict.pairs) == 30 and verdict.evidence == tuple(f"critical pair: {p}" for p in verdict.pairs[:20])
 
 
@@ -253,9 +254,12 @@ def test_the_json_verdict() -> None:
     [
         ("(RULES f(a))", 11, "expected '->' in a rule"),  # at the body's last token, the ')' of f(a)
         ("(RULES f(a)(b) -> a)", 12, "unexpected '(' after a term"),
+        ("(RULES f(a b) -> a)", 12, "expected ',' or ')' in the arguments"),
+        ("(VAR x) RULES", 9, "expected '(' to open a section, found 'RULES'"),
+        ("(CONDITIONTYPE JOIN)", 2, "the CONDITIONTYPE section is not supported (plain first-order TRSs only)"),
     ],
 )
-def test_a_rule_cut_short_is_placed_at_its_last_token(text: str, column: int, message: str) -> None:
+def test_trs_errors_point_at_the_offending_token(text: str, column: int, message: str) -> None:
     with pytest.raises(ParseError) as caught:
         parse_trs(text)
     assert (caught.value.message, caught.value.line, caught.value.column) == (message, 1, column)
@@ -271,3 +275,15 @@ def test_the_search_bounds_are_inclusive() -> None:
     assert normal_forms(big, fn("a"), 2_000, size(fn("c"))) == ({fn("c")}, False)
     # the limit of two terms is reached at a's second reduct
     assert normal_forms(big, fn("a"), 2, 200) == ({fn("f", fn("f", fn("f", fn("b"))))}, False)
+
+
+def test_an_error_on_a_later_line_has_that_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_trs("(VAR x)\n(FOO)\n(RULES a -> b)")
+    assert (caught.value.message, caught.value.line, caught.value.column) == ("unknown section (FOO", 2, 2)
+
+
+def test_a_signature_is_skipped_and_empty_parentheses_are_a_constant() -> None:
+    """``SIG`` (like ``COMMENT``) is read and ignored; ``a()`` is the constant ``a``."""
+    trs = parse_trs("(SIG (f 1) (a 0)) (RULES f(a()) -> a)")
+    assert trs.rules == (RewriteRule(fn("f", fn("a")), fn("a")),)
