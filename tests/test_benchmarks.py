@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,23 @@ def test_startup_benchmark_smoke_run() -> None:
     assert "| run '[A]' (FMC) |" in out and "| optimize examples/swap.fmc |" in out
     run = next(line for line in out.splitlines() if line.startswith("| run '[A]' (FMC) |"))
     assert run.endswith("| no | no |")  # neither sympy nor egglog
+
+
+def test_mutation_sample_is_stratified_and_fixed() -> None:
+    """benchmarks/mutation.py (docs/mutation.md) shares its sample among the modules in proportion
+    to their mutants (largest remainder, at least one each, never more than a module has) and draws
+    the same names for the same seed. The mutation run itself is not part of the suite."""
+    spec = importlib.util.spec_from_file_location("mutation_benchmark", ROOT / "benchmarks" / "mutation.py")
+    assert spec is not None and spec.loader is not None
+    mutation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mutation)
+    # 300 * 597/740 = 242.03, 300 * 141/740 = 57.16, 300 * 2/740 = 0.81: the last gets its one
+    assert mutation.allocate({"a": 597, "b": 141, "c": 2}, 300) == {"a": 242, "b": 57, "c": 1}
+    # 10 * 5/9 = 5.56 and 10 * 4/9 = 4.44: the larger remainder gets the tenth
+    assert mutation.allocate({"a": 5, "b": 4}, 10) == {"a": 5, "b": 4}
+    assert mutation.allocate({"a": 50, "b": 30, "c": 20}, 7) == {"a": 4, "b": 2, "c": 1}
+    modules = {"m": [f"m.x_f__mutmut_{i}" for i in range(40)], "n": [f"n.x_g__mutmut_{i}" for i in range(10)]}
+    first = mutation.draw(modules, 10, seed=14)
+    assert first == mutation.draw(modules, 10, seed=14) != mutation.draw(modules, 10, seed=15)
+    assert {module: len(names) for module, names in first.items()} == {"m": 8, "n": 2}
+    assert all(set(names) <= set(modules[module]) for module, names in first.items())

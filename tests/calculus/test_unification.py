@@ -150,3 +150,16 @@ def test_the_occurs_check_looks_past_other_variables_and_shared_subterms() -> No
     assert chain is not None
     assert occurs("x", fn("f", fn("b"), z), chain)
     assert unify(x, fn("f", z, y), chain) is None
+
+
+def test_a_trivial_pair_does_not_end_the_unification() -> None:
+    """Robinson's loop skips a trivial pair, one and the same term or the same variable twice
+    (two objects named Y), and goes on with the others: unifying f(X, t) with f(b, t) and f(X, Y)
+    with f(b, Y) still binds X to b (the trivial pair is taken first, as the last arguments
+    are), and f(a, Y) against f(b, Y) still clashes."""
+    t = fn("g", fn("a"))
+    for s in (EMPTY, INDEXED):
+        for left, right in ((t, t), (FVar("Y"), FVar("Y"))):
+            theta = unify(fn("f", FVar("X"), left), fn("f", fn("b"), right), s)
+            assert theta is not None and resolve(FVar("X"), theta) == fn("b")
+            assert unify(fn("f", fn("a"), left), fn("f", fn("b"), right), s) is None

@@ -15,7 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from machine_calculus.calculus.errors import ParseError
+from machine_calculus.calculus.errors import ParseError, Position
+from machine_calculus.calculus.rmc.firstorder import fn
+from machine_calculus.calculus.rmc.syntax import New, Pop, Push, Seq
 from machine_calculus.embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
 from machine_calculus.embeddings.prolog.printer import atom_text, prolog_text
 from machine_calculus.embeddings.prolog.reader import read_term
@@ -84,13 +86,19 @@ def test_depth_first_loops_where_the_fair_order_answers() -> None:
         ("s --> [a].", "a DCG rule (-->)", 1),
         ("p(X) :- call(X).", "call/N (meta-call)", 1),
         ("p(X) :- X.", "a variable as a goal (call/1)", 1),
+        ("p.\nX :- p.", "a variable as a clause head", 2),
+        ("true.", "redefining the control construct true/0", 1),
+        ("p.\n(a ; b).", "redefining the control construct ;/2", 2),
+        ("X = Y :- true.", "redefining the control construct =/2", 1),
+        ("!.", "redefining !/0", 1),
     ],
 )
 def test_unsupported_features_are_named_with_their_line(text: str, feature: str, line: int) -> None:
     with pytest.raises(UnsupportedFeature) as caught:
         parse_program(text)
     assert f"{feature} is not supported" in str(caught.value)
-    assert caught.value.position.line == line
+    line_start = sum(len(previous) + 1 for previous in text.split("\n")[: line - 1])
+    assert caught.value.position == Position(line, 1, line_start)  # the clause's line, from its start
 
 
 def test_syntax_errors_show_the_place() -> None:
@@ -100,8 +108,13 @@ def test_syntax_errors_show_the_place() -> None:
     for bad in ("p(a)", "p(", "'unterminated", "p :- .", "/* open", "X = [1 | 2 | 3]."):
         with pytest.raises(ParseError):
             parse_program(bad)
-    with pytest.raises(UnsupportedFeature):
+    with pytest.raises(UnsupportedFeature) as refused:
         parse_query("member(X, L), !")
+    # a query is one line: the refusal points at its start
+    assert (refused.value.message, refused.value.position) == (
+        "cut (!) is not supported (pure Prolog only)",
+        Position(1, 1, 0),
+    )
 
 
 def test_printing_follows_swi_prolog() -> None:
@@ -160,6 +173,51 @@ def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
     term = compile_query(parse_program("p(a).\np(X) :- q(X).\nq(b)."), parse_query("p(Y)"))
     text = rmc_text(term, "ascii")
     assert "g<p(a)>" in text and "[q(X)]g" in text and "*" in text and "g<$end>" in text
+
+
+def test_a_clause_is_one_resolution_step() -> None:
+    """``clause_term(H, B)`` = ``new Y1 ... Ym. (g⟨H⟩ ; push(B))`` with push(B1, B2) = push(B2) ;
+    push(B1) (the first goal pushed last, on top) and push(G) = [G]g ; [tag(G)]t; a fact pushes
+    nothing."""
+    from machine_calculus.calculus.rmc.printer import rmc_text
+    from machine_calculus.embeddings.prolog.compiler import clause_term
+
+    head, body = read_term("p(X)")[0], read_term("q(X, Y), r")[0]
+    assert rmc_text(clause_term(head, body), "ascii") == rmc_text(
+        New(
+            "X",
+            New(
+                "Y",
+                Seq(
+                    Pop("g", head),
+                    Seq(
+                        Seq(Push(fn("r"), "g"), Push(fn("r/0"), "t")),
+                        Seq(Push(read_term("q(X, Y)")[0], "g"), Push(fn("q/2"), "t")),
+                    ),
+                ),
+            ),
+        ),
+        "ascii",
+    )
+    assert clause_term(head, fn("true")) == New("X", Pop("g", head))
+
+
+def test_fail_and_false_are_the_rmc_failure() -> None:
+    """push(fail) = push(false) = 0: no goal is pushed for them (docs/prolog.md)."""
+    from machine_calculus.calculus.rmc.syntax import FAIL
+    from machine_calculus.embeddings.prolog.compiler import clause_term
+
+    head = read_term("p")[0]
+    for goal in ("fail", "false"):
+        assert clause_term(head, fn(goal)) == Seq(Pop("g", head), FAIL)
+
+
+def test_the_answer_term_holds_the_query_variables() -> None:
+    """compile_query pushes ``answer(X1, ..., Xn)`` on ``ans``; the answer shows it bound."""
+    from machine_calculus.machine.rmc.small_step import solve
+
+    term = compile_query(parse_program("p(a, b)."), parse_query("p(X, Y)"))
+    assert [a.texts()["ans"] for a in solve(term)] == [["answer(a, b)"]]
 
 
 def test_numbers_the_reader_once_got_wrong() -> None:

@@ -318,3 +318,13 @@ def test_deep_lists_built_by_a_program_through_both(capsys: pytest.CaptureFixtur
         assert main(["while", text, "--json", *engine]) == 1
         printed.append(capsys.readouterr().out)
     assert printed[0] == printed[1] and json.loads(printed[0])["error"] == r.error
+
+
+def test_and_or_short_circuit() -> None:
+    """``a or b`` is true when a is, without evaluating b; ``a and b`` is false when a is false,
+    likewise; otherwise each is b (so ``1 / 0`` on the right is never reached)."""
+    r = both(
+        "print(1 < 2 or 1 / 0 == 0); print(2 < 1 and 1 / 0 == 0); print(2 < 1 or 1 < 2);"
+        " print(2 < 1 or 2 < 1); print(1 < 2 and 2 < 1); print(1 < 2 and 1 < 2);"
+    )
+    assert r.outcome == "normal" and r.output == [True, False, True, False, False, True]

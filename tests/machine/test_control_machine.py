@@ -170,3 +170,16 @@ def test_the_machine_cannot_tell_sequencing_apart(run: tuple[Term, dict[str, tup
 def test_constants_on_stacks_are_values() -> None:
     r = run_both("[Nil].[3].*")
     assert r.stack() == (Const(Name("Nil")), Const(sympy.Integer(3)))
+
+
+def test_out_of_fuel_at_an_undetermined_loop_exit_is_stuck() -> None:
+    """``(<v>.v)^1`` on a symbolic x: after two steps the body exits with x, and whether x meets
+    the loop's label 1 depends on x: the state the fuel ran out in is stuck (as the next step
+    would say), on both machines."""
+    term, memory = parse("(<v>.v)^1"), {"λ": [Const(sympy.Symbol("x"))]}
+    for machine in (fast, small_step):
+        r = machine.run(term, memory, fuel=2)
+        assert (r.status, r.reason) == (
+            "stuck",
+            "the branch for label $x depends on symbolic constants (run symbolically)",
+        )

@@ -311,3 +311,10 @@ def test_constants_exit_with_their_label() -> None:
         assert r.memory == {"out": (c("1"),)}
         assert run(c('"*"')).exit_text() == '"*"'  # a string, not the normal exit
         assert run(c("3/4")).to_json()["exit"] == "3/4"
+
+
+def test_a_step_from_an_empty_stack_halts_stuck() -> None:
+    """``step`` (the public one-step function) on ``<x>.x`` with λ empty: no rule applies, a Halt
+    with status stuck and the reason, not a done state."""
+    halt = small_step.step(small_step.initial_state(c("<x>.x")))
+    assert halt == small_step.Halt("stuck", reason="pop from the empty stack at location λ")

@@ -242,6 +242,78 @@ def test_a_trace_names_rules_and_why_a_branch_failed() -> None:
         trace(SKIP, path=(2,))
 
 
+def test_a_failed_branch_names_the_rule_that_failed() -> None:
+    """A branch ends failed at a pop whose pattern does not unify with the top (rule pop) or at 0
+    (rule fail, reason ``0 (failure)``); each is one step: push, skip, then the failing rule."""
+    clash = trace(parse_rmc("[a] ; <b>"))
+    assert clash.failed_rule == "pop"
+    assert clash.status_line() == "branch failed after 3 steps: pop: b does not unify with a"
+    zero = trace(parse_rmc("[a] ; 0"))
+    assert (zero.status, zero.failed_rule, zero.reason) == ("failed", "fail", "0 (failure)")
+    assert zero.status_line() == "branch failed after 3 steps: 0 (failure)"
+
+
+def test_answers_show_their_stacks_and_the_search_its_steps() -> None:
+    """An answer prints each nonempty location (λ first) as ``loc: [bottom, ..., top]``, or
+    ``∅ (empty memory)``; the search's status line counts answers and steps in the singular
+    and plural: ``[a]`` is one push step, ``[a] + [b]`` a choice and two pushes."""
+    one = solve(parse_rmc("[a]"))
+    assert (one.steps, one.status_line()) == (1, "1 answer in 1 step, exhausted (no other answers)")
+    two = solve(parse_rmc("[a] + [b]"))
+    assert (two.steps, two.status_line()) == (3, "2 answers in 3 steps, exhausted (no other answers)")
+    assert [str(a) for a in solve(parse_rmc("[a] ; [c]b ; [d]"))] == ["λ: [a, d]  b: [c]"]
+    assert str(solve(SKIP)[0]) == "∅ (empty memory)" and solve(SKIP).steps == 0
+    assert (
+        trace(parse_rmc("[a] ; [c]b")).status_line() == "answer after 4 steps: λ: [a]  b: [c]"
+    )  # seq, push, skip, push
+
+
+def test_a_states_continuation_is_shown_with_its_environment_applied() -> None:
+    """``new x. ([x] ; ⟨y⟩ ; [x])``: after new and seq the continuation holds ``⟨y⟩ ; [x]`` under
+    the environment {x ↦ x₁}, shown as ``⟨y⟩ ; [x₁]``, and the current term as ``[x₁]``."""
+    from machine_calculus.calculus.rmc.printer import rmc_text
+
+    state = trace(parse_rmc("new x. ([x] ; <y> ; [x])")).steps[1].state
+    assert [rmc_text(t) for t in state.continuation_terms()] == ["⟨y⟩ ; [x₁]"]
+    assert rmc_text(state.current_term()) == "[x₁]"
+
+
+def test_a_trace_labels_forks_and_counts_its_steps() -> None:
+    """A choice taken right is labelled ``choice → right``; a traced answer carries the number of
+    steps; the default fuel is 10,000 steps."""
+    right = trace(parse_rmc("[a] + [b]"), path=(1,))
+    assert [s.label() for s in right.steps] == ["choice → right", "push"]
+    assert right.answer is not None and right.answer.steps == 2 and right.answer.texts() == {"λ": ["b"]}
+    endless = trace(parse_rmc(NATURALS), path=(1,) * 20_000)
+    assert endless.status == "out_of_fuel" and len(endless.steps) == 10_000
+
+
+def test_the_forks_taken_survive_a_pop_and_fresh_names_drop_the_stems_subscript() -> None:
+    """An answer's path is the forks taken, also when a pop follows them: ``([a] + [b]) ; ⟨a⟩``
+    answers by the left branch only, path (0,). A fresh variable is the stem without its
+    subscript digits and the next number: x₃ gives x₁, then y gives y₂."""
+    from machine_calculus.machine.rmc.small_step import FreshSupply
+
+    assert [a.path for a in solve(parse_rmc("([a] + [b]) ; <a>"))] == [(0,)]
+    fresh = FreshSupply()
+    assert (fresh("x₃"), fresh("y")) == (FVar("x₁"), FVar("y₂"))
+
+
+def test_one_step_of_zero_stops_failed() -> None:
+    """``step`` (the public one-step function) on 0: a Stop with status failed by rule fail."""
+    from machine_calculus.machine.rmc.small_step import FreshSupply, initial_state, step
+
+    stop = step(initial_state(FAIL), FreshSupply())
+    assert (stop.status, stop.rule, stop.reason) == ("failed", "fail", "0 (failure)")  # type: ignore[union-attr]
+
+
+def test_a_term_outside_the_rmc_is_refused_by_the_step() -> None:
+    from machine_calculus.calculus.fmc.syntax import Var
+
+    with pytest.raises(TypeError, match="not an RMC term: Var"):
+        solve(Var("x"))
+
+
 # -- deep terms --------------------------------------------------------------------------------
 
 

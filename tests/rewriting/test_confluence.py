@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.rmc.firstorder import FVar, fn
-from machine_calculus.calculus.terms import Term, free_variables
+from machine_calculus.calculus.terms import Term, free_variables, size
 from machine_calculus.cli.main import main
 from machine_calculus.rewriting.confluence import check_confluence, critical_pairs, lpo_greater, terminates_by_lpo
 from machine_calculus.rewriting.engine import replace_at, subterm_at
@@ -192,3 +192,98 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
         "terminating (LPO with a > c > b) with a critical pair whose normal forms differ",
     ]
     assert main(["confluence", "(RULES a ->)"]) == 2
+
+
+# -- the limits and the places the mutation run (docs/mutation.md) found untested ---------------
+
+
+def test_a_symbol_outside_the_precedence_is_below_every_ranked_one() -> None:
+    """``lpo_greater``'s precedence ranks the symbols it lists; one it does not list ranks -1,
+    below them all (and two unlisted symbols are incomparable): f(a) >lpo c by f > c."""
+    assert lpo_greater(fn("f", fn("a")), fn("c"), {"f": 0, "a": 1})
+    assert not lpo_greater(fn("c"), fn("d"), {"f": 0}) and not lpo_greater(fn("d"), fn("c"), {"f": 0})
+
+
+def test_the_evidence_shows_twenty_critical_pairs_and_the_verdict_keeps_them_all() -> None:
+    """Six copies of ``a -> b``: 6 * 5 trivial critical pairs, so weakly orthogonal (YES); the
+    text evidence lists the first 20, ``pairs`` all 30."""
+    verdict = check_confluence(parse_trs("(RULES" + " a -> b" * 6 + ")"))
+    assert verdict.answer == "YES"
+    assert verdict.reason == "left-linear and weakly orthogonal (every critical pair is trivial): confluent (Huet)"
+    assert len(verdict.pairs) == 30 and verdict.evidence == tuple(f"critical pair: {p}" for p in verdict.pairs[:20])
+
+
+def test_a_normal_form_out_of_fuel_is_a_maybe_with_every_pair() -> None:
+    """Terminating (LPO) but no normal form is computed within ``search_limit`` 0 steps: MAYBE,
+    never a YES or NO, still with every critical pair."""
+    trs = parse_trs("(RULES a -> b a -> c)")
+    verdict = check_confluence(trs, search_limit=0)
+    assert (verdict.answer, verdict.reason) == ("MAYBE", "terminating, but a normal form took too long to compute")
+    assert verdict.pairs == tuple(critical_pairs(trs)) and len(verdict.pairs) == 2 and verdict.witness is None
+
+
+def test_no_criterion_applies_maybe_with_its_reason() -> None:
+    """huet.trs: not left-linear, not terminating, no critical pair to witness a NO."""
+    verdict = check_confluence(parse_trs((EXAMPLES[0].parent / "huet.trs").read_text(encoding="utf-8")))
+    assert verdict.answer == "MAYBE"
+    assert verdict.reason == "not orthogonal, no termination proof, and no witness of non-confluence found"
+    assert verdict.text().splitlines() == [verdict.answer, verdict.reason]
+
+
+def test_the_json_verdict() -> None:
+    """``Verdict.to_json`` (docs/json.md): the answer, the reason, every pair, the witness (its
+    peak, its two normal forms, the pair) and the evidence lines."""
+    assert check_confluence(parse_trs("(RULES a -> b a -> c)")).to_json() == {
+        "answer": "NO",
+        "reason": "terminating (LPO with a > c > b) with a critical pair whose normal forms differ",
+        "critical_pairs": [
+            {"peak": "a", "left": "b", "right": "c", "rules": ["a -> b", "a -> c"]},
+            {"peak": "a", "left": "c", "right": "b", "rules": ["a -> c", "a -> b"]},
+        ],
+        "witness": {
+            "term": "a",
+            "normal_forms": ["b", "c"],
+            "pair": {"peak": "a", "left": "b", "right": "c", "rules": ["a -> b", "a -> c"]},
+        },
+        "evidence": ["b <- a -> c", "normal forms: b and c"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "message"),
+    [
+        ("(RULES f(a))", 11, "expected '->' in a rule"),  # at the body's last token, the ')' of f(a)
+        ("(RULES f(a)(b) -> a)", 12, "unexpected '(' after a term"),
+        ("(RULES f(a b) -> a)", 12, "expected ',' or ')' in the arguments"),
+        ("(VAR x) RULES", 9, "expected '(' to open a section, found 'RULES'"),
+        ("(CONDITIONTYPE JOIN)", 2, "the CONDITIONTYPE section is not supported (plain first-order TRSs only)"),
+    ],
+)
+def test_trs_errors_point_at_the_offending_token(text: str, column: int, message: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_trs(text)
+    assert (caught.value.message, caught.value.line, caught.value.column) == (message, 1, column)
+
+
+def test_the_search_bounds_are_inclusive() -> None:
+    """``reachable`` keeps a term of exactly ``max_size`` nodes and drops a larger one (the
+    search is then incomplete); ``normal_forms`` passes both bounds on."""
+    trs = parse_trs("(RULES a -> f(a) a -> c)")
+    found, complete = reachable(trs, fn("a"), max_size=size(fn("f", fn("a"))))
+    assert found == {fn("a"), fn("f", fn("a")), fn("c"), fn("f", fn("c"))} and not complete  # not f(f(a))
+    big = parse_trs("(RULES a -> f(f(f(b))) a -> c)")
+    assert normal_forms(big, fn("a"), 2_000, size(fn("c"))) == ({fn("c")}, False)
+    # the limit of two terms is reached at a's second reduct
+    assert normal_forms(big, fn("a"), 2, 200) == ({fn("f", fn("f", fn("f", fn("b"))))}, False)
+
+
+def test_an_error_on_a_later_line_has_that_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_trs("(VAR x)\n(FOO)\n(RULES a -> b)")
+    assert (caught.value.message, caught.value.line, caught.value.column) == ("unknown section (FOO", 2, 2)
+
+
+def test_a_signature_is_skipped_and_empty_parentheses_are_a_constant() -> None:
+    """``SIG`` (like ``COMMENT``) is read and ignored; ``a()`` is the constant ``a``."""
+    trs = parse_trs("(SIG (f 1) (a 0)) (RULES f(a()) -> a)")
+    assert trs.rules == (RewriteRule(fn("f", fn("a")), fn("a")),)
