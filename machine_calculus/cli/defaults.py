@@ -3,6 +3,9 @@ source is read in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 __all__ = [
     "DEFAULT_ANSWER_LIMIT",
     "DEFAULT_FUEL",
@@ -13,6 +16,8 @@ __all__ = [
     "DEFAULT_MAX_TERM_SIZE",
     "DEFAULT_TRACE_FUEL",
     "DEFAULT_WHILE_FUEL",
+    "NO_OUTPUT_BOUND",
+    "add_max_output",
     "answer_limit_message",
     "calculus_of",
 ]
@@ -26,6 +31,25 @@ DEFAULT_MAX_DIGITS = 100_000  # decimal digits of an exact number arithmetic may
 DEFAULT_MAX_TERM_SIZE = 20_000  # nodes of a term mcalc reduce rewrites (each step walks the spine to its redex)
 DEFAULT_MAX_OPTIMIZE_INPUT = 1_000  # nodes of a term mcalc optimize takes (egglog grows within a round)
 DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
+
+
+NO_OUTPUT_BOUND = 10**15  # what --max-output 0 stands for: more characters than any output
+
+
+def add_max_output(parser: Any, natural: Callable[[str], int], what: str) -> None:
+    """``--max-output N``: print at most N characters ``what`` (the default
+    :data:`DEFAULT_MAX_OUTPUT`; 0: no bound, as the other bounds)."""
+
+    def output_bound(text: str) -> int:
+        return natural(text) or NO_OUTPUT_BOUND
+
+    parser.add_argument(
+        "--max-output",
+        type=output_bound,
+        default=DEFAULT_MAX_OUTPUT,
+        metavar="N",
+        help=f"print at most N characters {what} (default {DEFAULT_MAX_OUTPUT:,}; 0: no bound); the rest is cut",
+    )
 
 
 def calculus_of(chosen: str | None, source_name: str) -> str:

@@ -44,6 +44,7 @@ from machine_calculus.cli.defaults import (
     DEFAULT_MAX_DIGITS,
     DEFAULT_MAX_OUTPUT,
     DEFAULT_TRACE_FUEL,
+    add_max_output,
     calculus_of,
 )
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
@@ -144,13 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"stop (stuck) when arithmetic gives an integer of more than N digits (default {DEFAULT_MAX_DIGITS:,}; 0: no bound)",
     )
-    run.add_argument(
-        "--max-output",
-        type=_natural,
-        default=DEFAULT_MAX_OUTPUT,
-        metavar="N",
-        help=f"print at most N characters of the final memory (default {DEFAULT_MAX_OUTPUT:,}; RMC: of each "
-        "answer; with --trace also of each step's term and memory); the rest is cut",
+    add_max_output(
+        run,
+        _natural,
+        "of the final memory (RMC: of each answer; with --trace also of each step's term and memory)",
     )
     run.add_argument(
         "--machine",

@@ -19,7 +19,7 @@ from rich.text import Text
 from machine_calculus.cli.defaults import (
     DEFAULT_ANSWER_LIMIT,
     DEFAULT_FUEL,
-    DEFAULT_MAX_OUTPUT,
+    add_max_output,
     answer_limit_message,
 )
 
@@ -49,13 +49,7 @@ def add_prolog_parser(sub: Any, natural: Any) -> None:
         help=f"stop after N answers (default {DEFAULT_ANSWER_LIMIT:,})",
     )
     p.add_argument("--fuel", type=natural, default=DEFAULT_FUEL, help=f"machine steps (default {DEFAULT_FUEL:,})")
-    p.add_argument(
-        "--max-output",
-        type=natural,
-        default=DEFAULT_MAX_OUTPUT,
-        metavar="N",
-        help=f"print at most N characters of each answer's bindings (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
-    )
+    add_max_output(p, natural, "of each answer's bindings")
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--term", action="store_true", help="print the RMC term the query becomes (ASCII) and stop")
 

@@ -24,8 +24,8 @@ from rich.text import Text
 from machine_calculus.calculus.layout import Budget
 from machine_calculus.cli.defaults import (
     DEFAULT_MAX_OPTIMIZE_INPUT,
-    DEFAULT_MAX_OUTPUT,
     DEFAULT_MAX_TERM_SIZE,
+    add_max_output,
     calculus_of,
 )
 from machine_calculus.rewriting.engine import STRATEGIES, reduction
@@ -59,7 +59,7 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
     reduce.add_argument("--steps", action="store_true", help="print every step: rule, position, term")
     reduce.add_argument("--graph", metavar="OUT", default=None, help="write the reduction graph to OUT (.svg or .dot)")
     reduce.add_argument("--max-nodes", type=natural, default=200, help="the graph's bound on terms (default 200)")
-    _add_max_output(reduce, natural, "of each term printed (the normal form, each step's term)")
+    add_max_output(reduce, natural, "of each term printed (the normal form, each step's term)")
     reduce.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
 
     opt = sub.add_parser(
@@ -80,18 +80,8 @@ def add_rewrite_parsers(sub: Any, natural: Callable[[str], int]) -> None:
         help=f"refuse terms of more than N nodes (default {DEFAULT_MAX_OPTIMIZE_INPUT:,}; 0: no bound): "
         "the e-graph can grow by gigabytes within one round",
     )
-    _add_max_output(opt, natural, "of the optimized term, and of each run's final memory")
+    add_max_output(opt, natural, "of the optimized term, and of each run's final memory")
     opt.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
-
-
-def _add_max_output(parser: Any, natural: Callable[[str], int], what: str) -> None:
-    parser.add_argument(
-        "--max-output",
-        type=natural,
-        default=DEFAULT_MAX_OUTPUT,
-        metavar="N",
-        help=f"print at most N characters {what} (default {DEFAULT_MAX_OUTPUT:,}); the rest is cut",
-    )
 
 
 def bounded_term(term: Term, rmc: bool, max_output: int, notation: str = "ascii") -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.cli.defaults import DEFAULT_MAX_DIGITS, DEFAULT_MAX_OUTPUT, DEFAULT_WHILE_FUEL
+from machine_calculus.cli.defaults import DEFAULT_MAX_DIGITS, DEFAULT_WHILE_FUEL, add_max_output
 
 if TYPE_CHECKING:
     from machine_calculus.embeddings.imperative.interpreter import Outcome
@@ -43,13 +43,10 @@ def add_while_parser(sub: Any, natural: Any) -> None:
         metavar="N",
         help=f"stop (stuck) when arithmetic gives an integer of more than N digits (default {DEFAULT_MAX_DIGITS:,}; 0: no bound)",
     )
-    p.add_argument(
-        "--max-output",
-        type=natural,
-        default=DEFAULT_MAX_OUTPUT,
-        metavar="N",
-        help=f"print at most N characters of the run's values (default {DEFAULT_MAX_OUTPUT:,}): the exception's "
-        "payload, the output and the final store together (per path when symbolic); the rest is cut",
+    add_max_output(
+        p,
+        natural,
+        "of the run's values: the exception's payload, the output and the final store together (per path when symbolic)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")

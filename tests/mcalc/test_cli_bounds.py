@@ -395,3 +395,17 @@ def test_a_trace_of_a_doubling_memory_stays_bounded(capsys: pytest.CaptureFixtur
     texts = [text for s in shown for stack in s["stacks"].values() for text in [s["term"], *stack]]
     assert all(len(text) <= 50 for text in texts) and any(text.endswith("…") for text in texts)
     assert 5 < len(shown) < 400 and all(set(s) == {"rule", "cut"} for s in steps[len(shown) :])
+
+
+def test_max_output_zero_is_no_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    """As the other bounds, ``--max-output 0`` means none: 2^12 A's (24,000 characters, over the
+    default 10,000) print whole from run, reduce and prolog."""
+    term = "[A]." + ".".join(["<x>.[[x].[x]]"] * 12)
+    assert main(["run", term, "--max-output", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "cut" not in out and out.count("A") == 2**12
+    assert main(["reduce", term, "--max-output", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["term"].count("A") == 2**12
+    query = "X = [" + ", ".join(["a"] * 6_000) + "]"
+    assert main(["prolog", str(EXAMPLES / "prolog" / "peano.pl"), "--query", query, "--max-output", "0"]) == 0
+    assert capsys.readouterr().out.count("a") == 6_000
