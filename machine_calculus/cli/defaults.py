@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_MAX_OPTIMIZE_INPUT",
     "DEFAULT_MAX_OUTPUT",
     "DEFAULT_MAX_TERM_SIZE",
+    "DEFAULT_MAX_TIME",
     "DEFAULT_TRACE_FUEL",
     "DEFAULT_WHILE_FUEL",
     "NO_OUTPUT_BOUND",
@@ -30,6 +31,7 @@ DEFAULT_MAX_BRANCHES = 10_000  # runs of --distribution/--all (each draw doubles
 DEFAULT_MAX_DIGITS = 100_000  # decimal digits of an exact number arithmetic may give (as machine.fmc.primitives)
 DEFAULT_MAX_TERM_SIZE = 20_000  # nodes of a term mcalc reduce rewrites (each step walks the spine to its redex)
 DEFAULT_MAX_OPTIMIZE_INPUT = 1_000  # nodes of a term mcalc optimize takes (egglog grows within a round)
+DEFAULT_MAX_TIME = 60  # seconds of CPU time of any command (what no step count sees: one long unification, egglog)
 DEFAULT_MAX_OUTPUT = 10_000  # characters of a final memory printed (terms may share: DAGs print as trees)
 
 

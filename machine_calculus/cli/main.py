@@ -43,12 +43,14 @@ from machine_calculus.cli.defaults import (
     DEFAULT_MAX_BRANCHES,
     DEFAULT_MAX_DIGITS,
     DEFAULT_MAX_OUTPUT,
+    DEFAULT_MAX_TIME,
     DEFAULT_TRACE_FUEL,
     add_max_output,
     calculus_of,
 )
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
 from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
+from machine_calculus.cli.time_bound import TimeBoundReached, cpu_time_bound
 from machine_calculus.cli.while_command import add_while_parser, command_while
 
 if TYPE_CHECKING:
@@ -181,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_prolog_parser(sub, _natural)
     add_confluence_parser(sub)
     add_rewrite_parsers(sub, _natural)
+    for command in sub.choices.values():
+        command.add_argument(
+            "--max-time",
+            type=_natural,
+            default=DEFAULT_MAX_TIME,
+            metavar="S",
+            help=f"stop after S seconds of CPU time (default {DEFAULT_MAX_TIME}; 0: no bound)",
+        )
     return parser
 
 
@@ -594,7 +604,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)
     try:
-        return _dispatch(args, out)
+        with cpu_time_bound(args.max_time):
+            return _dispatch(args, out)
+    except TimeBoundReached as reached:
+        out.file.flush()
+        print(f"mcalc: stopped after {reached.seconds:g} s of CPU time: --max-time S for more", file=sys.stderr)
+        return 1
     except ParseError as exc:
         print(f"mcalc: {exc}", file=sys.stderr)
     except UsageError as exc:

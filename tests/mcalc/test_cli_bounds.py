@@ -409,3 +409,27 @@ def test_max_output_zero_is_no_bound(capsys: pytest.CaptureFixture[str]) -> None
     query = "X = [" + ", ".join(["a"] * 6_000) + "]"
     assert main(["prolog", str(EXAMPLES / "prolog" / "peano.pl"), "--query", query, "--max-output", "0"]) == 0
     assert capsys.readouterr().out.count("a") == 6_000
+
+
+def test_every_command_stops_at_its_cpu_time_bound(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--max-time S (default 60) stops what no step count sees, with a message naming the bound:
+    here a run with a billion steps of fuel and a Prolog query whose unifications walk a long
+    list (the occurs check), each stopped after one second of CPU time; 0 is no bound."""
+    import time
+
+    loop = "[<f>.[f].f].<f>.[f].f"
+    start = time.process_time()
+    assert main(["run", loop, "--fuel", "1000000000", "--max-time", "1"]) == 1
+    assert time.process_time() - start < 5
+    assert capsys.readouterr().err == "mcalc: stopped after 1 s of CPU time: --max-time S for more\n"
+    source = tmp_path / "double.pl"
+    source.write_text(
+        "app([], L, L).\napp([H|T], L, [H|R]) :- app(T, L, R).\n"
+        "dbl(0, L, L).\ndbl(s(N), L, R) :- app(L, L, L2), dbl(N, L2, R).\n",
+        encoding="utf-8",
+    )
+    query = "dbl(" + "s(" * 20 + "0" + ")" * 20 + ", [a], R)"
+    assert main(["prolog", str(source), "--query", query, "--fuel", "100000000", "--max-time", "1"]) == 1
+    assert "stopped after 1 s of CPU time" in capsys.readouterr().err
+    assert main(["run", loop, "--fuel", "1000", "--max-time", "0"]) == 1  # no time bound: the fuel stops it
+    assert "out of fuel after 1000 steps" in capsys.readouterr().out
