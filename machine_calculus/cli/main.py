@@ -608,7 +608,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dispatch(args, out)
     except TimeBoundReached as reached:
         out.file.flush()
-        print(f"mcalc: stopped after {reached.seconds:g} s of CPU time: --max-time S for more", file=sys.stderr)
+        reason = f"stopped after {reached.seconds:g} s of CPU time: --max-time S for more"
+        if getattr(args, "json", False):  # the one JSON object the contract promises, for this outcome too
+            print(json.dumps({"status": "out_of_time", "reason": reason}))
+        print(f"mcalc: {reason}", file=sys.stderr)
         return 1
     except ParseError as exc:
         print(f"mcalc: {exc}", file=sys.stderr)

@@ -422,6 +422,9 @@ def test_every_command_stops_at_its_cpu_time_bound(capsys: pytest.CaptureFixture
     assert main(["run", loop, "--fuel", "1000000000", "--max-time", "1"]) == 1
     assert time.process_time() - start < 5
     assert capsys.readouterr().err == "mcalc: stopped after 1 s of CPU time: --max-time S for more\n"
+    assert main(["run", loop, "--fuel", "1000000000", "--max-time", "1", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload == {"status": "out_of_time", "reason": "stopped after 1 s of CPU time: --max-time S for more"}
     source = tmp_path / "double.pl"
     source.write_text(
         "app([], L, L).\napp([H|T], L, [H|R]) :- app(T, L, R).\n"
