@@ -74,7 +74,17 @@ def test_the_final_memory_has_the_type_of_the_exit(example: TypedTerm) -> None:
         assert len(values) == len(items)
         for value, item in zip(values, items, strict=True):
             # the run's instance: type variables as int, memory variables empty
-            assert instance_of(ground(item), value_type(value)), (location, pretty_type_of(value), item)
+            assert fits(ground(item), value), (location, pretty_type_of(value), item)
+
+
+def fits(expected: Any, value: Term) -> bool:
+    """Has ``value`` the (ground) type ``expected``? A ``sym`` is a symbolic number expression,
+    and symbolic arithmetic may simplify it to a number (``$n - $n`` is ``0``, ``$n * 0`` is
+    ``0``): an int or a rat fits where a sym is expected."""
+    found = value_type(value)
+    if expected == Base("sym") and found in (Base("int"), Base("rat")):
+        return True
+    return instance_of(expected, found)
 
 
 def pretty_type_of(value: Term) -> str:
