@@ -4,6 +4,7 @@ omitted; shared by the FMC machines and the relational machine."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.calculus.layout import Budget, cut_message
@@ -12,6 +13,7 @@ from machine_calculus.calculus.terms import Term, dag_size_text
 __all__ = [
     "MemoryInput",
     "bounded_stacks_json",
+    "bounded_step_json",
     "input_stream",
     "location_order",
     "normalize_memory",
@@ -72,3 +74,26 @@ def truncation_message(
     ``what`` names the terms and ``per`` what the bound applies to (as :func:`cut_message`)."""
     sizes = dag_size_text(t for stack in memory.values() for t in stack)
     return cut_message(max_output, f"{what} have {sizes}", per)
+
+
+def bounded_step_json(
+    rule: str,
+    term: Term,
+    stacks: Mapping[str, tuple[Term, ...]],
+    max_output: int,
+    term_printer: Callable[[Term, int | None], str],
+    printer: Callable[..., str],
+) -> dict[str, Any]:
+    """One step of a trace as JSON: ``{"rule", "term", "stacks"}``, the term (by ``term_printer``)
+    and the memory (by ``printer``) each within ``max_output`` characters, with ``truncated`` and
+    ``truncation`` when one was cut (the term's cut named first)."""
+    budget = Budget(max_output)
+    step: dict[str, Any] = {"rule": rule, "term": budget.take(lambda limit: term_printer(term, limit))}
+    step["stacks"], memory_cut = bounded_stacks_json(stacks, max_output, printer)
+    if budget.cut:
+        step["truncated"] = True
+        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(term)}")
+    elif memory_cut:
+        step["truncated"] = True
+        step["truncation"] = truncation_message(stacks, max_output)
+    return step

@@ -10,7 +10,7 @@ from rich.text import Text
 from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.render import WIDTH, html_table, memory_text, shorten
+from machine_calculus.machine.render import WIDTH, html_table, memory_text, shorten, term_cell
 
 if TYPE_CHECKING:
     from machine_calculus.machine.rmc.small_step import Answers, State, Trace
@@ -21,7 +21,12 @@ _TRACE_COLUMNS = ("#", "rule", "memory S (under σ)", "continuation K", "term")
 
 
 def _term(t: Term, width: int = WIDTH) -> str:
-    return shorten(rmc_text(t, "unicode", width), width)  # printed only as far as shown
+    return term_cell(t, width, _unicode_text)  # printed only as far as shown
+
+
+def _unicode_text(t: Term, limit: int | None) -> str:
+    """An RMC term in unicode notation, at most ``limit + 1`` characters."""
+    return rmc_text(t, "unicode", limit)
 
 
 def _state_cells(state: State) -> tuple[str, str, str]:

@@ -409,16 +409,20 @@ TRACE_OUTPUT_FACTOR = 100  # a JSON trace prints terms of at most 100 x --max-ou
 
 
 def _trace_json(trace: Trace, max_output: int) -> list[dict[str, Any]]:
-    """The steps of a trace as JSON (:func:`_traced_step_json`); once the steps have printed
+    """The steps of a trace as JSON (:func:`~machine_calculus.machine.memory.bounded_step_json`:
+    each step's term and memory within ``max_output`` characters); once the steps have printed
     ``TRACE_OUTPUT_FACTOR * max_output`` characters, later steps give only their rule (and
     ``"cut": true``)."""
+    from machine_calculus.calculus.fmc.printer import to_ascii
+    from machine_calculus.machine.memory import bounded_step_json
+
     steps: list[dict[str, Any]] = []
     left = TRACE_OUTPUT_FACTOR * max_output
     for tr in trace.transitions:
         if left <= 0:
             steps.append({"rule": tr.rule, "cut": True})
             continue
-        step = _traced_step_json(tr.rule, tr.state, max_output)
+        step = bounded_step_json(tr.rule, tr.state.term, tr.state.stacks(), max_output, to_ascii, to_ascii)
         left -= len(step["term"]) + sum(len(text) for stack in step["stacks"].values() for text in stack)
         steps.append(step)
     return steps
@@ -450,26 +454,6 @@ def _print_memory(memory: dict[str, tuple[Term, ...]], out: Console, max_output:
     out.print(Text(text))
     if cut:
         out.print(Text(truncation_message(memory, max_output), style="bold yellow"))
-
-
-def _traced_step_json(rule: str, state: Any, max_output: int) -> dict[str, Any]:
-    """One step of ``run --trace --json``: its rule, and its term and memory each within
-    ``max_output`` characters (``truncated`` and ``truncation`` when one was cut)."""
-    from machine_calculus.calculus.fmc.printer import to_ascii
-    from machine_calculus.calculus.layout import Budget, cut_message
-    from machine_calculus.calculus.terms import dag_size_text
-    from machine_calculus.machine.fmc.result import Result
-
-    budget = Budget(max_output)
-    step: dict[str, Any] = {"rule": rule, "term": budget.take(lambda limit: to_ascii(state.term, limit))}
-    memory = Result("done", 0, state.stacks()).to_json(max_output)
-    step["stacks"] = memory["stacks"]
-    if budget.cut:
-        step["truncated"] = True
-        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(state.term)}")
-    elif "truncated" in memory:
-        step["truncated"], step["truncation"] = True, memory["truncation"]
-    return step
 
 
 def command_print(args: argparse.Namespace, out: Console) -> int:

@@ -17,18 +17,17 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from machine_calculus.calculus.layout import Budget, cut_message
 from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
 from machine_calculus.calculus.rmc.printer import rmc_text
-from machine_calculus.calculus.terms import Term, dag_size_text
+from machine_calculus.calculus.terms import Term
 from machine_calculus.cli.defaults import (
     DEFAULT_ANSWER_LIMIT,
     DEFAULT_FUEL,
     DEFAULT_TRACE_FUEL,
     answer_limit_message,
 )
-from machine_calculus.machine.memory import bounded_stacks_json, truncation_message
+from machine_calculus.machine.memory import bounded_step_json, truncation_message
 from machine_calculus.machine.render import bounded_memory_text
 from machine_calculus.machine.rmc.small_step import Answer, Answers, Search, solve, trace
 
@@ -102,7 +101,12 @@ def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, 
     branch = trace(term, memory, path=first[0].path if first.answers else (), fuel=fuel)
     if args.json:
         payload: dict[str, Any] = first.to_json(args.max_output)
-        payload["trace"] = [_step_json(s.label(), s.state, args.max_output) for s in branch.steps]
+        payload["trace"] = [
+            bounded_step_json(
+                s.label(), s.state.current_term(), s.state.stacks(), args.max_output, _ascii_text, term_text
+            )
+            for s in branch.steps
+        ]
         payload["branch"] = branch.status
         print(json.dumps(payload, ensure_ascii=False))
     else:
@@ -112,22 +116,6 @@ def _traced(args: argparse.Namespace, term: Term, memory: dict[str, tuple[Term, 
     return 1 if branch.status == "out_of_fuel" else 0
 
 
-def _step_json(rule: str, state: Any, max_output: int) -> dict[str, Any]:
-    """One step of a traced branch: its rule, its term and its memory, each within ``max_output``
-    characters (``truncated`` and ``truncation`` when one was cut)."""
-    budget = Budget(max_output)
-    term = state.current_term()
-    stacks = state.stacks()
-    memory, memory_cut = bounded_stacks_json(stacks, max_output, term_text)
-    step: dict[str, Any] = {
-        "rule": rule,
-        "term": budget.take(lambda limit: rmc_text(term, "ascii", limit)),
-        "stacks": memory,
-    }
-    if budget.cut:
-        step["truncated"] = True
-        step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(term)}")
-    elif memory_cut:
-        step["truncated"] = True
-        step["truncation"] = truncation_message(stacks, max_output)
-    return step
+def _ascii_text(term: Term, limit: int | None) -> str:
+    """An RMC term in ASCII notation, at most ``limit + 1`` characters."""
+    return rmc_text(term, "ascii", limit)
