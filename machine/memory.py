@@ -12,6 +12,7 @@ from machine_calculus.calculus.terms import Term, dag_size_text
 
 __all__ = [
     "MemoryInput",
+    "bounded_memory_json",
     "bounded_stacks_json",
     "bounded_step_json",
     "input_stream",
@@ -89,11 +90,25 @@ def bounded_step_json(
     ``truncation`` when one was cut (the term's cut named first)."""
     budget = Budget(max_output)
     step: dict[str, Any] = {"rule": rule, "term": budget.take(lambda limit: term_printer(term, limit))}
-    step["stacks"], memory_cut = bounded_stacks_json(stacks, max_output, printer)
+    step |= bounded_memory_json(stacks, max_output, printer)
     if budget.cut:
         step["truncated"] = True
         step["truncation"] = cut_message(max_output, f"the term has {dag_size_text(term)}")
-    elif memory_cut:
-        step["truncated"] = True
-        step["truncation"] = truncation_message(stacks, max_output)
     return step
+
+
+def bounded_memory_json(
+    memory: Mapping[str, tuple[Term, ...]],
+    max_output: int | None,
+    printer: Callable[..., str],
+    what: str = "the memory's terms",
+    per: str = "",
+) -> dict[str, Any]:
+    """``{"stacks": ...}`` (:func:`bounded_stacks_json`), and when a term was cut,
+    ``"truncated": true`` and the ``"truncation"`` message (:func:`truncation_message`)."""
+    stacks, cut = bounded_stacks_json(memory, max_output, printer)
+    payload: dict[str, Any] = {"stacks": stacks}
+    if cut:
+        payload["truncated"] = True
+        payload["truncation"] = truncation_message(memory, max_output or 0, what, per)
+    return payload

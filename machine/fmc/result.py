@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import DEFAULT, Const, Skip, Term
-from machine_calculus.machine.memory import bounded_stacks_json, truncation_message
+from machine_calculus.machine.memory import bounded_memory_json
 
 __all__ = ["Result", "Status", "halted_label", "stuck_reason"]
 
@@ -99,18 +99,13 @@ class Result:
         With ``max_output``, the stacks' terms together print at most that many characters:
         a term cut ends with ``…``, and the object then has ``"truncated": true`` and a
         ``"truncation"`` message with the sizes of the memory's terms."""
-        stacks, cut = bounded_stacks_json(self.memory, max_output, to_ascii)
-        payload: dict[str, Any] = {
+        return {
             "status": self.status,
             "exit": self.exit_text(),
             "reason": self.reason,
             "steps": self.steps,
-            "stacks": stacks,
+            **bounded_memory_json(self.memory, max_output, to_ascii),
         }
-        if cut:
-            payload["truncated"] = True
-            payload["truncation"] = truncation_message(self.memory, max_output or 0)
-        return payload
 
 
 def halted_label(term: Term) -> Term:

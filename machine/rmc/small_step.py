@@ -44,10 +44,9 @@ from machine_calculus.calculus.rmc.unify import INDEXED, Substitution, resolve, 
 from machine_calculus.calculus.terms import Term, iter_distinct_nodes, substitute
 from machine_calculus.machine.memory import (
     MemoryInput,
-    bounded_stacks_json,
+    bounded_memory_json,
     normalize_memory,
     sorted_locations,
-    truncation_message,
 )
 from machine_calculus.machine.stacks import Stack, from_items, to_tuple
 from machine_calculus.machine.traces import StepTrace, Transition
@@ -264,14 +263,7 @@ class Answer:
         """``{"stacks": {LOC: [TERM, ...]}}`` (the command-line contract). With ``max_output``,
         the answer's terms print at most that many characters in all, as an FMC run's memory
         (``"truncated": true`` and a ``"truncation"`` message when a term was cut)."""
-        stacks, cut = bounded_stacks_json(self.memory, max_output, term_text)
-        payload: dict[str, Any] = {"stacks": stacks}
-        if cut:
-            payload["truncated"] = True
-            payload["truncation"] = truncation_message(
-                self.memory, max_output or 0, "the answer's terms", " per answer"
-            )
-        return payload
+        return bounded_memory_json(self.memory, max_output, term_text, "the answer's terms", " per answer")
 
     def __str__(self) -> str:
         parts = [f"{loc}: [{', '.join(items)}]" for loc, items in self.texts().items()]
