@@ -62,6 +62,7 @@ __all__ = [
     "initial_state",
     "result_of",
     "run",
+    "run_from",
     "run_traced",
     "step",
     "steps",
@@ -228,8 +229,12 @@ def run_traced(term: Term, memory: MemoryInput | None = None, fuel: int = 100_00
 @collector_paused()
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
     """Run ``term`` with the paper-faithful machine without keeping a trace."""
-    state = initial_state(term, memory)
-    count = 0
+    return run_from(initial_state(term, memory), 0, fuel)
+
+
+def run_from(state: State, count: int, fuel: int) -> Result:
+    """Go on from ``state``, reached after ``count`` steps, until the run halts or has taken
+    ``fuel`` steps in all (how the compiled run hands over where it stops)."""
     while True:
         outcome = step(state)
         if isinstance(outcome, Halt):

@@ -1,0 +1,800 @@
+"""The FMC compiled to Python: each entry point of a term becomes a generated Python function.
+
+A *unit* is a term position the machine can enter at run time with an environment: the term
+being run, a pushed term (a closure), the continuation of a sequence or a branch of a case frame
+materialised on the continuation stack, a loop body. Its function performs the machine's steps
+(docs/control.md) directly on the run's state:
+
+    S  a dict of Python lists, one operand stack per location (top last)
+    K  a Python list of frames, the continuation stack (top last):
+       (SEQF, unit of M, env)     the frame M of a sequence N ; M
+       (CASEF, CaseInfo, env)     a case frame {j1 -> M1 | ...}
+       (LOOPF, LoopInfo, env)     a loop frame loop(j, M)
+
+and returns the next ``(unit, env, steps)`` to the driver (:mod:`machine.fmc.fast`): a closure to
+enter, :data:`JUMP` with a label that meets the frames on K, or :data:`STOP` with why it stopped.
+A value on a stack is a machine value (:mod:`machine.fmc.values`) for a constant, or a closure
+``(unit, env)`` whose ``env`` holds the values of the unit's free variables only.
+
+Within a unit, straight-line code is compiled with a compile-time stack: pushes stay in Python
+locals until a pop takes them (then no list is touched) or the unit leaves; pops bind Python
+locals; a sequence's frame, a case frame and (in a loop body) the loop frame stay compile-time
+frames, so ``skip``, ``catch``, ``pass``, ``again`` and ``exit`` are resolved while compiling
+where the label is known, and by an ``if``/``elif`` on the label where it is not. A closure run
+in the middle of a unit is called directly when it is a *leaf* (pushes and pops ending in a jump,
+as a While variable's thunk ``[v]``); anything else is materialised onto K and entered through
+the driver, so Python's stack never grows with the run.
+
+Steps are counted at compile time per straight-line path. Each unit checks at its entry (a loop
+body at each round) that the longest path to its exits fits in the fuel left; where it does not,
+or where a pop finds an empty stack, a primitive refuses its arguments, a label is symbolic or a
+variable is free, the unit stops with the exact machine state at that point, and the small-step
+machine takes over from there (so fuel, stuck states and their reasons are the reference's).
+Generated source is cached by its text (units of the same shape share one code object), and each
+unit is compiled the first time it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from machine_calculus.calculus.fmc.labels import UNDETERMINED, meets, select
+from machine_calculus.calculus.fmc.syntax import (
+    ANY,
+    DEFAULT,
+    STAR,
+    Case,
+    Const,
+    Label,
+    Loop,
+    LoopFrame,
+    Name,
+    Pop,
+    Prim,
+    Push,
+    Seq,
+    Skip,
+    Term,
+    Var,
+    branches,
+)
+from machine_calculus.calculus.terms import free_variables
+from machine_calculus.machine.fmc.primitives import arity
+from machine_calculus.machine.fmc.values import CONCRETE, FAILED, FALSE, TRUE, primitive, raw, too_large
+
+__all__ = ["CASEF", "JUMP", "LOOPF", "SEQF", "STOP", "CaseInfo", "LoopInfo", "Unit", "jump", "unit_for", "value_of"]
+
+SEQF, CASEF, LOOPF = 0, 1, 2
+
+#: A straight-line path longer than this many lines continues in a unit of its own.
+MAX_LINES = 400
+#: Case dispatches nested deeper than this inside one unit go through the driver.
+MAX_NESTING = 12
+#: Pending pushes on one location are performed once there are this many.
+MAX_PENDING = 64
+#: A leaf is at most this many pushes and pops.
+MAX_LEAF = 24
+#: A sequence's continuation is compiled inline at most this many times per unit.
+MAX_COPIES = 2
+
+
+class Unit:
+    """A term position entered at run time: ``run(env, S, K, steps, fuel) -> (unit, env, steps)``.
+
+    ``free`` names the values ``env`` holds (in order); ``leaf`` is, for a unit of pushes and pops
+    ending in a jump, ``leaf(env, S) -> label`` (None where a stack is too short, before any
+    change) with ``cost`` its steps; ``loop`` is the LoopInfo of a loop body entered with its
+    frame on K.
+    """
+
+    __slots__ = ("cost", "free", "leaf", "loop", "run", "term")
+
+    def __init__(self, term: Term, free: tuple[str, ...], loop: LoopInfo | None = None) -> None:
+        self.term = term
+        self.free = free
+        self.loop = loop
+        self.run: Callable[..., tuple[Any, Any, int]] = self._first_run
+        self.cost = _leaf_cost(term) if loop is None else None
+        self.leaf: Callable[..., Any] | None = self._first_leaf if self.cost is not None else None
+
+    def _first_run(self, env: Any, S: Any, K: Any, steps: int, fuel: int) -> tuple[Any, Any, int]:
+        compiler = _UnitCompiler(self)
+        self.run = _instantiate(compiler.source(), compiler.pool)
+        return self.run(env, S, K, steps, fuel)
+
+    def _first_leaf(self, env: Any, S: Any) -> Any:
+        compiler = _UnitCompiler(self)
+        self.leaf = _instantiate(compiler.leaf_source(), compiler.pool)
+        return self.leaf(env, S)
+
+    def __repr__(self) -> str:
+        return f"<unit {self.term!r} over {self.free}>"
+
+
+class CaseInfo:
+    """A case frame as K holds it: its branches' units, a dict for concrete labels."""
+
+    __slots__ = ("default", "free", "node", "pairs", "table", "term")
+
+    def __init__(self, frame: Term, free: tuple[str, ...]) -> None:
+        self.node = self.term = frame
+        self.free = free
+        self.pairs: tuple[tuple[Label, Unit], ...] = tuple(
+            (label, unit_for(body, free)) for label, body in branches(frame)
+        )
+        table: dict[Any, Unit] | None = {}
+        self.default: Unit | None = None
+        for label, unit in self.pairs:
+            if label is ANY:
+                self.default = unit
+            elif type(raw(label)) in CONCRETE and table is not None:
+                table[raw(label)] = unit
+            else:
+                table = None
+        self.table = table
+
+    def branch(self, label: Any) -> Unit | None:
+        """``C(j)``: the unit of the catching branch, None, or UNDETERMINED (symbolic)."""
+        if self.table is not None and type(label) in CONCRETE:
+            return self.table.get(label, self.default)
+        from machine_calculus.machine.fmc.values import term_value
+
+        return select(self.pairs, term_value(label))
+
+
+class LoopInfo:
+    """A loop frame ``loop(j, M)`` as K holds it: the label and the body's unit."""
+
+    __slots__ = ("body", "free", "label", "node", "term", "value")
+
+    def __init__(self, loop: Loop, free: tuple[str, ...]) -> None:
+        self.node = loop
+        self.term = LoopFrame(loop.body, loop.label)
+        self.free = free
+        self.value = loop.label
+        self.label = STAR if loop.label == STAR else raw(loop.label)
+        self.body = Unit(loop.body, free, self)
+
+    def meets(self, label: Any) -> bool | None:
+        if type(label) in CONCRETE and type(self.label) in CONCRETE:
+            return label is self.label or label == self.label
+        from machine_calculus.machine.fmc.values import term_value
+
+        return meets(STAR if label is STAR else term_value(label), self.value)
+
+
+class _Stop:
+    """The driver's signal that the run left compiled code: ``env`` says why."""
+
+    def __repr__(self) -> str:
+        return "STOP"
+
+
+STOP: Any = _Stop()
+
+
+def jump(label: Any, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, Any, int]:
+    """A jump meets the frames on K, one machine step each:
+
+        skip   K.M, ⋆ -> K, M            catch  K.C, j -> K, C(j)      pass  K.C, j -> K, j
+        again  K.loop(j, M), j -> K.loop(j, M), M                      exit  K.loop(k, M), j -> K, j
+
+    Returns the unit to enter, or STOP with ``(None, label)`` (done: K is empty) or with the
+    jump's own state where fuel runs out or the branch depends on symbols.
+    """
+    while K:
+        if steps >= fuel:
+            return STOP, (_JUMP_STATE, label), steps
+        kind, info, env = K[-1]
+        if kind == SEQF:
+            K.pop()
+            steps += 1
+            if label is STAR:
+                return info, env, steps
+        elif kind == CASEF:
+            unit = info.branch(label)
+            if unit is UNDETERMINED:
+                return STOP, (_JUMP_STATE, label), steps
+            K.pop()
+            steps += 1
+            if unit is not None:
+                return unit, env, steps
+        else:
+            met = info.meets(label)
+            if met is None:
+                return STOP, (_JUMP_STATE, label), steps
+            steps += 1
+            if met:
+                return info.body, env, steps
+            K.pop()
+    return STOP, (None, label), steps
+
+
+class _Jump:
+    """The pseudo-unit :data:`JUMP`: entering it with a label runs :func:`jump`."""
+
+    run = staticmethod(jump)
+
+    def __repr__(self) -> str:
+        return "JUMP"
+
+
+JUMP: Any = _Jump()
+#: The marker of a stop at a jump: the state's term is the jump itself.
+_JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
+
+_UNITS: dict[tuple[int, tuple[str, ...]], Unit] = {}
+_INFOS: dict[tuple[int, tuple[str, ...]], Any] = {}
+#: The caches are emptied when they reach this size (their entries keep their terms alive).
+MAX_CACHED = 200_000
+
+
+def unit_for(term: Term, free: tuple[str, ...]) -> Unit:
+    """The unit running ``term`` with values for ``free`` (cached per node and layout)."""
+    key = (id(term), free)
+    unit = _UNITS.get(key)
+    if unit is None or unit.term is not term:
+        if len(_UNITS) >= MAX_CACHED:
+            _UNITS.clear()
+        unit = _UNITS[key] = Unit(term, free)
+    return unit
+
+
+def _info(cls: type, node: Term, free: tuple[str, ...]) -> Any:
+    key = (id(node), free)
+    info = _INFOS.get(key)
+    if info is None or info.node is not node:
+        if len(_INFOS) >= MAX_CACHED:
+            _INFOS.clear()
+        info = _INFOS[key] = cls(node, free)
+    return info
+
+
+def value_of(term: Term) -> Any:
+    """The machine value of a closed memory term: a constant's value, or a closure."""
+    if isinstance(term, Const):
+        return raw(term.value)
+    return (unit_for(term, ()), ())
+
+
+def _leaf_cost(term: Term) -> int | None:
+    """The steps of a leaf (pushes and pops ending in ``*`` or a constant), None otherwise."""
+    n = 0
+    while isinstance(term, Push | Pop):
+        n += 1
+        if n > MAX_LEAF:
+            return None
+        term = term.body
+    return n if isinstance(term, Skip | Const) else None
+
+
+_GLOBALS: dict[str, Any] = {
+    "STAR": STAR,
+    "TRUE": TRUE,
+    "FALSE": FALSE,
+    "STOP": STOP,
+    "JUMP": JUMP,
+    "CONCRETE": CONCRETE,
+    "FAILED": FAILED,
+    "primitive": primitive,
+    "too_large": too_large,
+    "SEQF": SEQF,
+    "CASEF": CASEF,
+    "LOOPF": LOOPF,
+    "__builtins__": {"type": type, "len": len, "tuple": tuple, "int": int},
+}
+_FACTORIES: dict[str, Callable[[list[Any]], Callable[..., Any]]] = {}
+#: The integers kept as literals in generated code (larger ones go to the pool).
+_LITERAL_INT = 1 << 60
+#: Integer results of + - * below this in size skip the digit-budget check.
+_SMALL = 1 << 64
+
+
+def _instantiate(source: str, pool: list[Any]) -> Callable[..., Any]:
+    factory = _FACTORIES.get(source)
+    if factory is None:
+        namespace: dict[str, Any] = {}
+        exec(compile(source, "<mcalc compiled unit>", "exec"), _GLOBALS, namespace)  # noqa: S102
+        factory = _FACTORIES[source] = namespace["make"]
+    return factory(pool)
+
+
+class _Path:
+    """The compile-time state along one path: bindings, pending pushes, static frames, steps."""
+
+    __slots__ = ("acc", "copies", "ctx", "depth", "env", "indent", "known", "pos", "vstack")
+
+    def __init__(self, env: dict[str, str], indent: int) -> None:
+        self.env = env  # variable -> Python expression of its value
+        self.vstack: dict[str, list[str]] = {}  # location -> pending pushes, bottom first
+        self.ctx: tuple[tuple[Any, ...], ...] = ()  # static frames, innermost last
+        self.acc = 0  # steps not yet added to the run-time `steps`
+        self.pos = 0  # steps since the unit's (or the loop round's) check
+        self.indent = indent
+        self.depth = 0
+        self.known: set[str] = set()  # expressions known to be constants (not closures)
+        self.copies: dict[int, int] = {}
+
+    def fork(self, indent: int) -> _Path:
+        p = _Path(dict(self.env), indent)
+        p.vstack = {loc: list(items) for loc, items in self.vstack.items()}
+        p.ctx, p.acc, p.pos, p.depth = self.ctx, self.acc, self.pos, self.depth + 1
+        p.known, p.copies = set(self.known), dict(self.copies)
+        return p
+
+
+class _UnitCompiler:
+    """Generates the source of one unit (or of its leaf function)."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.pool: list[Any] = []
+        self.pool_ids: dict[int, int] = {}
+        self.lines: list[str] = []
+        self.stacks: dict[str, str] = {}
+        self.fresh = 0
+        self.holes: list[list[tuple[int, int]]] = []  # per open gen: (line, position) of leaf calls
+
+    # -- small pieces ------------------------------------------------------------------------
+
+    def const(self, obj: Any) -> str:
+        """A pool reference ``C[i]`` for ``obj``."""
+        i = self.pool_ids.get(id(obj))
+        if i is None:
+            i = self.pool_ids[id(obj)] = len(self.pool)
+            self.pool.append(obj)
+        return f"C[{i}]"
+
+    def literal(self, value: Any) -> str:
+        """Python source for a machine value."""
+        if value is STAR:
+            return "STAR"
+        if value is TRUE:
+            return "TRUE"
+        if value is FALSE:
+            return "FALSE"
+        if type(value) is int and -_LITERAL_INT < value < _LITERAL_INT:
+            return repr(value)
+        return self.const(value)
+
+    def local(self, prefix: str = "v") -> str:
+        self.fresh += 1
+        return f"{prefix}{self.fresh}"
+
+    def stack(self, location: str) -> str:
+        name = self.stacks.get(location)
+        if name is None:
+            name = self.stacks[location] = f"s{len(self.stacks)}"
+        return name
+
+    def emit(self, path: _Path, line: str) -> None:
+        self.lines.append(" " * path.indent + line)
+
+    def free_of(self, term: Term, path: _Path) -> tuple[str, ...]:
+        return tuple(sorted(free_variables(term) & path.env.keys()))
+
+    def env_tuple(self, names: tuple[str, ...], env: dict[str, str]) -> str:
+        if not names:
+            return "()"
+        return "(" + ", ".join(env[n] for n in names) + ",)"
+
+    def pushed(self, term: Term, path: _Path) -> str:
+        """The value ``[N]`` pushes: a constant's value, a variable's value, or a closure."""
+        if isinstance(term, Const):
+            text = self.literal(raw(term.value))
+            path.known.add(text)
+            return text
+        if isinstance(term, Var) and term.name in path.env:
+            return path.env[term.name]
+        free = self.free_of(term, path)
+        return f"({self.const(unit_for(term, free))}, {self.env_tuple(free, path.env)})"
+
+    # -- leaving the unit --------------------------------------------------------------------
+
+    def flush(self, path: _Path) -> None:
+        """Perform the pending pushes on the run's stacks."""
+        for location, items in path.vstack.items():
+            if len(items) == 1:
+                self.emit(path, f"{self.stack(location)}.append({items[0]})")
+            elif items:
+                self.emit(path, f"{self.stack(location)}.extend(({', '.join(items)},))")
+        path.vstack = {}
+
+    def materialize(self, path: _Path) -> None:
+        """Flush, then put the static frames on K (bottom first), as the machine would hold them."""
+        self.flush(path)
+        for frame in path.ctx:
+            if frame[0] == "seq":
+                _, node, env = frame
+                free = tuple(sorted(free_variables(node) & env.keys()))
+                self.emit(path, f"K.append((SEQF, {self.const(unit_for(node, free))}, {self.env_tuple(free, env)}))")
+            elif frame[0] == "case":
+                _, info, env = frame
+                self.emit(path, f"K.append((CASEF, {self.const(info)}, {self.env_tuple(info.free, env)}))")
+        path.ctx = ()
+
+    def leave(self, path: _Path, target: str, env: str) -> None:
+        """Materialize and return ``(target, env, steps)`` to the driver; the path's own pending
+        pushes and frames are left as they were (a guard's exit leaves them to the main line)."""
+        saved = (path.vstack, path.ctx)
+        path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
+        self.materialize(path)
+        self.emit(path, f"return {target}, {env}, steps + {path.acc}")
+        path.vstack, path.ctx = saved
+
+    def stop_at(self, path: _Path, node: Term) -> None:
+        """Stop with the machine state whose term is ``node`` (the small-step machine goes on)."""
+        free = self.free_of(node, path)
+        self.leave(path, "STOP", f"({self.const(unit_for(node, free))}, {self.env_tuple(free, path.env)})")
+
+    def tail(self, path: _Path, node: Term) -> None:
+        """Continue with ``node`` in a unit of its own (through the driver)."""
+        free = self.free_of(node, path)
+        self.leave(path, self.const(unit_for(node, free)), self.env_tuple(free, path.env))
+
+    # -- the generator -----------------------------------------------------------------------
+
+    def source(self) -> str:
+        unit = self.unit
+        head = ["def make(C):", " def unit(env, S, K, steps, fuel):"]
+        env = {name: f"e{i}" for i, name in enumerate(unit.free)}
+        indent = 3 if unit.loop is not None else 2
+        path = _Path(env, indent)
+        check = len(self.lines)
+        self.emit(path, "")  # the fuel check, filled in below
+        if unit.loop is not None:
+            path.ctx = (("loop", unit.loop),)
+        bound = self.gen(unit.term, path)
+        self.lines[check] = " " * indent + (
+            f"if steps + {bound} > fuel:\n{self.stop_source(unit.term, env, indent)}" if bound else "pass"
+        )
+        return self.assemble(head, env, unit.loop is not None, " return unit")
+
+    def stop_source(self, node: Term, env: dict[str, str], indent: int) -> str:
+        """The lines that stop at ``node`` at the unit's (or loop round's) start."""
+        saved = self.lines
+        self.lines = []
+        self.stop_at(_Path(dict(env), indent + 1), node)
+        text = "\n".join(self.lines)
+        self.lines = saved
+        return text
+
+    def assemble(self, head: list[str], env: dict[str, str], loop: bool, tail: str) -> str:
+        out = list(head)
+        if self.unit.free:
+            out.append("  " + ", ".join(env[n] for n in self.unit.free) + ", = env")
+        out.extend(f"  {name} = S[{location!r}]" for location, name in self.stacks.items())
+        if loop:
+            out.append("  while True:")
+        out.extend(self.lines)
+        out.append(tail)
+        return "\n".join(out) + "\n"
+
+    def gen(self, node: Term, path: _Path) -> int:
+        """Compile running ``node`` on ``path``; the most steps any path takes from here."""
+        start = path.pos
+        self.holes.append([])
+        fork = 0
+        while True:
+            if len(self.lines) > MAX_LINES and not isinstance(node, Skip | Const | Var):
+                self.tail(path, node)
+                break
+            if isinstance(node, Push):
+                pending = path.vstack.setdefault(node.location, [])
+                pending.append(self.pushed(node.term, path))
+                if len(pending) > MAX_PENDING:
+                    self.flush(path)
+                path.pos += 1
+                path.acc += 1
+                node = node.body
+            elif isinstance(node, Pop):
+                pending = path.vstack.get(node.location)
+                if pending:
+                    value = pending.pop()
+                else:
+                    value = self.local()
+                    s = self.stack(node.location)
+                    self.emit(path, f"if not {s}:")
+                    path.indent += 1
+                    self.stop_at(path, node)
+                    path.indent -= 1
+                    self.emit(path, f"{value} = {s}.pop()")
+                path.env = {**path.env, node.variable: value}
+                path.pos += 1
+                path.acc += 1
+                node = node.body
+            elif isinstance(node, Seq):
+                path.ctx = (*path.ctx, ("seq", node.then, path.env))
+                path.pos += 1
+                path.acc += 1
+                node = node.first
+            elif isinstance(node, Case):
+                info = _info(CaseInfo, node.frame, self.free_of(node.frame, path))
+                path.ctx = (*path.ctx, ("case", info, path.env))
+                path.pos += 1
+                path.acc += 1
+                node = node.first
+            elif isinstance(node, Loop):
+                free = self.free_of(node.body, path)
+                info = _info(LoopInfo, node, free)
+                path.acc += 1
+                path.pos += 1
+                self.materialize(path)
+                env = self.env_tuple(free, path.env)
+                self.emit(path, f"K.append((LOOPF, {self.const(info)}, {env}))")
+                self.emit(path, f"return {self.const(info.body)}, {env}, steps + {path.acc}")
+                break
+            elif isinstance(node, Prim):
+                if not self.primitive(node, path):
+                    break
+                node = Skip()
+            elif isinstance(node, Skip | Const):
+                label = STAR if isinstance(node, Skip) else raw(node.value)
+                following = self.static_jump(label, node, path)
+                if following is None:
+                    break
+                node = following
+            elif isinstance(node, Var):
+                if node.name not in path.env:
+                    self.stop_at(path, node)
+                    break
+                result = self.run_variable(node, path)
+                if result is None:
+                    break
+                if isinstance(result, int):
+                    fork = result
+                    break
+                node = result
+            else:
+                raise TypeError(f"not an FMC term: {node!r}")
+        bound = path.pos - start + fork
+        for line_no, at in self.holes.pop():  # the most steps any path takes after the call
+            self.lines[line_no] = self.lines[line_no].replace("@R@", str(start + bound - at))
+        return bound
+
+    # -- jumps -------------------------------------------------------------------------------
+
+    def static_jump(self, label: Any, node: Term, path: _Path) -> Term | None:
+        """A jump with a label known at compile time meets the static frames."""
+        while True:
+            if not path.ctx:
+                self.leave(path, "JUMP", self.literal(label))
+                return None
+            frame = path.ctx[-1]
+            if frame[0] == "seq":
+                path.ctx = path.ctx[:-1]
+                path.acc += 1
+                path.pos += 1
+                if label is STAR:  # skip
+                    path.env = frame[2]
+                    return self.continuation(frame[1], path)
+                continue  # pass
+            if frame[0] == "case":
+                info = frame[1]
+                if type(label) not in CONCRETE or info.table is None:
+                    self.leave(path, "JUMP", self.literal(label))
+                    return None
+                unit = info.table.get(label, info.default)
+                path.ctx = path.ctx[:-1]
+                path.acc += 1
+                path.pos += 1
+                if unit is None:
+                    continue  # pass
+                path.env = frame[2]  # catch
+                return unit.term
+            info = frame[1]  # the loop frame of this loop body
+            met = info.meets(label) if type(label) in CONCRETE else None
+            if met is None:
+                self.leave(path, "JUMP", self.literal(label))
+                return None
+            path.acc += 1
+            path.pos += 1
+            if met:  # again
+                self.flush(path)
+                self.emit(path, f"steps += {path.acc}")
+                self.emit(path, "continue")
+                return None
+            self.flush(path)  # exit
+            self.emit(path, "K.pop()")
+            path.ctx = ()
+            self.emit(path, f"return JUMP, {self.literal(label)}, steps + {path.acc}")
+            return None
+
+    def continuation(self, node: Term, path: _Path) -> Term | None:
+        """A sequence's continuation: inline, or (copied too often) in its own unit."""
+        copies = path.copies.get(id(node), 0)
+        if copies >= MAX_COPIES:
+            self.tail(path, node)
+            return None
+        path.copies[id(node)] = copies + 1
+        return node
+
+    def run_variable(self, node: Var, path: _Path) -> Term | int | None:
+        """Run a variable's value: a constant jumps; a leaf closure is called; any other closure
+        is entered through the driver (with the static frames materialised)."""
+        value = path.env[node.name]
+        if not path.ctx:
+            self.flush(path)
+            if value not in path.known:
+                self.emit(path, f"if type({value}) is tuple:")
+                self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
+            self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
+            return None
+        label = self.local("l")
+        if value in path.known:
+            self.emit(path, f"{label} = {value}")
+        else:
+            self.flush(path)
+            u = self.local("u")
+            f = self.local("f")
+            self.emit(path, f"if type({value}) is tuple:")
+            path.indent += 1
+            self.emit(path, f"{u} = {value}[0]")
+            self.emit(path, f"{f} = {u}.leaf")
+            self.holes[-1].append((len(self.lines), path.pos))
+            self.emit(path, f"if {f} is None or steps + {path.acc} + {u}.cost + @R@ > fuel or ({label} := {f}({value}[1], S)) is None:")
+            path.indent += 1
+            self.leave(path, u, f"{value}[1]")
+            path.indent -= 1
+            self.emit(path, f"steps += {u}.cost")
+            path.indent -= 1
+            self.emit(path, "else:")
+            self.emit(path, f" {label} = {value}")
+        return self.dynamic_jump(label, path)
+
+    def dynamic_jump(self, label: str, path: _Path) -> Term | int | None:
+        """A jump whose label is only known at run time meets the static frames: the next
+        continuation, a fork's bound (an int), or None when the path has ended."""
+        frame = path.ctx[-1]
+        if frame[0] == "seq":
+            self.emit(path, f"if {label} is not STAR:")
+            path.indent += 1
+            self.leave(path, "JUMP", label)
+            path.indent -= 1
+            path.ctx = path.ctx[:-1]
+            path.acc += 1
+            path.pos += 1
+            path.env = frame[2]
+            return self.continuation(frame[1], path)
+        if frame[0] == "loop":
+            info = frame[1]
+            self.flush(path)
+            self.emit(path, f"if type({label}) in CONCRETE:")
+            path.indent += 1
+            test = f"{label} is STAR" if info.label is STAR else f"{label} == {self.literal(info.label)}"
+            self.emit(path, f"if {test}:")
+            self.emit(path, f" steps += {path.acc + 1}")
+            self.emit(path, " continue")
+            self.emit(path, "K.pop()")
+            self.emit(path, f"return JUMP, {label}, steps + {path.acc + 1}")
+            path.indent -= 1
+            self.emit(path, f"return JUMP, {label}, steps + {path.acc}")
+            return None
+        info = frame[1]
+        if info.table is None or path.depth >= MAX_NESTING:
+            self.leave(path, "JUMP", label)
+            return None
+        pairs = [(lab, unit) for lab, unit in info.pairs if lab is not ANY]
+        self.emit(path, f"if type({label}) in CONCRETE:")
+        bounds = []
+        keyword = "if"
+        for lab, unit in pairs:
+            value = STAR if lab == STAR else raw(lab)
+            identity = value is STAR or value is TRUE or value is FALSE
+            test = f"{label} {'is' if identity else '=='} {self.literal(value)}"
+            self.emit(path, f" {keyword} {test}:")
+            keyword = "elif"
+            branch = path.fork(path.indent + 2)
+            branch.ctx = path.ctx[:-1]
+            branch.env = frame[2]
+            branch.acc += 1
+            branch.pos += 1
+            bounds.append(1 + self.gen(unit.term, branch))
+        if info.default is not None:
+            self.emit(path, " else:" if pairs else " if True:")
+            branch = path.fork(path.indent + 2)
+            branch.ctx = path.ctx[:-1]
+            branch.env = frame[2]
+            branch.acc += 1
+            branch.pos += 1
+            bounds.append(1 + self.gen(info.default.term, branch))
+        self.leave(path, "JUMP", label)
+        return max(bounds, default=0)
+
+    # -- primitives --------------------------------------------------------------------------
+
+    def primitive(self, node: Prim, path: _Path) -> bool:
+        """``prim``: the result (a new local) becomes a pending push on λ; False if the path ended."""
+        name, n = node.name, arity(node.name)
+        pending = path.vstack.get(DEFAULT, [])
+        virtual = pending[max(0, len(pending) - n) :] if n else []
+        real = n - len(virtual)
+        s = self.stack(DEFAULT)
+        if real:
+            self.emit(path, f"if len({s}) < {real}:")
+            path.indent += 1
+            self.stop_at(path, node)
+            path.indent -= 1
+        args = list(reversed(virtual)) + [f"{s}[-{i}]" for i in range(1, real + 1)]
+        if real:
+            peeked = []
+            for a in args[len(virtual) :]:
+                v = self.local("a")
+                self.emit(path, f"{v} = {a}")
+                peeked.append(v)
+            args = args[: len(virtual)] + peeked
+        r = self.local("r")
+        if n == 2 and name in _INT_FAST:
+            a, b = args
+            checks = [f"type({x}) is int" for x in (a, b) if not _is_int_literal(x)]
+            op = _INT_FAST[name]
+            guard = " and ".join(checks) or "True"
+            if name == "%":
+                guard = f"{guard} and {b} != 0"
+            self.emit(path, f"if {guard}:")
+            if name in ("+", "-", "*"):
+                self.emit(path, f" {r} = {a} {op} {b}")
+                self.emit(path, f" if not -{_SMALL} < {r} < {_SMALL} and too_large({name!r}, {r}):")
+                path.indent += 2
+                self.stop_at(path, node)
+                path.indent -= 2
+            elif name == "%":
+                self.emit(path, f" {r} = {a} % {b}")
+            else:
+                self.emit(path, f" {r} = TRUE if {a} {op} {b} else FALSE")
+            self.emit(path, "else:")
+            path.indent += 1
+        self.emit(path, f"{r} = primitive({name!r}, {', '.join(args)})")
+        self.emit(path, f"if {r} is FAILED:")
+        path.indent += 1
+        self.stop_at(path, node)
+        path.indent -= 1
+        if n == 2 and name in _INT_FAST:
+            path.indent -= 1
+        if virtual:
+            del pending[len(pending) - len(virtual) :]
+        if real:
+            self.emit(path, f"del {s}[-{real}:]")
+        path.vstack.setdefault(DEFAULT, []).append(r)
+        path.known.add(r)
+        path.acc += 1
+        path.pos += 1
+        return True
+
+    # -- leaves ------------------------------------------------------------------------------
+
+    def leaf_source(self) -> str:
+        """``leaf(env, S) -> label``: the unit's pushes and pops, checked before any change."""
+        unit = self.unit
+        env = {name: f"e{i}" for i, name in enumerate(unit.free)}
+        path = _Path(env, 2)
+        needs: dict[str, int] = {}
+        node = unit.term
+        while isinstance(node, Push | Pop):
+            if isinstance(node, Push):
+                path.vstack.setdefault(node.location, []).append(self.pushed(node.term, path))
+            else:
+                pending = path.vstack.get(node.location)
+                if pending:
+                    value = pending.pop()
+                else:
+                    value = self.local()
+                    needs[node.location] = needs.get(node.location, 0) + 1
+                    self.emit(path, f"{value} = {self.stack(node.location)}.pop()")
+                path.env = {**path.env, node.variable: value}
+            node = node.body
+        self.flush(path)
+        label = STAR if isinstance(node, Skip) else raw(node.value)  # type: ignore[attr-defined]
+        self.emit(path, f"return {self.literal(label)}")
+        checks = [f"  if len({self.stack(loc)}) < {k}:\n   return None" for loc, k in needs.items()]
+        self.lines = checks + self.lines
+        return self.assemble(["def make(C):", " def leaf(env, S):"], env, False, " return leaf")
+
+
+_INT_FAST = {"+": "+", "-": "-", "*": "*", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def _is_int_literal(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
