@@ -388,7 +388,9 @@ class _UnitCompiler:
         if isinstance(term, Var) and term.name in path.env:
             return path.env[term.name]
         free = self.free_of(term, path)
-        return f"({self.const(unit_for(term, free))}, {self.env_tuple(free, path.env)})"
+        closure = self.local("c")
+        self.emit(path, f"{closure} = ({self.const(unit_for(term, free))}, {self.env_tuple(free, path.env)})")
+        return closure
 
     # -- leaving the unit --------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.syntax import SKIP, STAR, Const, Term
 from machine_calculus.calculus.terms import substitute
 from machine_calculus.machine.fmc import small_step
-from machine_calculus.machine.fmc.codegen import JUMP, STOP, unit_for, value_of
+from machine_calculus.machine.fmc.codegen import STOP, unit_for, value_of
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.values import term_value
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
@@ -77,9 +77,9 @@ def readback(value: Any, memo: dict[int, tuple[Any, Term]] | None = None) -> Ter
     Iterative over the graph of closures; ``memo`` maps ``id(closure)`` to ``(closure, term)``
     (the closure kept so that its id stays unique) and shares work between calls.
     """
-    if type(value) is not tuple:
-        return Const(term_value(value))
     memo = {} if memo is None else memo
+    if type(value) is not tuple:
+        return _constant(value, memo)
     stack = [value]
     while stack:
         closure = stack[-1]
@@ -93,10 +93,16 @@ def readback(value: Any, memo: dict[int, tuple[Any, Term]] | None = None) -> Ter
             continue
         stack.pop()
         mapping = {
-            name: memo[id(v)][1] if type(v) is tuple else Const(term_value(v)) for name, v in zip(info.free, env)
+            name: memo[id(v)][1] if type(v) is tuple else _constant(v, memo) for name, v in zip(info.free, env)
         }
         memo[id(closure)] = (closure, substitute(info.term, mapping) if mapping else info.term)
     return memo[id(value)][1]
 
 
-assert JUMP is not STOP
+
+def _constant(value: Any, memo: dict[int, tuple[Any, Term]]) -> Term:
+    """``Const`` of a machine value, one node per value object (as the reference shares it)."""
+    known = memo.get(id(value))
+    if known is None:
+        known = memo[id(value)] = (value, Const(term_value(value)))
+    return known[1]
