@@ -88,7 +88,7 @@ class Unit:
     frame on K.
     """
 
-    __slots__ = ("cost", "free", "leaf", "loop", "run", "term")
+    __slots__ = ("cost", "free", "leaf", "loop", "run", "term", "thunk")
 
     def __init__(self, term: Term, free: tuple[str, ...], loop: LoopInfo | None = None) -> None:
         self.term = term
@@ -97,6 +97,10 @@ class Unit:
         self.run: Callable[..., tuple[Any, Any, int]] = self._first_run
         self.cost = _leaf_cost(term) if loop is None else None
         self.leaf: Callable[..., Any] | None = self._first_leaf if self.cost is not None else None
+        # a value thunk [x]a (a While variable's cell): a caller pushes env[0] onto a itself
+        body = term
+        is_thunk = isinstance(body, Push) and isinstance(body.term, Var) and isinstance(body.body, Skip)
+        self.thunk = body.location if is_thunk and free == (body.term.name,) else None  # type: ignore[union-attr]
 
     def _first_run(self, env: Any, S: Any, K: Any, steps: int, fuel: int) -> tuple[Any, Any, int]:
         compiler = _UnitCompiler(self)
@@ -335,6 +339,7 @@ class _UnitCompiler:
         self.stacks: dict[str, str] = {}
         self.fresh = 0
         self.holes: list[list[tuple[int, int]]] = []  # per open gen: (line, position) of leaf calls
+        self.last_pop: tuple[int, str, str] | None = None  # (line, location, local) of the last pop
 
     # -- small pieces ------------------------------------------------------------------------
 
@@ -484,6 +489,11 @@ class _UnitCompiler:
                 break
             if isinstance(node, Push):
                 pending = path.vstack.setdefault(node.location, [])
+                if not pending and self.repush(node, path):
+                    path.pos += 1
+                    path.acc += 1
+                    node = node.body
+                    continue
                 pending.append(self.pushed(node.term, path))
                 if len(pending) > MAX_PENDING:
                     self.flush(path)
@@ -502,6 +512,7 @@ class _UnitCompiler:
                     self.stop_at(path, node)
                     path.indent -= 1
                     self.emit(path, f"{value} = {s}.pop()")
+                    self.last_pop = (len(self.lines) - 1, node.location, value)
                 path.env = {**path.env, node.variable: value}
                 path.pos += 1
                 path.acc += 1
@@ -554,6 +565,17 @@ class _UnitCompiler:
         for line_no, at in self.holes.pop():  # the most steps any path takes after the call
             self.lines[line_no] = self.lines[line_no].replace("@R@", str(start + bound - at))
         return bound
+
+    def repush(self, node: Push, path: _Path) -> bool:
+        """``a<x>.[x]a``, nothing emitted in between: the pop becomes a look at the top."""
+        if self.last_pop is None or not isinstance(node.term, Var):
+            return False
+        line_no, location, value = self.last_pop
+        if line_no != len(self.lines) - 1 or location != node.location or path.env.get(node.term.name) != value:
+            return False
+        self.lines[line_no] = self.lines[line_no].replace(".pop()", "[-1]")
+        self.last_pop = None
+        return True
 
     # -- jumps -------------------------------------------------------------------------------
 
@@ -633,6 +655,13 @@ class _UnitCompiler:
             self.emit(path, f"if type({value}) is tuple:")
             path.indent += 1
             self.emit(path, f"{u} = {value}[0]")
+            self.holes[-1].append((len(self.lines), path.pos))
+            self.emit(path, f"if {u}.thunk is not None and steps + {path.acc + 1} + @R@ <= fuel:")
+            self.emit(path, f" S[{u}.thunk].append({value}[1][0])")
+            self.emit(path, " steps += 1")
+            self.emit(path, f" {label} = STAR")
+            self.emit(path, "else:")
+            path.indent += 1
             self.emit(path, f"{f} = {u}.leaf")
             self.holes[-1].append((len(self.lines), path.pos))
             self.emit(path, f"if {f} is None or steps + {path.acc} + {u}.cost + @R@ > fuel or ({label} := {f}({value}[1], S)) is None:")
@@ -640,7 +669,7 @@ class _UnitCompiler:
             self.leave(path, u, f"{value}[1]")
             path.indent -= 1
             self.emit(path, f"steps += {u}.cost")
-            path.indent -= 1
+            path.indent -= 2
             self.emit(path, "else:")
             self.emit(path, f" {label} = {value}")
         return self.dynamic_jump(label, path)
