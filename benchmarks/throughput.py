@@ -35,10 +35,11 @@ from machine_calculus.machine.fmc.result import Result
 
 FUEL = 100_000_000
 
-#: The fast run before the compiler (the environment-machine interpreter of machine.fmc.fast), best
-#: CPU seconds of 5 interleaved rounds, end to end, recorded 2026-12-02 with
-#: ``python3 benchmarks/throughput.py --markdown`` (CPython 3.11.7, Linux x86_64).
-BASELINE_SECONDS = {"Church mult 300×300": 0.0, "Church exp 2^16": 0.0}
+#: The fast run before the compiler (the environment-machine interpreter of machine.fmc.fast, at
+#: commit 18478ca), end to end: the best CPU seconds of two runs of
+#: ``python3 benchmarks/throughput.py --markdown`` (5 interleaved rounds each; 121.1 and 141.6 ms
+#: for mult, 155.0 and 151.3 ms for exp), 2026-12-02, CPython 3.11.7 on Linux x86_64 (2 cores).
+BASELINE_SECONDS = {"Church mult 300×300": 0.1211, "Church exp 2^16": 0.1513}
 CHURCH_SPEEDUP_BOUND = 10.0  # Church arithmetic at least 10x faster than the baseline
 DEEP_BOUND_SECONDS = 1.0  # a 100,000-deep term compiled and run in at most 1 s
 
