@@ -188,34 +188,37 @@ def loops(quick: bool) -> list[tuple[Callable[[int], Loop], int]]:
 # -- cFMC ------------------------------------------------------------------------------------------
 
 
-def cfmc_source(path: Path) -> Path:
-    """A folder holding cFMC's ``src/``: ``path`` itself, or exported from the bare clone ``path``."""
-    if (path / "src").is_dir():
-        return path
-    if not (path / "HEAD").is_file():
-        raise SystemExit(f"{path}: neither cFMC's binary, its source folder nor a git clone of it")
-    tree = Path(tempfile.mkdtemp(prefix="mcalc-cfmc-src-"))
-    archive = subprocess.run(["git", f"--git-dir={path}", "archive", "HEAD"], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
-
-
 def build_cfmc(path: Path) -> Path:
-    """cFMC's binary: ``path`` if it is one, else built with ``c++ -std=c++20 -O2`` from the sources
-    (its build.sh's files) into a temporary folder named by their hash, so a rerun reuses it."""
+    """cFMC's binary: ``path`` if it is one, else built from the source folder ``path`` (or the
+    ``src/`` of the bare git clone ``path``, exported for the build)."""
     if path.is_file():
         return path
-    sources = sorted((cfmc_source(path) / "src").glob("*.cpp"))
+    if (path / "src").is_dir():
+        return compile_cfmc(path / "src")
+    if not (path / "HEAD").is_file():
+        raise SystemExit(f"{path}: neither cFMC's binary, its source folder nor a git clone of it")
+    with tempfile.TemporaryDirectory(prefix="mcalc-cfmc-src-") as tree:
+        archive = subprocess.run(
+            ["git", f"--git-dir={path}", "archive", "HEAD", "src"], capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", tree], input=archive.stdout, check=True)
+        return compile_cfmc(Path(tree) / "src")
+
+
+def compile_cfmc(src: Path) -> Path:
+    """``c++ -std=c++20 -O2`` on the ``.cpp`` files of ``src`` (those of cFMC's build.sh), into a
+    temporary folder named by the hash of the sources and the command, so a rerun reuses it."""
     command = ["c++", "-std=c++20", "-O2"]
     digest = hashlib.sha256(" ".join(command).encode())
-    for source in sorted(sources[0].parent.glob("*.[ch]pp")):
+    for source in sorted(src.glob("*.[ch]pp")):
         digest.update(source.name.encode() + source.read_bytes())
     binary = Path(tempfile.gettempdir()) / f"mcalc-cfmc-{digest.hexdigest()[:16]}" / "cfmc"
     if not binary.is_file():
         print(f"building cFMC into {binary.parent}", file=sys.stderr, flush=True)
         binary.parent.mkdir(exist_ok=True)
-        subprocess.run([*command, "-o", str(binary) + ".part", *map(str, sources)], check=True)
-        shutil.move(str(binary) + ".part", binary)
+        partial = binary.with_suffix(".part")
+        subprocess.run([*command, "-o", str(partial), *map(str, sorted(src.glob("*.cpp")))], check=True)
+        shutil.move(partial, binary)
     return binary
 
 
@@ -317,19 +320,21 @@ def measure(quick: bool, repeat: int, cfmc: Path | None) -> list[Comparison]:
         plan.append((key, (sized[0].rounds, sized[1].rounds), "py"))
     n = 1_000 if quick else 100_000
     hand = "FMC III countdown (by hand)"
+    programs = tempfile.TemporaryDirectory(prefix="mcalc-countdown-")  # cFMC's programs, for the run
     for size, k in (("1", n), ("2", 2 * n)):
         run, check = countdown_fmc_check(k)
         items.append(Item(f"{hand}/fmc/{size}", checked(hand, run, check)))
         items.append(Item(f"{hand}/py/{size}", checked(hand, lambda k=k: countdown_py(k), lambda v: v == 0)))
         if cfmc is not None:
-            with tempfile.NamedTemporaryFile("w", suffix=".fmc", prefix="countdown-", delete=False) as f:
-                f.write(COUNTDOWN_CFMC.format(n=k))
-            argv = [str(cfmc), "--file", f.name]
+            program = Path(programs.name) / f"countdown-{k}.fmc"
+            program.write_text(COUNTDOWN_CFMC.format(n=k))
+            argv = [str(cfmc), "--file", str(program)]
             items.append(
                 Item(f"{hand}/cfmc/{size}", checked_child("cFMC countdown", argv, lambda out: out.split() == ["0"]))
             )
     items += compile_items.values()
     best = best_interleaved(items, repeat)
+    programs.cleanup()
 
     def two(key: str, side: str) -> tuple[float, float]:
         return best[f"{key}/{side}/1"], best[f"{key}/{side}/2"]
