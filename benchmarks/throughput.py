@@ -1,36 +1,47 @@
-"""Machine throughput: steps per second of the fast run, against a minimal push/pop loop.
+"""Machine throughput: the fast run on Church arithmetic (steps per second, against the figures
+recorded before the compiler) and on terms 100,000 deep (end to end: compiling them included).
 
-    python3 benchmarks/throughput.py              # a rich table
-    python3 benchmarks/throughput.py --markdown   # the table for docs/performance.md
-    python3 benchmarks/throughput.py --quick      # smaller workloads (a smoke run)
+    python3 benchmarks/throughput.py               # a rich table
+    python3 benchmarks/throughput.py --markdown    # the table for docs/performance.md
+    python3 benchmarks/throughput.py --quick       # tiny workloads (a smoke run)
+    python3 benchmarks/throughput.py --repeat 9    # best of 9 interleaved rounds (default 5)
 
-Every workload is run on ``machine.fmc.fast`` (the compiled environment machine); the small-step
-machine ``machine.fmc`` runs the smaller ones for reference. The *ceiling* is the least a Python
-interpreter of push/pop instructions must do per step: one loop iteration that dispatches on an
-opcode and appends to or pops from a list, over a flat program with no terms, closures or
-continuations. The fast run's figure divided by the ceiling's is the ratio we track (the aim is
-at least 1/3).
+Every workload is run by ``machine.fmc.fast.run(term, memory, fuel)`` on a term parsed before
+(parsing is not timed) and its result checked. Every figure is a CPU time, best of N rounds that
+interleave the workloads with the *ceiling*: the least a Python interpreter of push/pop
+instructions does per step, one loop iteration dispatching on an opcode and pushing to or
+popping from a list, over a flat program with no terms, closures or continuations. Church
+arithmetic and the ceiling also run at a second size with twice the steps, so their marginal
+rate, (steps₂ − steps₁) / (T₂ − T₁), leaves start-up out (benchmarks/timing.py,
+benchmarks/METHOD.md).
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import platform
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
-from rich.console import Console
-from rich.table import Table
+from report import print_table  # benchmarks/report.py
+from timing import Item, TwoSizes, best_interleaved, checked, timing_parser
 
+from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.machine.fmc import fast, small_step
+from machine_calculus.machine.fmc import fast
 from machine_calculus.machine.fmc.result import Result
+
+FUEL = 100_000_000
+
+#: The fast run before the compiler (the environment-machine interpreter of machine.fmc.fast, at
+#: commit 18478ca), end to end: the best CPU seconds of two runs of
+#: ``python3 benchmarks/throughput.py --markdown`` (5 interleaved rounds each; 121.1 and 141.6 ms
+#: for mult, 155.0 and 151.3 ms for exp), 2026-12-02, CPython 3.11.7 on Linux x86_64 (2 cores).
+BASELINE_SECONDS = {"Church mult 300×300": 0.1211, "Church exp 2^16": 0.1513}
+CHURCH_SPEEDUP_BOUND = 10.0  # Church arithmetic at least 10x faster than the baseline
+DEEP_BOUND_SECONDS = 1.0  # a 100,000-deep term compiled and run in at most 1 s
 
 CHURCH = """
 tick  = λy.[S]out.y
@@ -48,12 +59,12 @@ def numeral(n: int) -> str:
 
 
 def church_mult(m: int, n: int) -> str:
-    """``mult m n tick *``: writes m*n ticks on ``out``."""
+    """``mult m n tick *``: writes m·n ticks on ``out``."""
     return CHURCH + f"[*].[tick].[{numeral(n)}].[{numeral(m)}].mult"
 
 
 def church_exp(m: int, n: int) -> str:
-    """``exp m n tick *`` = ``n m tick *``: writes m^n ticks on ``out``."""
+    """``exp m n tick *`` = ``n m tick *``: writes mⁿ ticks on ``out``."""
     return CHURCH + f"[*].[tick].[{numeral(n)}].[{numeral(m)}].exp"
 
 
@@ -75,45 +86,31 @@ def long_sequence(n: int) -> str:
     return "[[A]out].<f>.(" + " ; ".join(["f"] * n) + ")"
 
 
-@dataclass
+def ticks(k: int) -> Callable[[Result], bool]:
+    return lambda r: r.done and len(r.stack("out")) == k
+
+
+@dataclass(frozen=True)
 class Workload:
+    """A term (source text) and the check of its result; ``larger`` a second size with about twice
+    the steps (Church arithmetic), for the marginal rate."""
+
     name: str
     source: str
     expect: Callable[[Result], bool]
-    small_step: bool = False
+    larger: tuple[str, Callable[[Result], bool]] | None = None
 
 
-def workloads(scale: float) -> list[Workload]:
-    def ticks(k: int) -> Callable[[Result], bool]:
-        return lambda r: r.status == "done" and len(r.stack("out")) == k
-
-    m = max(2, int(300 * scale))
-    deep = max(10, int(100_000 * scale))
+def workloads(quick: bool) -> list[Workload]:
+    m, k, deep = (20, 8, 1_000) if quick else (300, 16, 100_000)
+    m2 = round(m * 2**0.5)  # m2² ≈ 2m²: twice the ticks
     return [
-        Workload("Church mult 2×3", church_mult(2, 3), ticks(6), small_step=True),
-        Workload("Church mult 30×30", church_mult(30, 30), ticks(900), small_step=True),
-        Workload(f"Church mult {m}×{m}", church_mult(m, m), ticks(m * m)),
-        Workload("Church exp 2^16", church_exp(2, 16 if scale >= 1 else 8), ticks(2 ** (16 if scale >= 1 else 8))),
-        Workload(f"push chain {deep:,} deep", push_chain(deep), lambda r: r.status == "done"),
-        Workload(f"nested pushes {deep:,} deep", nested_push(deep), lambda r: r.status == "done"),
+        Workload(f"Church mult {m}×{m}", church_mult(m, m), ticks(m * m), (church_mult(m2, m2), ticks(m2 * m2))),
+        Workload(f"Church exp 2^{k}", church_exp(2, k), ticks(2**k), (church_exp(2, k + 1), ticks(2 ** (k + 1)))),
+        Workload(f"push chain {deep:,} deep", push_chain(deep), lambda r: r.done),
+        Workload(f"nested pushes {deep:,} deep", nested_push(deep), lambda r: r.done),
         Workload(f"sequence of {deep:,}", long_sequence(deep), ticks(deep)),
     ]
-
-
-def best_of(repeats: int, run: Callable[[], Result]) -> tuple[float, Result]:
-    """The least wall time over ``repeats`` runs (garbage collection off while timing)."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            result = run()
-            best = min(best, time.perf_counter() - start)
-        finally:
-            gc.enable()
-    assert result is not None
-    return best, result
 
 
 # -- the ceiling: a minimal pure-Python push/pop loop -------------------------------------------
@@ -123,13 +120,21 @@ PUSH, POP = 0, 1
 
 def ceiling_program(n: int, locations: int = 3) -> list[tuple[int, int, object]]:
     """n pushes then n pops spread over a few locations, as flat ``(op, location, value)``."""
-    pushes = [(PUSH, i % locations, i) for i in range(n)]
-    pops = [(POP, i % locations, None) for i in reversed(range(n))]
+    pushes: list[tuple[int, int, object]] = [(PUSH, i % locations, i) for i in range(n)]
+    pops: list[tuple[int, int, object]] = [(POP, i % locations, None) for i in reversed(range(n))]
     return pushes + pops
 
 
 def ceiling_loop(program: list[tuple[int, int, object]], locations: int = 3) -> int:
-    """Run the flat program: each step dispatches on the opcode and pushes or pops a list."""
+    """Run the flat program: each step dispatches on the opcode and pushes or pops a list. The
+    cyclic collector is paused as ``fast.run`` pauses it: with it on, the environment built here
+    would trigger full collections scanning every term the benchmark holds, a cost of the
+    benchmark's heap, not of the loop."""
+    with collector_paused():
+        return _ceiling_steps(program, locations)
+
+
+def _ceiling_steps(program: list[tuple[int, int, object]], locations: int) -> int:
     stacks: list[list[object]] = [[] for _ in range(locations)]
     env = None
     steps = 0
@@ -146,127 +151,89 @@ def ceiling_loop(program: list[tuple[int, int, object]], locations: int = 3) -> 
     return steps
 
 
-def measure_ceiling(n: int, repeats: int) -> float:
-    program = ceiling_program(n)
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            steps = ceiling_loop(program)
-            best = min(best, time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return steps / best
+# -- the measurement and the report --------------------------------------------------------------
 
 
-# -- the report ----------------------------------------------------------------------------------
-
-
-@dataclass
+@dataclass(frozen=True)
 class Row:
     name: str
     steps: int
-    fast_seconds: float
-    compile_seconds: float
-    small_seconds: float | None
-
-    @property
-    def fast_rate(self) -> float:
-        return self.steps / self.fast_seconds
-
-    @property
-    def loop_rate(self) -> float:
-        """Steps per second of the fast run without compiling the term (the machine loop)."""
-        return self.steps / max(self.fast_seconds - self.compile_seconds, 1e-9)
-
-    @property
-    def small_rate(self) -> float | None:
-        return None if self.small_seconds is None else self.steps / self.small_seconds
+    seconds: float  #: end to end, best of N
+    marginal: TwoSizes | None  #: in steps, at the two sizes
 
 
-def measure(scale: float, repeats: int) -> tuple[list[Row], float]:
+def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes]:
+    items: list[Item] = []
+    steps: dict[str, int] = {}
+    for w in workloads(quick):
+        sizes = [("1", w.source, w.expect)] + ([("2", *w.larger)] if w.larger else [])
+        for size, source, expect in sizes:
+            term = parse(source, w.name)
+            result = fast.run(term, None, FUEL)  # the steps, and a first check
+            if not expect(result):
+                raise SystemExit(f"{w.name}: unexpected result {str(result)[:300]}")
+            steps[f"{w.name}/{size}"] = result.steps
+            items.append(Item(f"{w.name}/{size}", checked(w.name, lambda t=term: fast.run(t, None, FUEL), expect)))
+    n = 10_000 if quick else 1_000_000
+    for size, k in (("1", n), ("2", 2 * n)):
+        program = ceiling_program(k)
+        items.append(
+            Item(f"ceiling/{size}", checked("ceiling", lambda p=program: ceiling_loop(p), lambda s, k=k: s == 2 * k))
+        )
+    best = best_interleaved(items, repeat)
     rows = []
-    for w in workloads(scale):
-        term = parse(w.source, w.name)
-        seconds, result = best_of(repeats, lambda t=term: fast.run(t, fuel=100_000_000))
-        if not w.expect(result):
-            raise SystemExit(f"{w.name}: unexpected result {result}")
-        compiling, _ = best_of(repeats, lambda t=term: fast.compile_term(t, {}))
-        small = None
-        if w.small_step:
-            small, check = best_of(max(1, repeats // 2), lambda t=term: small_step.run(t, fuel=100_000_000))
-            if check != result:
-                raise SystemExit(f"{w.name}: the machines disagree")
-        rows.append(Row(w.name, result.steps, seconds, compiling, small))
-    ceiling = measure_ceiling(max(1000, int(1_000_000 * scale)), repeats)
-    return rows, ceiling
+    for w in workloads(quick):
+        one = f"{w.name}/1"
+        marginal = None
+        if w.larger:
+            two = f"{w.name}/2"
+            marginal = TwoSizes((steps[one], steps[two]), (best[one], best[two]))
+        rows.append(Row(w.name, steps[one], best[one], marginal))
+    return rows, TwoSizes((2 * n, 4 * n), (best["ceiling/1"], best["ceiling/2"]))
 
 
-def _rate(x: float | None) -> str:
-    return "" if x is None else f"{x / 1e6:.2f} M"
-
-
-HEADERS = (
+HEADERS = [
     "workload",
     "steps",
-    "compile ms",
-    "fast run steps/s",
+    "fast run ms",
+    "M steps/s",
+    "marginal M steps/s",
     "÷ ceiling",
-    "loop only steps/s",
-    "÷ ceiling",
-    "small-step steps/s",
-)
+    "before ms",
+    "× faster",
+    "aim",
+    "met",
+]
 
 
-def cells(r: Row, ceiling: float) -> tuple[str, ...]:
-    return (
-        r.name,
-        f"{r.steps:,}",
-        f"{r.compile_seconds * 1e3:.1f}",
-        _rate(r.fast_rate),
-        f"{r.fast_rate / ceiling:.2f}",
-        _rate(r.loop_rate),
-        f"{r.loop_rate / ceiling:.2f}",
-        _rate(r.small_rate),
-    )
+def cells(r: Row, ceiling: TwoSizes) -> list[str]:
+    rate = r.steps / r.seconds
+    shown = [r.name, f"{r.steps:,}", f"{r.seconds * 1e3:.1f}", f"{rate / 1e6:.2f}"]
+    if r.marginal is None:  # a deep term: compiled and run end to end
+        met = "yes" if r.seconds <= DEEP_BOUND_SECONDS else "no"
+        return [*shown, "", "", "", "", f"≤{DEEP_BOUND_SECONDS:g} s end to end", met]
+    shown += [f"{r.marginal.rate / 1e6:.2f}", f"{r.marginal.rate / ceiling.rate:.2f}"]
+    before = BASELINE_SECONDS.get(r.name)
+    aim = f"≥{CHURCH_SPEEDUP_BOUND:g}x the before"
+    if not before:
+        return [*shown, "no figure", "", aim, ""]
+    speedup = before / r.seconds
+    return [*shown, f"{before * 1e3:.1f}", f"{speedup:.2f}", aim, "yes" if speedup >= CHURCH_SPEEDUP_BOUND else "no"]
 
 
-def table(rows: list[Row], ceiling: float) -> Table:
-    t = Table(title=f"FMC machine throughput (ceiling: minimal push/pop loop, {ceiling / 1e6:.2f} M steps/s)")
-    for header in HEADERS:
-        t.add_column(header, justify="left" if header == "workload" else "right")
-    for r in rows:
-        t.add_row(*cells(r, ceiling))
-    return t
-
-
-def markdown(rows: list[Row], ceiling: float) -> str:
-    lines = [
-        f"Python {platform.python_version()} on {platform.machine()}; "
-        f"ceiling (minimal push/pop loop): **{ceiling / 1e6:.2f} M steps/s**.",
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|---" + "|---:" * (len(HEADERS) - 1) + "|",
-    ]
-    lines += ["| " + " | ".join(cells(r, ceiling)) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="small workloads, one repeat")
-    p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--markdown", action="store_true", help="print a markdown table")
-    args = p.parse_args(argv)
-    scale, repeats = (0.01, 1) if args.quick else (1.0, args.repeats)
+def main() -> None:
+    args = timing_parser((__doc__ or "").splitlines()[0]).parse_args()
     sys.setrecursionlimit(1000)  # the machine and parser are iterative: prove it
-    rows, ceiling = measure(scale, repeats)
-    if args.markdown:
-        print(markdown(rows, ceiling))
-    else:
-        Console().print(table(rows, ceiling))
+    rows, ceiling = measure(args.quick, args.repeat)
+    notes = [
+        f"Each time the best CPU time of {args.repeat} interleaved rounds; fast run ms is end to end "
+        "(compiling the term included, parsing it not); marginal: (steps₂ − steps₁) / (T₂ − T₁) against "
+        "the same workload with twice the steps, so start-up cancels.",
+        f"Ceiling (a minimal push/pop loop in Python, marginal): {ceiling.rate / 1e6:.2f} M steps/s. "
+        "Before: the fast run's figures recorded before the compiler (BASELINE_SECONDS in the script).",
+    ]
+    title = "FMC machine throughput (machine.fmc.fast.run)"
+    print_table(title, HEADERS, [cells(r, ceiling) for r in rows], args.markdown, notes, True, True)
 
 
 if __name__ == "__main__":

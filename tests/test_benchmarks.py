@@ -25,10 +25,10 @@ def table_rows(out: str) -> list[str]:
 
 
 def test_throughput_quick_run_checks_its_workloads() -> None:
-    out = smoke_run("throughput.py", "--quick", "--markdown")
-    assert "ceiling (minimal push/pop loop)" in out
-    rows = [line for line in out.splitlines() if line.startswith("| Church") or line.startswith("| push")]
-    assert len(rows) >= 5
+    out = smoke_run("throughput.py", "--quick", "--markdown", "--repeat", "2")
+    assert "Ceiling (a minimal push/pop loop in Python, marginal)" in out and "command: `python3 " in out
+    assert len(table_rows(out)) == 6  # header, Church mult and exp, three deep terms
+    assert out.count("| ≤1 s end to end | yes |") == 3  # a 1,000-deep term is far below the bound
 
 
 def test_typing_benchmark_smoke_run() -> None:
@@ -36,8 +36,10 @@ def test_typing_benchmark_smoke_run() -> None:
 
 
 def test_control_benchmark_smoke_run() -> None:
-    out = smoke_run("control.py", "--quick", "--markdown")
-    assert out.count("\n| While:") == 4 and "| FMC III by hand" in out
+    out = smoke_run("control.py", "--quick", "--markdown", "--repeat", "2", "--no-cfmc")
+    assert out.count("\n| While:") == 5 and out.count("\n| FMC III countdown (by hand) |") == 2
+    assert "| cFMC (C++ -O2) | not measured | not measured |" in out and "cFMC: not measured" in out
+    assert "| While countdown from 10,000: peak memory | 390,039 |" in out  # the child's steps, checked
 
 
 def test_relational_benchmark_smoke_run() -> None:
