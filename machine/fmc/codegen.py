@@ -49,7 +49,6 @@ from machine_calculus.calculus.fmc.syntax import (
     Label,
     Loop,
     LoopFrame,
-    Name,
     Pop,
     Prim,
     Push,
@@ -299,7 +298,7 @@ def _instantiate(source: str, pool: list[Any]) -> Callable[..., Any]:
     factory = _FACTORIES.get(source)
     if factory is None:
         namespace: dict[str, Any] = {}
-        exec(compile(source, "<mcalc compiled unit>", "exec"), _GLOBALS, namespace)  # noqa: S102
+        exec(compile(source, "<mcalc compiled unit>", "exec"), _GLOBALS, namespace)
         factory = _FACTORIES[source] = namespace["make"]
     return factory(pool)
 
@@ -664,7 +663,10 @@ class _UnitCompiler:
             path.indent += 1
             self.emit(path, f"{f} = {u}.leaf")
             self.holes[-1].append((len(self.lines), path.pos))
-            self.emit(path, f"if {f} is None or steps + {path.acc} + {u}.cost + @R@ > fuel or ({label} := {f}({value}[1], S)) is None:")
+            self.emit(
+                path,
+                f"if {f} is None or steps + {path.acc} + {u}.cost + @R@ > fuel or ({label} := {f}({value}[1], S)) is None:",
+            )
             path.indent += 1
             self.leave(path, u, f"{value}[1]")
             path.indent -= 1
@@ -828,4 +830,3 @@ _INT_FAST = {"+": "+", "-": "-", "*": "*", "%": "%", "==": "==", "!=": "!=", "<"
 
 def _is_int_literal(text: str) -> bool:
     return text.lstrip("-").isdigit()
-

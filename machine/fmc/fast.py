@@ -93,11 +93,11 @@ def readback(value: Any, memo: dict[int, tuple[Any, Term]] | None = None) -> Ter
             continue
         stack.pop()
         mapping = {
-            name: memo[id(v)][1] if type(v) is tuple else _constant(v, memo) for name, v in zip(info.free, env)
+            name: memo[id(v)][1] if type(v) is tuple else _constant(v, memo)
+            for name, v in zip(info.free, env, strict=True)
         }
         memo[id(closure)] = (closure, substitute(info.term, mapping) if mapping else info.term)
     return memo[id(value)][1]
-
 
 
 def _constant(value: Any, memo: dict[int, tuple[Any, Term]]) -> Term:

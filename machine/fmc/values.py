@@ -31,7 +31,7 @@ CONCRETE: frozenset[type] = frozenset({int, Fraction, str, Name, type(STAR)})
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
 
 
-def raw(value: ConstValue) -> Any:
+def raw(value: Any) -> Any:
     """The machine's value of a constant: an int or Fraction for an exact number, the shared
     TRUE/FALSE for the Boolean names, the value itself otherwise."""
     if type(value) is Name:
@@ -40,7 +40,8 @@ def raw(value: ConstValue) -> Any:
         return value
     sympy = sys.modules.get("sympy")
     if sympy is not None and isinstance(value, sympy.Rational):
-        return int(value.p) if value.q == 1 else Fraction(int(value.p), int(value.q))
+        p, q = int(value.p), int(value.q)  # type: ignore[attr-defined]
+        return p if q == 1 else Fraction(p, q)
     return value
 
 

@@ -121,7 +121,10 @@ def test_long_straight_lines_and_deep_frames_split_into_units() -> None:
 def test_symbolic_labels_hand_over_to_the_reference() -> None:
     """A comparison on a symbol gives a symbolic label: the compiled run stops where the small-step
     machine is stuck on it, with the same reason."""
-    for text in ("[0].[$n].== ; <b>.(b ; {True -> [1]out | False -> [2]out})", "[$n].[1].+ ; <m>.[m]out ; (m ; {3 -> A})"):
+    for text in (
+        "[0].[$n].== ; <b>.(b ; {True -> [1]out | False -> [2]out})",
+        "[$n].[1].+ ; <m>.[m]out ; (m ; {3 -> A})",
+    ):
         term = parse(text)
         a, b = fast.run(term), small_step.run(term)
         assert a == b and (b.status == "stuck" or b.status == "done")
