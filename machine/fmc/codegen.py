@@ -72,8 +72,6 @@ MAX_LINES = 400
 MAX_NESTING = 12
 #: Pending pushes on one location are performed once there are this many.
 MAX_PENDING = 64
-#: A leaf is at most this many pushes and pops.
-MAX_LEAF = 24
 #: A sequence's continuation is compiled inline at most this many times per unit.
 MAX_COPIES = 2
 
@@ -81,35 +79,31 @@ MAX_COPIES = 2
 class Unit:
     """A term position entered at run time: ``run(env, S, K, steps, fuel) -> (unit, env, steps)``.
 
-    ``free`` names the values ``env`` holds (in order); ``leaf`` is, for a unit of pushes and pops
-    ending in a jump, ``leaf(env, S) -> label`` (None where a stack is too short, before any
-    change) with ``cost`` its steps; ``loop`` is the LoopInfo of a loop body entered with its
-    frame on K.
+    ``free`` names the values ``env`` holds (in order); ``loop`` is the LoopInfo of a loop body
+    entered with its frame on K; ``thunk`` says the unit is a value thunk ``[x]`` (push ``x`` on
+    λ, then ``*``: a While variable's cell), which a caller runs without entering it.
     """
 
-    __slots__ = ("cost", "free", "leaf", "loop", "run", "term", "thunk")
+    __slots__ = ("free", "loop", "run", "term", "thunk")
 
     def __init__(self, term: Term, free: tuple[str, ...], loop: LoopInfo | None = None) -> None:
         self.term = term
         self.free = free
         self.loop = loop
         self.run: Callable[..., tuple[Any, Any, int]] = self._first_run
-        self.cost = _leaf_cost(term) if loop is None else None
-        self.leaf: Callable[..., Any] | None = self._first_leaf if self.cost is not None else None
-        # a value thunk [x]a (a While variable's cell): a caller pushes env[0] onto a itself
-        body = term
-        is_thunk = isinstance(body, Push) and isinstance(body.term, Var) and isinstance(body.body, Skip)
-        self.thunk = body.location if is_thunk and free == (body.term.name,) else None  # type: ignore[union-attr]
+        self.thunk = (
+            loop is None
+            and isinstance(term, Push)
+            and term.location == DEFAULT
+            and isinstance(term.term, Var)
+            and isinstance(term.body, Skip)
+            and free == (term.term.name,)
+        )
 
     def _first_run(self, env: Any, S: Any, K: Any, steps: int, fuel: int) -> tuple[Any, Any, int]:
         compiler = _UnitCompiler(self)
         self.run = _instantiate(compiler.source(), compiler.pool)
         return self.run(env, S, K, steps, fuel)
-
-    def _first_leaf(self, env: Any, S: Any) -> Any:
-        compiler = _UnitCompiler(self)
-        self.leaf = _instantiate(compiler.leaf_source(), compiler.pool)
-        return self.leaf(env, S)
 
     def __repr__(self) -> str:
         return f"<unit {self.term!r} over {self.free}>"
@@ -224,6 +218,47 @@ class _Jump:
 
 
 JUMP: Any = _Jump()
+
+
+class PrimInfo:
+    """A primitive whose arguments compiled code has no fast path for."""
+
+    __slots__ = ("arity", "at", "name", "node")
+
+    def __init__(self, node: Prim, free: tuple[str, ...]) -> None:
+        self.node = node
+        self.name = node.name
+        self.arity = arity(node.name)
+        self.at = unit_for(node, free)
+
+
+def primitive_step(info: PrimInfo, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, Any, int]:
+    """``prim  S(λ = s.vn...v1), K, p -> S(λ = s.r), K, ⋆`` in general (fractions, symbols,
+    strings); STOP at the primitive where the fuel is spent or it does not take its arguments
+    (the small-step machine then says why)."""
+    stack = S[DEFAULT]
+    n = info.arity
+    if steps >= fuel or len(stack) < n:
+        return STOP, (info.at, ()), steps
+    result = primitive(info.name, *reversed(stack[len(stack) - n :]))
+    if result is FAILED:
+        return STOP, (info.at, ()), steps
+    del stack[len(stack) - n :]
+    stack.append(result)
+    return JUMP, STAR, steps + 1
+
+
+class _Primitive:
+    """The pseudo-unit :data:`PRIM`: entering it with a PrimInfo runs :func:`primitive_step`."""
+
+    run = staticmethod(primitive_step)
+
+    def __repr__(self) -> str:
+        return "PRIM"
+
+
+PRIM: Any = _Primitive()
+
 #: The marker of a stop at a jump: the state's term is the jump itself.
 _JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
 
@@ -261,23 +296,13 @@ def value_of(term: Term) -> Any:
     return (unit_for(term, ()), ())
 
 
-def _leaf_cost(term: Term) -> int | None:
-    """The steps of a leaf (pushes and pops ending in ``*`` or a constant), None otherwise."""
-    n = 0
-    while isinstance(term, Push | Pop):
-        n += 1
-        if n > MAX_LEAF:
-            return None
-        term = term.body
-    return n if isinstance(term, Skip | Const) else None
-
-
 _GLOBALS: dict[str, Any] = {
     "STAR": STAR,
     "TRUE": TRUE,
     "FALSE": FALSE,
     "STOP": STOP,
     "JUMP": JUMP,
+    "PRIM": PRIM,
     "CONCRETE": CONCRETE,
     "FAILED": FAILED,
     "primitive": primitive,
@@ -285,7 +310,7 @@ _GLOBALS: dict[str, Any] = {
     "SEQF": SEQF,
     "CASEF": CASEF,
     "LOOPF": LOOPF,
-    "__builtins__": {"type": type, "len": len, "tuple": tuple, "int": int},
+    "__builtins__": {"type": type, "len": len, "tuple": tuple, "int": int, "IndexError": IndexError},
 }
 _FACTORIES: dict[str, Callable[[list[Any]], Callable[..., Any]]] = {}
 #: The integers kept as literals in generated code (larger ones go to the pool).
@@ -306,7 +331,7 @@ def _instantiate(source: str, pool: list[Any]) -> Callable[..., Any]:
 class _Path:
     """The compile-time state along one path: bindings, pending pushes, static frames, steps."""
 
-    __slots__ = ("acc", "copies", "ctx", "depth", "env", "indent", "known", "pos", "vstack")
+    __slots__ = ("acc", "bools", "copies", "ctx", "depth", "env", "indent", "ints", "known", "pos", "vstack")
 
     def __init__(self, env: dict[str, str], indent: int) -> None:
         self.env = env  # variable -> Python expression of its value
@@ -317,6 +342,8 @@ class _Path:
         self.indent = indent
         self.depth = 0
         self.known: set[str] = set()  # expressions known to be constants (not closures)
+        self.ints: set[str] = set()  # ... known to be Python ints
+        self.bools: set[str] = set()  # ... known to be TRUE or FALSE
         self.copies: dict[int, int] = {}
 
     def fork(self, indent: int) -> _Path:
@@ -324,6 +351,7 @@ class _Path:
         p.vstack = {loc: list(items) for loc, items in self.vstack.items()}
         p.ctx, p.acc, p.pos, p.depth = self.ctx, self.acc, self.pos, self.depth + 1
         p.known, p.copies = set(self.known), dict(self.copies)
+        p.ints, p.bools = set(self.ints), set(self.bools)
         return p
 
 
@@ -336,9 +364,10 @@ class _UnitCompiler:
         self.pool_ids: dict[int, int] = {}
         self.lines: list[str] = []
         self.stacks: dict[str, str] = {}
+        self.stacks_prologue: list[str] = []
         self.fresh = 0
-        self.holes: list[list[tuple[int, int]]] = []  # per open gen: (line, position) of leaf calls
-        self.last_pop: tuple[int, str, str] | None = None  # (line, location, local) of the last pop
+        # (line of the pop, end of its try block, location, local) of the last pop from a stack
+        self.last_pop: tuple[int, int, str, str] | None = None
 
     # -- small pieces ------------------------------------------------------------------------
 
@@ -452,9 +481,12 @@ class _UnitCompiler:
         if unit.loop is not None:
             path.ctx = (("loop", unit.loop),)
         bound = self.gen(unit.term, path)
+        test = "steps > limit" if unit.loop is not None else f"steps + {bound} > fuel"
         self.lines[check] = " " * indent + (
-            f"if steps + {bound} > fuel:\n{self.stop_source(unit.term, env, indent)}" if bound else "pass"
+            f"if {test}:\n{self.stop_source(unit.term, env, indent)}" if bound else "pass"
         )
+        if unit.loop is not None:  # each round checks against the fuel less its longest path
+            self.stacks_prologue.append(f"  limit = fuel - {bound}")
         return self.assemble(head, env, unit.loop is not None, " return unit")
 
     def stop_source(self, node: Term, env: dict[str, str], indent: int) -> str:
@@ -471,6 +503,7 @@ class _UnitCompiler:
         if self.unit.free:
             out.append("  " + ", ".join(env[n] for n in self.unit.free) + ", = env")
         out.extend(f"  {name} = S[{location!r}]" for location, name in self.stacks.items())
+        out.extend(self.stacks_prologue)
         if loop:
             out.append("  while True:")
         out.extend(self.lines)
@@ -480,7 +513,6 @@ class _UnitCompiler:
     def gen(self, node: Term, path: _Path) -> int:
         """Compile running ``node`` on ``path``; the most steps any path takes from here."""
         start = path.pos
-        self.holes.append([])
         fork = 0
         while True:
             if len(self.lines) > MAX_LINES and not isinstance(node, Skip | Const | Var):
@@ -506,12 +538,14 @@ class _UnitCompiler:
                 else:
                     value = self.local()
                     s = self.stack(node.location)
-                    self.emit(path, f"if not {s}:")
+                    self.emit(path, "try:")
+                    pop_line = len(self.lines)
+                    self.emit(path, f" {value} = {s}.pop()")
+                    self.emit(path, "except IndexError:")
                     path.indent += 1
                     self.stop_at(path, node)
                     path.indent -= 1
-                    self.emit(path, f"{value} = {s}.pop()")
-                    self.last_pop = (len(self.lines) - 1, node.location, value)
+                    self.last_pop = (pop_line, len(self.lines), node.location, value)
                 path.env = {**path.env, node.variable: value}
                 path.pos += 1
                 path.acc += 1
@@ -560,17 +594,14 @@ class _UnitCompiler:
                 node = result
             else:
                 raise TypeError(f"not an FMC term: {node!r}")
-        bound = path.pos - start + fork
-        for line_no, at in self.holes.pop():  # the most steps any path takes after the call
-            self.lines[line_no] = self.lines[line_no].replace("@R@", str(start + bound - at))
-        return bound
+        return path.pos - start + fork
 
     def repush(self, node: Push, path: _Path) -> bool:
         """``a<x>.[x]a``, nothing emitted in between: the pop becomes a look at the top."""
         if self.last_pop is None or not isinstance(node.term, Var):
             return False
-        line_no, location, value = self.last_pop
-        if line_no != len(self.lines) - 1 or location != node.location or path.env.get(node.term.name) != value:
+        line_no, end, location, value = self.last_pop
+        if end != len(self.lines) or location != node.location or path.env.get(node.term.name) != value:
             return False
         self.lines[line_no] = self.lines[line_no].replace(".pop()", "[-1]")
         self.last_pop = None
@@ -634,8 +665,10 @@ class _UnitCompiler:
         return node
 
     def run_variable(self, node: Var, path: _Path) -> Term | int | None:
-        """Run a variable's value: a constant jumps; a leaf closure is called; any other closure
-        is entered through the driver (with the static frames materialised)."""
+        """Run a variable's value. Before a sequence's frame (``x ; M``, a While variable read) a
+        value thunk ``[v]`` pushes ``v`` (a pending push: the pop after it takes it from a local);
+        before a case or loop frame a constant jumps, dispatched by ``if``/``elif``. Anything else
+        is entered through the driver, with the static frames materialised."""
         value = path.env[node.name]
         if not path.ctx:
             self.flush(path)
@@ -644,37 +677,34 @@ class _UnitCompiler:
                 self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
             self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
             return None
-        label = self.local("l")
-        if value in path.known:
-            self.emit(path, f"{label} = {value}")
-        else:
-            self.flush(path)
-            u = self.local("u")
-            f = self.local("f")
-            self.emit(path, f"if type({value}) is tuple:")
+        if path.ctx[-1][0] == "seq" and value not in path.known:
+            self.emit(path, f"if type({value}) is not tuple or not {value}[0].thunk:")
             path.indent += 1
-            self.emit(path, f"{u} = {value}[0]")
-            self.holes[-1].append((len(self.lines), path.pos))
-            self.emit(path, f"if {u}.thunk is not None and steps + {path.acc + 1} + @R@ <= fuel:")
-            self.emit(path, f" S[{u}.thunk].append({value}[1][0])")
-            self.emit(path, " steps += 1")
-            self.emit(path, f" {label} = STAR")
-            self.emit(path, "else:")
-            path.indent += 1
-            self.emit(path, f"{f} = {u}.leaf")
-            self.holes[-1].append((len(self.lines), path.pos))
-            self.emit(
-                path,
-                f"if {f} is None or steps + {path.acc} + {u}.cost + @R@ > fuel or ({label} := {f}({value}[1], S)) is None:",
-            )
-            path.indent += 1
-            self.leave(path, u, f"{value}[1]")
+            self.flush_and_enter(path, value)
             path.indent -= 1
-            self.emit(path, f"steps += {u}.cost")
-            path.indent -= 2
-            self.emit(path, "else:")
-            self.emit(path, f" {label} = {value}")
-        return self.dynamic_jump(label, path)
+            pushed = self.local("w")
+            self.emit(path, f"{pushed} = {value}[1][0]")
+            path.vstack.setdefault(DEFAULT, []).append(pushed)
+            path.acc += 1  # the thunk's push; its skip is the frame's below
+            path.pos += 1
+            return self.static_jump(STAR, node, path)
+        if value in path.known:
+            return self.dynamic_jump(value, path)
+        self.emit(path, f"if type({value}) is tuple:")
+        path.indent += 1
+        self.leave(path, f"{value}[0]", f"{value}[1]")
+        path.indent -= 1
+        return self.dynamic_jump(value, path)
+
+    def flush_and_enter(self, path: _Path, value: str) -> None:
+        """Leave the unit to run ``value`` (a closure is entered, a constant jumps)."""
+        saved = (path.vstack, path.ctx)
+        path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
+        self.materialize(path)
+        self.emit(path, f"if type({value}) is tuple:")
+        self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
+        self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
+        path.vstack, path.ctx = saved
 
     def dynamic_jump(self, label: str, path: _Path) -> Term | int | None:
         """A jump whose label is only known at run time meets the static frames: the next
@@ -693,7 +723,8 @@ class _UnitCompiler:
         if frame[0] == "loop":
             info = frame[1]
             self.flush(path)
-            self.emit(path, f"if type({label}) in CONCRETE:")
+            concrete = label in path.bools or label in path.ints
+            self.emit(path, "if True:" if concrete else f"if type({label}) in CONCRETE:")
             path.indent += 1
             test = f"{label} is STAR" if info.label is STAR else f"{label} == {self.literal(info.label)}"
             self.emit(path, f"if {test}:")
@@ -708,83 +739,101 @@ class _UnitCompiler:
         if info.table is None or path.depth >= MAX_NESTING:
             self.leave(path, "JUMP", label)
             return None
-        pairs = [(lab, unit) for lab, unit in info.pairs if lab is not ANY]
+        if label in path.bools:  # a comparison's result: two ways, no other label possible
+            self.emit(path, f"if {label} is TRUE:")
+            bounds = [self.catch(info.table.get(TRUE, info.default), label, path, frame)]
+            self.emit(path, "else:")
+            bounds.append(self.catch(info.table.get(FALSE, info.default), label, path, frame))
+            return max(bounds)
         self.emit(path, f"if type({label}) in CONCRETE:")
+        path.indent += 1
         bounds = []
         keyword = "if"
-        for lab, unit in pairs:
+        for lab, unit in info.pairs:
+            if lab is ANY:
+                continue
             value = STAR if lab == STAR else raw(lab)
             identity = value is STAR or value is TRUE or value is FALSE
-            test = f"{label} {'is' if identity else '=='} {self.literal(value)}"
-            self.emit(path, f" {keyword} {test}:")
+            self.emit(path, f"{keyword} {label} {'is' if identity else '=='} {self.literal(value)}:")
             keyword = "elif"
-            branch = path.fork(path.indent + 2)
-            branch.ctx = path.ctx[:-1]
-            branch.env = frame[2]
-            branch.acc += 1
-            branch.pos += 1
-            bounds.append(1 + self.gen(unit.term, branch))
+            bounds.append(self.catch(unit, label, path, frame))
         if info.default is not None:
-            self.emit(path, " else:" if pairs else " if True:")
-            branch = path.fork(path.indent + 2)
-            branch.ctx = path.ctx[:-1]
-            branch.env = frame[2]
-            branch.acc += 1
-            branch.pos += 1
-            bounds.append(1 + self.gen(info.default.term, branch))
+            self.emit(path, "else:" if keyword == "elif" else "if True:")
+            bounds.append(self.catch(info.default, label, path, frame))
+        path.indent -= 1
         self.leave(path, "JUMP", label)
         return max(bounds, default=0)
+
+    def catch(self, unit: Unit | None, label: str, path: _Path, frame: tuple[Any, ...]) -> int:
+        """One way out of a run-time dispatch (one level in): ``catch`` into the branch's body, or
+        (no branch) ``pass`` through the driver. The most steps its path takes."""
+        if unit is None:
+            path.indent += 1
+            self.leave(path, "JUMP", label)
+            path.indent -= 1
+            return 0
+        branch = path.fork(path.indent + 1)
+        branch.ctx = path.ctx[:-1]
+        branch.env = frame[2]
+        branch.acc += 1
+        branch.pos += 1
+        return 1 + self.gen(unit.term, branch)
 
     # -- primitives --------------------------------------------------------------------------
 
     def primitive(self, node: Prim, path: _Path) -> bool:
-        """``prim``: the result (a new local) becomes a pending push on λ; False if the path ended."""
+        """``prim`` on Python ints (and ``==``/``!=`` on any concrete constants): the result, a new
+        local, becomes a pending push on λ. Other arguments (fractions, symbols, closures, too
+        few, a result past the digit budget) leave the unit through :data:`PRIM`, which takes
+        the step in general (or stops there). False if the path ended."""
         name, n = node.name, arity(node.name)
+        slow = self.const(_info(PrimInfo, node, ()))
+        if n != 2 or name not in _INT_FAST:
+            self.leave(path, "PRIM", slow)
+            return False
         pending = path.vstack.get(DEFAULT, [])
-        virtual = pending[max(0, len(pending) - n) :] if n else []
+        virtual = pending[max(0, len(pending) - n) :]
         real = n - len(virtual)
         s = self.stack(DEFAULT)
+        args = list(reversed(virtual))
         if real:
             self.emit(path, f"if len({s}) < {real}:")
             path.indent += 1
-            self.stop_at(path, node)
+            self.leave(path, "PRIM", slow)
             path.indent -= 1
-        args = list(reversed(virtual)) + [f"{s}[-{i}]" for i in range(1, real + 1)]
-        if real:
-            peeked = []
-            for a in args[len(virtual) :]:
-                v = self.local("a")
-                self.emit(path, f"{v} = {a}")
-                peeked.append(v)
-            args = args[: len(virtual)] + peeked
+            for i in range(1, real + 1):
+                peeked = self.local("a")
+                self.emit(path, f"{peeked} = {s}[-{i}]")
+                args.append(peeked)
+        a, b = args
+        unknown = [x for x in (a, b) if x not in path.ints and not _is_int_literal(x)]
         r = self.local("r")
-        if n == 2 and name in _INT_FAST:
-            a, b = args
-            checks = [f"type({x}) is int" for x in (a, b) if not _is_int_literal(x)]
-            op = _INT_FAST[name]
-            guard = " and ".join(checks) or "True"
-            if name == "%":
-                guard = f"{guard} and {b} != 0"
-            self.emit(path, f"if {guard}:")
-            if name in ("+", "-", "*"):
-                self.emit(path, f" {r} = {a} {op} {b}")
-                self.emit(path, f" if not -{_SMALL} < {r} < {_SMALL} and too_large({name!r}, {r}):")
-                path.indent += 2
-                self.stop_at(path, node)
-                path.indent -= 2
-            elif name == "%":
-                self.emit(path, f" {r} = {a} % {b}")
-            else:
-                self.emit(path, f" {r} = TRUE if {a} {op} {b} else FALSE")
-            self.emit(path, "else:")
+        if name in ("==", "!=") and len(unknown) == 2:  # any constants: equal values of one type
+            guard = " and ".join(f"type({x}) in CONCRETE" for x in unknown)
+        else:
+            guard = " and ".join(f"type({x}) is int" for x in unknown)
+            path.ints.update(unknown)  # past the guard
+        if name == "%" and not (_is_int_literal(b) and int(b) != 0):
+            guard = f"{guard} and {b} != 0" if guard else f"{b} != 0"
+        if guard:
+            self.emit(path, f"if not ({guard}):")
             path.indent += 1
-        self.emit(path, f"{r} = primitive({name!r}, {', '.join(args)})")
-        self.emit(path, f"if {r} is FAILED:")
-        path.indent += 1
-        self.stop_at(path, node)
-        path.indent -= 1
-        if n == 2 and name in _INT_FAST:
+            self.leave(path, "PRIM", slow)
             path.indent -= 1
+        op = _INT_FAST[name]
+        if name in ("+", "-", "*"):
+            self.emit(path, f"{r} = {a} {op} {b}")
+            self.emit(path, f"if not -{_SMALL} < {r} < {_SMALL} and too_large({name!r}, {r}):")
+            path.indent += 1
+            self.leave(path, "PRIM", slow)
+            path.indent -= 1
+            path.ints.add(r)
+        elif name == "%":
+            self.emit(path, f"{r} = {a} % {b}")
+            path.ints.add(r)
+        else:
+            self.emit(path, f"{r} = TRUE if {a} {op} {b} else FALSE")
+            path.bools.add(r)
         if virtual:
             del pending[len(pending) - len(virtual) :]
         if real:
@@ -794,35 +843,6 @@ class _UnitCompiler:
         path.acc += 1
         path.pos += 1
         return True
-
-    # -- leaves ------------------------------------------------------------------------------
-
-    def leaf_source(self) -> str:
-        """``leaf(env, S) -> label``: the unit's pushes and pops, checked before any change."""
-        unit = self.unit
-        env = {name: f"e{i}" for i, name in enumerate(unit.free)}
-        path = _Path(env, 2)
-        needs: dict[str, int] = {}
-        node = unit.term
-        while isinstance(node, Push | Pop):
-            if isinstance(node, Push):
-                path.vstack.setdefault(node.location, []).append(self.pushed(node.term, path))
-            else:
-                pending = path.vstack.get(node.location)
-                if pending:
-                    value = pending.pop()
-                else:
-                    value = self.local()
-                    needs[node.location] = needs.get(node.location, 0) + 1
-                    self.emit(path, f"{value} = {self.stack(node.location)}.pop()")
-                path.env = {**path.env, node.variable: value}
-            node = node.body
-        self.flush(path)
-        label = STAR if isinstance(node, Skip) else raw(node.value)  # type: ignore[attr-defined]
-        self.emit(path, f"return {self.literal(label)}")
-        checks = [f"  if len({self.stack(loc)}) < {k}:\n   return None" for loc, k in needs.items()]
-        self.lines = checks + self.lines
-        return self.assemble(["def make(C):", " def leaf(env, S):"], env, False, " return leaf")
 
 
 _INT_FAST = {"+": "+", "-": "-", "*": "*", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
