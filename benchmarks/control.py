@@ -182,7 +182,7 @@ def loops(quick: bool) -> list[tuple[Callable[[int], Loop], int]]:
     """Each loop and its smaller size (the larger is twice as large)."""
     if quick:
         return [(countdown, 500), (factorial, 30), (gcd, 30), (list_sum, 100), (branching, 300)]
-    return [(countdown, 50_000), (factorial, 300), (gcd, 600), (list_sum, 5_000), (branching, 20_000)]
+    return [(countdown, 500_000), (factorial, 300), (gcd, 600), (list_sum, 50_000), (branching, 200_000)]
 
 
 # -- cFMC ------------------------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def measure(quick: bool, repeat: int, cfmc: Path | None) -> list[Comparison]:
         program = parse_while(sized[0].source)
         compile_items[key] = Item(f"{key}/compile", checked(key, lambda p=program: compile_program(p), bool))
         plan.append((key, (sized[0].rounds, sized[1].rounds), "py"))
-    n = 1_000 if quick else 100_000
+    n = 1_000 if quick else 200_000
     hand = "FMC III countdown (by hand)"
     programs = tempfile.TemporaryDirectory(prefix="mcalc-countdown-")  # cFMC's programs, for the run
     for size, k in (("1", n), ("2", 2 * n)):
