@@ -84,13 +84,14 @@ class Unit:
     λ, then ``*``: a While variable's cell), which a caller runs without entering it.
     """
 
-    __slots__ = ("free", "loop", "run", "term", "thunk")
+    __slots__ = ("free", "loop", "run", "speculate", "term", "thunk")
 
     def __init__(self, term: Term, free: tuple[str, ...], loop: LoopInfo | None = None) -> None:
         self.term = term
         self.free = free
         self.loop = loop
         self.run: Callable[..., tuple[Any, Any, int]] = self._first_run
+        self.speculate = True
         self.thunk = (
             loop is None
             and isinstance(term, Push)
@@ -262,20 +263,26 @@ PRIM: Any = _Primitive()
 #: The marker of a stop at a jump: the state's term is the jump itself.
 _JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
 
-_UNITS: dict[tuple[int, tuple[str, ...]], Unit] = {}
+_UNITS: dict[tuple[int, tuple[str, ...], bool], Unit] = {}
 _INFOS: dict[tuple[int, tuple[str, ...]], Any] = {}
 #: The caches are emptied when they reach this size (their entries keep their terms alive).
 MAX_CACHED = 200_000
 
 
-def unit_for(term: Term, free: tuple[str, ...]) -> Unit:
-    """The unit running ``term`` with values for ``free`` (cached per node and layout)."""
-    key = (id(term), free)
+def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
+    """The unit running ``term`` with values for ``free`` (cached per node and layout).
+
+    A unit made with ``speculate=False`` (the continuation of a call that was not a value thunk)
+    enters its first called variable through the driver rather than compiling what follows it
+    on the guess that it is one: a chain of such calls compiles each step once.
+    """
+    key = (id(term), free, speculate)
     unit = _UNITS.get(key)
     if unit is None or unit.term is not term:
         if len(_UNITS) >= MAX_CACHED:
             _UNITS.clear()
         unit = _UNITS[key] = Unit(term, free)
+        unit.speculate = speculate
     return unit
 
 
@@ -365,6 +372,7 @@ class _UnitCompiler:
         self.lines: list[str] = []
         self.stacks: dict[str, str] = {}
         self.stacks_prologue: list[str] = []
+        self.speculated = False  # has a call been compiled on the guess it is a value thunk
         self.fresh = 0
         # (line of the pop, end of its try block, location, local) of the last pop from a stack
         self.last_pop: tuple[int, int, str, str] | None = None
@@ -436,14 +444,16 @@ class _UnitCompiler:
                 self.emit(path, f"{self.stack(location)}.extend(({', '.join(items)},))")
         path.vstack = {}
 
-    def materialize(self, path: _Path) -> None:
-        """Flush, then put the static frames on K (bottom first), as the machine would hold them."""
+    def materialize(self, path: _Path, cautious: bool = False) -> None:
+        """Flush, then put the static frames on K (bottom first), as the machine would hold them
+        (``cautious``: the top frame's continuation does not speculate, see :func:`unit_for`)."""
         self.flush(path)
-        for frame in path.ctx:
+        for i, frame in enumerate(path.ctx):
             if frame[0] == "seq":
                 _, node, env = frame
                 free = tuple(sorted(free_variables(node) & env.keys()))
-                self.emit(path, f"K.append((SEQF, {self.const(unit_for(node, free))}, {self.env_tuple(free, env)}))")
+                unit = unit_for(node, free, not (cautious and i == len(path.ctx) - 1))
+                self.emit(path, f"K.append((SEQF, {self.const(unit)}, {self.env_tuple(free, env)}))")
             elif frame[0] == "case":
                 _, info, env = frame
                 self.emit(path, f"K.append((CASEF, {self.const(info)}, {self.env_tuple(info.free, env)}))")
@@ -678,6 +688,10 @@ class _UnitCompiler:
             self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
             return None
         if path.ctx[-1][0] == "seq" and value not in path.known:
+            if not self.unit.speculate and not self.speculated:
+                self.flush_and_enter(path, value)
+                return None
+            self.speculated = True
             self.emit(path, f"if type({value}) is not tuple or not {value}[0].thunk:")
             path.indent += 1
             self.flush_and_enter(path, value)
@@ -700,7 +714,7 @@ class _UnitCompiler:
         """Leave the unit to run ``value`` (a closure is entered, a constant jumps)."""
         saved = (path.vstack, path.ctx)
         path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
-        self.materialize(path)
+        self.materialize(path, cautious=True)
         self.emit(path, f"if type({value}) is tuple:")
         self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
         self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
