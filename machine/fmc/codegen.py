@@ -44,6 +44,7 @@ from machine_calculus.calculus.fmc.syntax import (
     ANY,
     DEFAULT,
     STAR,
+    Branch,
     Case,
     Const,
     Label,
@@ -62,7 +63,23 @@ from machine_calculus.calculus.terms import free_variables
 from machine_calculus.machine.fmc.primitives import arity
 from machine_calculus.machine.fmc.values import CONCRETE, FAILED, FALSE, TRUE, primitive, raw, too_large
 
-__all__ = ["CASEF", "JUMP", "LOOPF", "SEQF", "STOP", "CaseInfo", "LoopInfo", "Unit", "jump", "unit_for", "value_of"]
+__all__ = [
+    "CASEF",
+    "JUMP",
+    "LOOPF",
+    "PRIM",
+    "SEQF",
+    "STOP",
+    "CaseInfo",
+    "LoopInfo",
+    "PrimInfo",
+    "Unit",
+    "frame_of_term",
+    "jump",
+    "primitive_step",
+    "unit_for",
+    "value_of",
+]
 
 SEQF, CASEF, LOOPF = 0, 1, 2
 
@@ -146,9 +163,9 @@ class LoopInfo:
 
     __slots__ = ("body", "free", "label", "node", "term", "value")
 
-    def __init__(self, loop: Loop, free: tuple[str, ...]) -> None:
+    def __init__(self, loop: Loop | LoopFrame, free: tuple[str, ...]) -> None:
         self.node = loop
-        self.term = LoopFrame(loop.body, loop.label)
+        self.term = loop if isinstance(loop, LoopFrame) else LoopFrame(loop.body, loop.label)
         self.free = free
         self.value = loop.label
         self.label = STAR if loop.label == STAR else raw(loop.label)
@@ -294,6 +311,16 @@ def _info(cls: type, node: Term, free: tuple[str, ...]) -> Any:
             _INFOS.clear()
         info = _INFOS[key] = cls(node, free)
     return info
+
+
+def frame_of_term(frame: Term) -> tuple[int, Any, tuple[()]]:
+    """The run-time frame of a closed continuation term: a sequence's ``M``, a case frame (a
+    ``Branch`` chain) or ``loop(j, M)``."""
+    if isinstance(frame, LoopFrame):
+        return (LOOPF, _info(LoopInfo, frame, ()), ())
+    if isinstance(frame, Branch):
+        return (CASEF, _info(CaseInfo, frame, ()), ())
+    return (SEQF, unit_for(frame, ()), ())
 
 
 def value_of(term: Term) -> Any:

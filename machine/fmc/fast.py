@@ -23,13 +23,13 @@ from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.syntax import SKIP, STAR, Const, Term
 from machine_calculus.calculus.terms import substitute
 from machine_calculus.machine.fmc import small_step
-from machine_calculus.machine.fmc.codegen import STOP, unit_for, value_of
+from machine_calculus.machine.fmc.codegen import STOP, frame_of_term, unit_for, value_of
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.values import term_value
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.stacks import from_items
 
-__all__ = ["readback", "run"]
+__all__ = ["advance", "readback", "run"]
 
 
 @collector_paused()
@@ -39,23 +39,50 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     for location, items in normalize_memory(memory).items():
         stacks[location] = [value_of(t) for t in items]
     continuation: list[Any] = []
-    unit: Any = unit_for(term, ())
-    env: Any = ()
-    steps = 0
-    while unit is not STOP:
-        unit, env, steps = unit.run(env, stacks, continuation, steps, fuel)
-    where, value = env
+    where, value, steps = _drive(unit_for(term, ()), (), stacks, continuation, 0, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
     if where is None:  # done: the continuation is empty
         memory_out = {loc: tuple(readback(v, memo) for v in s) for loc, s in stacks.items() if s}
         return Result("done", steps, memory_out, exit=_label_term(value))
+    return small_step.run_from(_state(where, value, stacks, continuation, memo), steps, fuel)
+
+
+@collector_paused()
+def advance(state: small_step.State, count: int, fuel: int) -> tuple[small_step.State, int]:
+    """From a small-step state reached after ``count`` steps, take compiled steps until the
+    compiled code stops (or the run is done, or ``fuel`` steps are taken in all): the state
+    reached and the steps so far, for a caller that goes on with the small-step machine (the
+    symbolic execution, which forks where compiled code stops on a symbolic label)."""
+    stacks: defaultdict[str, list[Any]] = defaultdict(list)
+    for location, items in state.stacks().items():
+        stacks[location] = [value_of(t) for t in items]
+    continuation = [frame_of_term(frame) for frame in reversed(state.continuation_terms())]
+    where, value, steps = _drive(unit_for(state.term, ()), (), stacks, continuation, count, fuel)
+    memo: dict[int, tuple[Any, Term]] = {}
+    if where is None:
+        where = _jump_state()
+    return _state(where, value, stacks, continuation, memo), steps
+
+
+def _drive(unit: Any, env: Any, stacks: Any, continuation: list[Any], steps: int, fuel: int) -> tuple[Any, Any, int]:
+    """Enter units until one stops: ``(None, label, steps)`` when done, else the unit (or the
+    jump marker) and the values of the state the compiled code stopped in."""
+    while unit is not STOP:
+        unit, env, steps = unit.run(env, stacks, continuation, steps, fuel)
+    where, value = env
+    return where, value, steps
+
+
+def _state(
+    where: Any, value: Any, stacks: Any, continuation: list[Any], memo: dict[int, tuple[Any, Term]]
+) -> small_step.State:
+    """The small-step state compiled code stopped in, read back into terms."""
     current = _label_term(value) if where is _jump_state() else readback((where, value), memo)
-    state = small_step.State(
+    return small_step.State(
         {loc: from_items(readback(v, memo) for v in s) for loc, s in stacks.items() if s},
         from_items(readback((info, frame_env), memo) for _, info, frame_env in continuation),
         current,
     )
-    return small_step.run_from(state, steps, fuel)
 
 
 def _jump_state() -> Any:

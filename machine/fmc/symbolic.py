@@ -1,4 +1,4 @@
-"""Symbolic execution: the small-step machine, forking where a branch depends on symbols.
+"""Symbolic execution: the machine, forking where a branch depends on symbols.
 
 With symbolic constants on the stacks (``$n``, and the expressions primitives build from them),
 a jump may meet a case frame or loop frame whose branch the label does not determine
@@ -27,6 +27,7 @@ import sympy
 
 from machine_calculus.calculus.fmc.labels import is_symbolic, meets
 from machine_calculus.calculus.fmc.syntax import Branch, Const, Label, LoopFrame, Name, Term, branches
+from machine_calculus.machine.fmc import fast
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.small_step import Halt, State, initial_state, result_of, step
 from machine_calculus.machine.memory import MemoryInput
@@ -61,8 +62,14 @@ class SymbolicRun:
         }
 
 
-def explore(term: Term, memory: MemoryInput | None = None, fuel: int = 100_000, max_paths: int = 64) -> SymbolicRun:
-    """Run ``term`` symbolically: every path, with its path condition (``fuel`` steps per path)."""
+def explore(
+    term: Term, memory: MemoryInput | None = None, fuel: int = 100_000, max_paths: int = 64, *, compiled: bool = True
+) -> SymbolicRun:
+    """Run ``term`` symbolically: every path, with its path condition (``fuel`` steps per path).
+
+    Between forks the compiled run takes the steps (:func:`machine.fmc.fast.advance`, which stops
+    where a label is symbolic); ``compiled=False`` takes every step with the small-step machine
+    (the reference the compiled exploration is tested against)."""
     work: list[tuple[State, Any, int]] = [(initial_state(term, memory), sympy.true, 0)]
     done: list[Path] = []
     while work:
@@ -70,6 +77,8 @@ def explore(term: Term, memory: MemoryInput | None = None, fuel: int = 100_000, 
             return SymbolicRun(tuple(done), True)
         state, condition, count = work.pop()
         while True:
+            if compiled:
+                state, count = fast.advance(state, count, fuel)  # up to a fork, a halt or the fuel
             if count >= fuel:
                 outcome = step(state)
                 halt = outcome if isinstance(outcome, Halt) else None

@@ -155,3 +155,32 @@ def test_while_arithmetic_loops_agree(n: int, step: int) -> None:
     full = small_step.run(term, memory, fuel=200_000)
     assert fast.run(term, memory, fuel=200_000) == full
     agree_at(term, memory, [full.steps // 2, full.steps - 1])
+
+
+SYMBOLIC = [
+    "y = x * x + 1; if (y > 10) { print(1); } else { print(2); }",
+    "n = x; s = 0; while (n > 0) { s = s + n; n = n - 1; } print(s);",
+    "i = 0; while (i < 6) { if (i == x) { print(i); } i = i + 1; } print(x + i);",
+    "a = x; b = y; if (a < b) { t = a; a = b; b = t; } if (a == b) { print(0); } else { print(a - b); }",
+]
+
+
+@pytest.mark.parametrize("text", SYMBOLIC)
+@pytest.mark.parametrize("fuel", [37, 500, 1_500])
+def test_symbolic_exploration_on_the_compiled_run_equals_the_reference(text: str, fuel: int) -> None:
+    """Compiled steps between the forks: the same paths, conditions and results as forking the
+    small-step machine at every step (and at a fuel that ends paths in the middle)."""
+    import sympy
+
+    from machine_calculus.calculus.fmc.syntax import Const
+    from machine_calculus.machine.fmc.symbolic import explore
+
+    term, memory = while_program(text)
+    memory = {**memory, "x": (parse("[$x]"),), "y": (parse("[$y]"),)}
+    ours = explore(term, memory, fuel=fuel, max_paths=3)
+    theirs = explore(term, memory, fuel=fuel, max_paths=3, compiled=False)
+    assert ours.truncated == theirs.truncated and len(ours.paths) == len(theirs.paths) >= 1
+    for a, b in zip(ours.paths, theirs.paths, strict=True):
+        assert sympy.simplify(sympy.Equivalent(a.condition, b.condition)) is sympy.true
+        assert a.result == b.result
+    assert any(isinstance(t, Const) for p in ours.paths for t in p.result.stack("out")) or fuel < 1000
