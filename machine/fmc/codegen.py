@@ -2,7 +2,7 @@
 
 A *unit* is a term position the machine can enter at run time with an environment: the term
 being run, a pushed term (a closure), the continuation of a sequence or a branch of a case frame
-materialised on the continuation stack, a loop body. Its function performs the machine's steps
+once it is on the continuation stack, a loop body. Its function performs the machine's steps
 (docs/control.md) directly on the run's state:
 
     S  a dict of Python lists, one operand stack per location (top last)
@@ -12,26 +12,32 @@ materialised on the continuation stack, a loop body. Its function performs the m
        (LOOPF, LoopInfo, env)     a loop frame loop(j, M)
 
 and returns the next ``(unit, env, steps)`` to the driver (:mod:`machine.fmc.fast`): a closure to
-enter, :data:`JUMP` with a label that meets the frames on K, or :data:`STOP` with why it stopped.
-A value on a stack is a machine value (:mod:`machine.fmc.values`) for a constant, or a closure
+enter, :data:`JUMP` with a label for the frames on K (:func:`jump`), :data:`PRIM` with a
+primitive to take in general (:func:`primitive_step`), or :data:`STOP` with why it stopped. A
+value on a stack is a machine value (:mod:`machine.fmc.values`) for a constant, or a closure
 ``(unit, env)`` whose ``env`` holds the values of the unit's free variables only.
 
 Within a unit, straight-line code is compiled with a compile-time stack: pushes stay in Python
 locals until a pop takes them (then no list is touched) or the unit leaves; pops bind Python
-locals; a sequence's frame, a case frame and (in a loop body) the loop frame stay compile-time
-frames, so ``skip``, ``catch``, ``pass``, ``again`` and ``exit`` are resolved while compiling
-where the label is known, and by an ``if``/``elif`` on the label where it is not. A closure run
-in the middle of a unit is called directly when it is a *leaf* (pushes and pops ending in a jump,
-as a While variable's thunk ``[v]``); anything else is materialised onto K and entered through
-the driver, so Python's stack never grows with the run.
+locals (``a<x>.[x]a`` looks at the top); a sequence's frame, a case frame and, in a loop body,
+the loop frame stay compile-time frames, so ``skip``, ``catch``, ``pass``, ``again`` and ``exit``
+are resolved while compiling where the label is known, and by an ``if``/``elif`` on the label
+where it is not; a loop body is a Python ``while`` loop, ``again`` its ``continue``. Primitives on
+Python ints are inline (what follows then knows the result is an int or a Boolean); other
+arguments take the general step through the driver. A variable run before a sequence's frame is
+guessed to hold a value thunk ``[v]`` (a While variable's cell), which is then a pending push of
+``v``; any other closure is entered through the driver with the static frames put on K, so
+Python's stack never grows with the run.
 
 Steps are counted at compile time per straight-line path. Each unit checks at its entry (a loop
-body at each round) that the longest path to its exits fits in the fuel left; where it does not,
-or where a pop finds an empty stack, a primitive refuses its arguments, a label is symbolic or a
-variable is free, the unit stops with the exact machine state at that point, and the small-step
-machine takes over from there (so fuel, stuck states and their reasons are the reference's).
-Generated source is cached by its text (units of the same shape share one code object), and each
-unit is compiled the first time it runs.
+body at each round) that its longest path fits in the fuel left; where it does not, or where a
+pop finds an empty stack, a primitive refuses its arguments, a label is symbolic or a variable
+is free, the unit stops with the exact machine state at that point, and the small-step machine
+takes over from there (so fuel, stuck states and their reasons are the reference's). Limits keep
+the generated code small and flat: at most :data:`MAX_LINES` lines per unit (a longer path goes
+on in a unit of its own), :data:`MAX_NESTING` nested dispatches, :data:`MAX_FRAMES` static frames.
+Generated source is cached by its text (units of one shape share one code object), and each unit
+is compiled the first time it runs.
 """
 
 from __future__ import annotations
@@ -87,6 +93,8 @@ SEQF, CASEF, LOOPF = 0, 1, 2
 MAX_LINES = 400
 #: Case dispatches nested deeper than this inside one unit go through the driver.
 MAX_NESTING = 12
+#: Static frames past this many are put on K (so that a stop does not copy a long chain of them).
+MAX_FRAMES = 16
 #: Pending pushes on one location are performed once there are this many.
 MAX_PENDING = 64
 #: A sequence's continuation is compiled inline at most this many times per unit.
@@ -280,7 +288,7 @@ PRIM: Any = _Primitive()
 #: The marker of a stop at a jump: the state's term is the jump itself.
 _JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
 
-_UNITS: dict[tuple[int, tuple[str, ...], bool], Unit] = {}
+_UNITS: dict[tuple[Any, tuple[str, ...], bool], Unit] = {}
 _INFOS: dict[tuple[int, tuple[str, ...]], Any] = {}
 #: The caches are emptied when they reach this size (their entries keep their terms alive).
 MAX_CACHED = 200_000
@@ -293,14 +301,28 @@ def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
     enters its first called variable through the driver rather than compiling what follows it
     on the guess that it is one: a chain of such calls compiles each step once.
     """
-    key = (id(term), free, speculate)
+    small = _small_binder_free(term)
+    key = (term if small else id(term), free, speculate)
     unit = _UNITS.get(key)
-    if unit is None or unit.term is not term:
+    if unit is None or (unit.term is not term and not small):
         if len(_UNITS) >= MAX_CACHED:
             _UNITS.clear()
         unit = _UNITS[key] = Unit(term, free)
         unit.speculate = speculate
     return unit
+
+
+def _small_binder_free(term: Term) -> bool:
+    """Whether ``term`` is a few pushes of constants and variables ending in ``*``, a constant,
+    a variable or a primitive (``[B]out``, ``[x]``): such terms that are equal are the same
+    text, so they share one unit (a program's many ``[B]out``)."""
+    for _ in range(4):
+        if not isinstance(term, Push):
+            return isinstance(term, Skip | Const | Var | Prim)
+        if not isinstance(term.term, Const | Var | Skip):
+            return False
+        term = term.body
+    return False
 
 
 def _info(cls: type, node: Term, free: tuple[str, ...]) -> Any:
@@ -588,12 +610,16 @@ class _UnitCompiler:
                 path.acc += 1
                 node = node.body
             elif isinstance(node, Seq):
+                if len(path.ctx) >= MAX_FRAMES:  # the frames so far go on K now
+                    self.materialize(path)
                 path.ctx = (*path.ctx, ("seq", node.then, path.env))
                 path.pos += 1
                 path.acc += 1
                 node = node.first
             elif isinstance(node, Case):
                 info = _info(CaseInfo, node.frame, self.free_of(node.frame, path))
+                if len(path.ctx) >= MAX_FRAMES:
+                    self.materialize(path)
                 path.ctx = (*path.ctx, ("case", info, path.env))
                 path.pos += 1
                 path.acc += 1
