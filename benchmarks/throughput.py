@@ -136,7 +136,7 @@ def ceiling_loop(program: list[tuple[int, int, object]], locations: int = 3) -> 
 
 def _ceiling_steps(program: list[tuple[int, int, object]], locations: int) -> int:
     stacks: list[list[object]] = [[] for _ in range(locations)]
-    env = None
+    value: object = None
     steps = 0
     pc = 0
     end = len(program)
@@ -145,9 +145,10 @@ def _ceiling_steps(program: list[tuple[int, int, object]], locations: int) -> in
         if op == PUSH:
             stacks[loc].append(value)
         else:
-            env = (stacks[loc].pop(), env)
+            value = stacks[loc].pop()  # a pop binds a local, as compiled code does
         pc += 1
         steps += 1
+    del value
     return steps
 
 
