@@ -62,7 +62,7 @@ def test_fmc_inputs_run_many_steps_and_reach_every_rule(
 def test_rmc_programs_reach_every_rule_and_outcome(
     name: str, outcomes: dict[str, float], answers: tuple[float, float]
 ) -> None:
-    found = figures(name, 100)
+    found = figures(name, 300)  # of 100, about one sample in ten reached no pop from an empty stack
     rules = RMC_RULES if "star=False" not in name else tuple(r for r in RMC_RULES if r != "star")
     reached_all(found, rules, {"push": 0.5, "pop": 0.3, "pop clash": 0.03, "new": 0.2, "choice": 0.15})
     outcomes_at_least(found, outcomes)
