@@ -14,7 +14,7 @@ is used if there is one. Every workload runs at two sizes and every figure is a 
 N rounds that interleave the workloads with their anchors (CPython, cFMC); the cost of a round is
 the difference of the two sizes' times over the difference of their rounds, so start-up (the
 fast run's compiling, a process's start and parse) cancels (benchmarks/timing.py,
-benchmarks/METHOD.md). Compiling While to FMC III is timed apart. Every result is checked. A
+docs/performance.md). Compiling While to FMC III is timed apart. Every result is checked. A
 child process then runs the While countdown from 10^6 alone for its peak memory.
 """
 

@@ -13,7 +13,7 @@ instructions does per step, one loop iteration dispatching on an opcode and push
 popping from a list, over a flat program with no terms, closures or continuations. Church
 arithmetic and the ceiling also run at a second size with twice the steps, so their marginal
 rate, (steps₂ − steps₁) / (T₂ − T₁), leaves start-up out (benchmarks/timing.py,
-benchmarks/METHOD.md).
+docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from timing import Item, TwoSizes, best_interleaved, checked, timing_parser
 
 from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.machine.fmc import fast
+from machine_calculus.calculus.terms import Term
+from machine_calculus.machine.fmc import codegen, fast
 from machine_calculus.machine.fmc.result import Result
 
 FUEL = 100_000_000
@@ -113,6 +114,13 @@ def workloads(quick: bool) -> list[Workload]:
     ]
 
 
+def cold_run(term: Term) -> Result:
+    """``fast.run`` compiling the term afresh (the compiled units are cached per term: without
+    emptying the cache, every round after the first would time the run alone)."""
+    codegen.clear_caches()
+    return fast.run(term, None, FUEL)
+
+
 # -- the ceiling: a minimal pure-Python push/pop loop -------------------------------------------
 
 PUSH, POP = 0, 1
@@ -174,7 +182,7 @@ def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes]:
             if not expect(result):
                 raise SystemExit(f"{w.name}: unexpected result {str(result)[:300]}")
             steps[f"{w.name}/{size}"] = result.steps
-            items.append(Item(f"{w.name}/{size}", checked(w.name, lambda t=term: fast.run(t, None, FUEL), expect)))
+            items.append(Item(f"{w.name}/{size}", checked(w.name, lambda t=term: cold_run(t), expect)))
     n = 10_000 if quick else 1_000_000
     for size, k in (("1", n), ("2", 2 * n)):
         program = ceiling_program(k)

@@ -1,5 +1,5 @@
 """How the FMC benchmarks measure (``benchmarks/control.py``, ``benchmarks/throughput.py``;
-the method in ``benchmarks/METHOD.md``).
+the method in ``docs/performance.md``).
 
 - CPU time, never wall time: ``time.process_time`` around a call in this process; for a child
   process the growth of ``getrusage(RUSAGE_CHILDREN)`` (user + system) across its run.

@@ -80,6 +80,7 @@ __all__ = [
     "LoopInfo",
     "PrimInfo",
     "Unit",
+    "clear_caches",
     "frame_of_term",
     "jump",
     "primitive_step",
@@ -290,8 +291,17 @@ _JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"}
 
 _UNITS: dict[tuple[Any, tuple[str, ...], bool], Unit] = {}
 _INFOS: dict[tuple[int, tuple[str, ...]], Any] = {}
-#: The caches are emptied when they reach this size (their entries keep their terms alive).
-MAX_CACHED = 200_000
+#: Past this many units and frames cached, a run starts with empty caches (their entries keep
+#: their terms alive); a run never empties them halfway (that would compile its units again).
+MAX_CACHED = 500_000
+
+
+def clear_caches(limit: int = 0) -> None:
+    """Forget the compiled units and frames when more than ``limit`` are cached (the source
+    cache of generated code stays: it holds no terms)."""
+    if len(_UNITS) + len(_INFOS) > limit:
+        _UNITS.clear()
+        _INFOS.clear()
 
 
 def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
@@ -305,8 +315,6 @@ def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
     key = (term if small else id(term), free, speculate)
     unit = _UNITS.get(key)
     if unit is None or (unit.term is not term and not small):
-        if len(_UNITS) >= MAX_CACHED:
-            _UNITS.clear()
         unit = _UNITS[key] = Unit(term, free)
         unit.speculate = speculate
     return unit
@@ -329,8 +337,6 @@ def _info(cls: type, node: Term, free: tuple[str, ...]) -> Any:
     key = (id(node), free)
     info = _INFOS.get(key)
     if info is None or info.node is not node:
-        if len(_INFOS) >= MAX_CACHED:
-            _INFOS.clear()
         info = _INFOS[key] = cls(node, free)
     return info
 

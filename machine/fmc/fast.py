@@ -23,7 +23,7 @@ from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.syntax import SKIP, STAR, Const, Term
 from machine_calculus.calculus.terms import substitute
 from machine_calculus.machine.fmc import small_step
-from machine_calculus.machine.fmc.codegen import STOP, frame_of_term, unit_for, value_of
+from machine_calculus.machine.fmc.codegen import MAX_CACHED, STOP, clear_caches, frame_of_term, unit_for, value_of
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.values import term_value
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
@@ -35,6 +35,7 @@ __all__ = ["advance", "readback", "run"]
 @collector_paused()
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
     """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps."""
+    clear_caches(MAX_CACHED)
     stacks: defaultdict[str, list[Any]] = defaultdict(list)
     for location, items in normalize_memory(memory).items():
         stacks[location] = [value_of(t) for t in items]
@@ -53,6 +54,7 @@ def advance(state: small_step.State, count: int, fuel: int) -> tuple[small_step.
     compiled code stops (or the run is done, or ``fuel`` steps are taken in all): the state
     reached and the steps so far, for a caller that goes on with the small-step machine (the
     symbolic execution, which forks where compiled code stops on a symbolic label)."""
+    clear_caches(MAX_CACHED)
     stacks: defaultdict[str, list[Any]] = defaultdict(list)
     for location, items in state.stacks().items():
         stacks[location] = [value_of(t) for t in items]
