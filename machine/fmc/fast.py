@@ -43,7 +43,7 @@ def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) ->
     where, value, steps = _drive(unit_for(term, ()), (), stacks, continuation, 0, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
     if where is None:  # done: the continuation is empty
-        memory_out = {loc: tuple(readback(v, memo) for v in s) for loc, s in stacks.items() if s}
+        memory_out = {loc: _read_stack(s, memo) for loc, s in stacks.items() if s}
         return Result("done", steps, memory_out, exit=_label_term(value))
     return small_step.run_from(_state(where, value, stacks, continuation, memo), steps, fuel)
 
@@ -81,7 +81,7 @@ def _state(
     """The small-step state compiled code stopped in, read back into terms."""
     current = _label_term(value) if where is _jump_state() else readback((where, value), memo)
     return small_step.State(
-        {loc: from_items(readback(v, memo) for v in s) for loc, s in stacks.items() if s},
+        {loc: from_items(_read_stack(s, memo)) for loc, s in stacks.items() if s},
         from_items(readback((info, frame_env), memo) for _, info, frame_env in continuation),
         current,
     )
@@ -127,6 +127,15 @@ def readback(value: Any, memo: dict[int, tuple[Any, Term]] | None = None) -> Ter
         }
         memo[id(closure)] = (closure, substitute(info.term, mapping) if mapping else info.term)
     return memo[id(value)][1]
+
+
+def _read_stack(stack: list[Any], memo: dict[int, tuple[Any, Term]]) -> tuple[Term, ...]:
+    """The terms of a stack's values, bottom to top (a constant's value read once per object)."""
+    out: list[Term] = []
+    for value in stack:
+        known = memo.get(id(value))
+        out.append(known[1] if known is not None else readback(value, memo))
+    return tuple(out)
 
 
 def _constant(value: Any, memo: dict[int, tuple[Any, Term]]) -> Term:
