@@ -26,8 +26,10 @@ where it is not; a loop body is a Python ``while`` loop, ``again`` its ``continu
 Python ints are inline (what follows then knows the result is an int or a Boolean); other
 arguments take the general step through the driver. A variable run before a sequence's frame is
 guessed to hold a value thunk ``[v]`` (a While variable's cell), which is then a pending push of
-``v``; any other closure is entered through the driver with the static frames put on K, so
-Python's stack never grows with the run.
+``v``; where that guess failed once, the continuation's unit calls *leaves* (closures of a few
+pushes and pops ending in a jump) in place instead; a closure made in the unit and run there is
+compiled in place (``[N].<x>.x`` runs N inline). Any other closure is entered through the
+driver with the static frames put on K, so Python's stack never grows with the run.
 
 Steps are counted at compile time per straight-line path. Each unit checks at its entry (a loop
 body at each round) that its longest path fits in the fuel left; where it does not, or where a
@@ -98,6 +100,11 @@ MAX_NESTING = 12
 MAX_FRAMES = 16
 #: Pending pushes on one location are performed once there are this many.
 MAX_PENDING = 64
+#: At most this many closures made in a unit are run in place in it (``[N].<x>.x`` runs N
+#: here); more (as in ``[<x>.[x].x].<x>.[x].x``, which never ends) go through the driver.
+MAX_INLINED = 64
+#: A leaf (see :class:`Unit`) is at most this many pushes and pops.
+MAX_LEAF = 24
 #: A sequence's continuation is compiled inline at most this many times per unit.
 MAX_COPIES = 2
 
@@ -107,10 +114,12 @@ class Unit:
 
     ``free`` names the values ``env`` holds (in order); ``loop`` is the LoopInfo of a loop body
     entered with its frame on K; ``thunk`` says the unit is a value thunk ``[x]`` (push ``x`` on
-    λ, then ``*``: a While variable's cell), which a caller runs without entering it.
+    λ, then ``*``: a While variable's cell), which a caller runs without entering it; ``leaf``
+    is, for a unit of at most :data:`MAX_LEAF` pushes and pops ending in a jump, ``leaf(env, S)
+    -> label`` (None, before any change, where a stack is too short), with ``cost`` its steps.
     """
 
-    __slots__ = ("free", "loop", "run", "speculate", "term", "thunk")
+    __slots__ = ("cost", "free", "leaf", "loop", "run", "speculate", "term", "thunk")
 
     def __init__(self, term: Term, free: tuple[str, ...], loop: LoopInfo | None = None) -> None:
         self.term = term
@@ -118,6 +127,8 @@ class Unit:
         self.loop = loop
         self.run: Callable[..., tuple[Any, Any, int]] = self._first_run
         self.speculate = True
+        self.cost = _leaf_cost(term) if loop is None else None
+        self.leaf: Callable[..., Any] | None = self._first_leaf if self.cost is not None else None
         self.thunk = (
             loop is None
             and isinstance(term, Push)
@@ -131,6 +142,11 @@ class Unit:
         compiler = _UnitCompiler(self)
         self.run = _instantiate(compiler.source(), compiler.pool)
         return self.run(env, S, K, steps, fuel)
+
+    def _first_leaf(self, env: Any, S: Any) -> Any:
+        compiler = _UnitCompiler(self)
+        self.leaf = _instantiate(compiler.leaf_source(), compiler.pool)
+        return self.leaf(env, S)
 
     def __repr__(self) -> str:
         return f"<unit {self.term!r} over {self.free}>"
@@ -358,6 +374,17 @@ def value_of(term: Term) -> Any:
     return (unit_for(term, ()), ())
 
 
+def _leaf_cost(term: Term) -> int | None:
+    """The steps of a leaf (pushes and pops ending in ``*`` or a constant), None otherwise."""
+    n = 0
+    while isinstance(term, Push | Pop):
+        n += 1
+        if n > MAX_LEAF:
+            return None
+        term = term.body
+    return n if isinstance(term, Skip | Const) else None
+
+
 _GLOBALS: dict[str, Any] = {
     "STAR": STAR,
     "TRUE": TRUE,
@@ -393,7 +420,20 @@ def _instantiate(source: str, pool: list[Any]) -> Callable[..., Any]:
 class _Path:
     """The compile-time state along one path: bindings, pending pushes, static frames, steps."""
 
-    __slots__ = ("acc", "bools", "copies", "ctx", "depth", "env", "indent", "ints", "known", "pos", "vstack")
+    __slots__ = (
+        "acc",
+        "bools",
+        "closures",
+        "copies",
+        "ctx",
+        "depth",
+        "env",
+        "indent",
+        "ints",
+        "known",
+        "pos",
+        "vstack",
+    )
 
     def __init__(self, env: dict[str, str], indent: int) -> None:
         self.env = env  # variable -> Python expression of its value
@@ -406,6 +446,7 @@ class _Path:
         self.known: set[str] = set()  # expressions known to be constants (not closures)
         self.ints: set[str] = set()  # ... known to be Python ints
         self.bools: set[str] = set()  # ... known to be TRUE or FALSE
+        self.closures: dict[str, tuple[Unit, tuple[str, ...]]] = {}  # closures made here: unit, values
         self.copies: dict[int, int] = {}
 
     def fork(self, indent: int) -> _Path:
@@ -413,7 +454,7 @@ class _Path:
         p.vstack = {loc: list(items) for loc, items in self.vstack.items()}
         p.ctx, p.acc, p.pos, p.depth = self.ctx, self.acc, self.pos, self.depth + 1
         p.known, p.copies = set(self.known), dict(self.copies)
-        p.ints, p.bools = set(self.ints), set(self.bools)
+        p.ints, p.bools, p.closures = set(self.ints), set(self.bools), dict(self.closures)
         return p
 
 
@@ -427,7 +468,7 @@ class _UnitCompiler:
         self.lines: list[str] = []
         self.stacks: dict[str, str] = {}
         self.stacks_prologue: list[str] = []
-        self.speculated = False  # has a call been compiled on the guess it is a value thunk
+        self.inlined = 0  # closures made and run in this unit, compiled in place
         self.fresh = 0
         # (line of the pop, end of its try block, location, local) of the last pop from a stack
         self.last_pop: tuple[int, int, str, str] | None = None
@@ -485,7 +526,9 @@ class _UnitCompiler:
             return path.env[term.name]
         free = self.free_of(term, path)
         closure = self.local("c")
-        self.emit(path, f"{closure} = ({self.const(unit_for(term, free))}, {self.env_tuple(free, path.env)})")
+        unit = unit_for(term, free)
+        self.emit(path, f"{closure} = ({self.const(unit)}, {self.env_tuple(free, path.env)})")
+        path.closures[closure] = (unit, tuple(path.env[n] for n in free))
         return closure
 
     # -- leaving the unit --------------------------------------------------------------------
@@ -529,9 +572,11 @@ class _UnitCompiler:
         self.leave(path, "STOP", f"({self.const(unit_for(node, free))}, {self.env_tuple(free, path.env)})")
 
     def tail(self, path: _Path, node: Term) -> None:
-        """Continue with ``node`` in a unit of its own (through the driver)."""
+        """Continue with ``node`` in a unit of its own (through the driver), speculating as this
+        one does."""
         free = self.free_of(node, path)
-        self.leave(path, self.const(unit_for(node, free)), self.env_tuple(free, path.env))
+        unit = unit_for(node, free, self.unit.speculate)
+        self.leave(path, self.const(unit), self.env_tuple(free, path.env))
 
     # -- the generator -----------------------------------------------------------------------
 
@@ -552,6 +597,7 @@ class _UnitCompiler:
         )
         if unit.loop is not None:  # each round checks against the fuel less its longest path
             self.stacks_prologue.append(f"  limit = fuel - {bound}")
+        self.lines = [line.replace("@H@", str(bound)) for line in self.lines]
         return self.assemble(head, env, unit.loop is not None, " return unit")
 
     def stop_source(self, node: Term, env: dict[str, str], indent: int) -> str:
@@ -739,6 +785,12 @@ class _UnitCompiler:
         before a case or loop frame a constant jumps, dispatched by ``if``/``elif``. Anything else
         is entered through the driver, with the static frames materialised."""
         value = path.env[node.name]
+        known = path.closures.get(value)
+        if known is not None and self.inlined < MAX_INLINED:  # a closure made in this unit: run its
+            self.inlined += 1  # term here, its free variables bound to the values it was made with
+            unit, values = known
+            path.env = dict(zip(unit.free, values, strict=True))
+            return unit.term
         if not path.ctx:
             self.flush(path)
             if value not in path.known:
@@ -747,10 +799,8 @@ class _UnitCompiler:
             self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
             return None
         if path.ctx[-1][0] == "seq" and value not in path.known:
-            if not self.unit.speculate and not self.speculated:
-                self.flush_and_enter(path, value)
-                return None
-            self.speculated = True
+            if not self.unit.speculate:
+                return self.call_leaf(value, path)
             self.emit(path, f"if type({value}) is not tuple or not {value}[0].thunk:")
             path.indent += 1
             self.flush_and_enter(path, value)
@@ -768,6 +818,20 @@ class _UnitCompiler:
         self.leave(path, f"{value}[0]", f"{value}[1]")
         path.indent -= 1
         return self.dynamic_jump(value, path)
+
+    def call_leaf(self, value: str, path: _Path) -> Term | int | None:
+        """In a unit that does not speculate: a leaf closure is called in place (its label then
+        meets the sequence's frame); anything else is entered through the driver. The fuel check
+        covers the leaf's steps and the unit's longest path (``@H@``, filled in at the end)."""
+        self.flush(path)
+        label, unit, leaf = self.local("l"), self.local("u"), self.local("f")
+        self.emit(path, f"if type({value}) is not tuple or ({leaf} := ({unit} := {value}[0]).leaf) is None")
+        self.lines[-1] += f" or steps + {unit}.cost + @H@ > fuel or ({label} := {leaf}({value}[1], S)) is None:"
+        path.indent += 1
+        self.flush_and_enter(path, value)
+        path.indent -= 1
+        self.emit(path, f"steps += {unit}.cost")
+        return self.dynamic_jump(label, path)
 
     def flush_and_enter(self, path: _Path, value: str) -> None:
         """Leave the unit to run ``value`` (a closure is entered, a constant jumps)."""
@@ -916,6 +980,33 @@ class _UnitCompiler:
         path.acc += 1
         path.pos += 1
         return True
+
+    def leaf_source(self) -> str:
+        """``leaf(env, S) -> label``: the unit's pushes and pops, checked before any change."""
+        unit = self.unit
+        env = {name: f"e{i}" for i, name in enumerate(unit.free)}
+        path = _Path(env, 2)
+        needs: dict[str, int] = {}
+        node = unit.term
+        while isinstance(node, Push | Pop):
+            if isinstance(node, Push):
+                path.vstack.setdefault(node.location, []).append(self.pushed(node.term, path))
+            else:
+                pending = path.vstack.get(node.location)
+                if pending:
+                    value = pending.pop()
+                else:
+                    value = self.local()
+                    needs[node.location] = needs.get(node.location, 0) + 1
+                    self.emit(path, f"{value} = {self.stack(node.location)}.pop()")
+                path.env = {**path.env, node.variable: value}
+            node = node.body
+        self.flush(path)
+        label = STAR if isinstance(node, Skip) else raw(node.value)  # type: ignore[attr-defined]
+        self.emit(path, f"return {self.literal(label)}")
+        checks = [f"  if len({self.stack(loc)}) < {k}:\n   return None" for loc, k in needs.items()]
+        self.lines = checks + self.lines
+        return self.assemble(["def make(C):", " def leaf(env, S):"], env, False, " return leaf")
 
 
 _INT_FAST = {"+": "+", "-": "-", "*": "*", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}

@@ -184,3 +184,25 @@ def test_symbolic_exploration_on_the_compiled_run_equals_the_reference(text: str
         assert sympy.simplify(sympy.Equivalent(a.condition, b.condition)) is sympy.true
         assert a.result == b.result
     assert any(isinstance(t, Const) for p in ours.paths for t in p.result.stack("out")) or fuel < 1000
+
+
+SEQUENCES = [
+    "<f>.(f ; f ; f ; [Z]out)",  # after a call that was not a value thunk: leaves called in place
+    "<f>.<g>.(f ; g ; f ; g ; [Z]out)",
+    "[<x>.[x].x].<x>.[x].x",  # a closure made and run in place, forever: the inline budget ends it
+    "[[[A]out].<y>.y].<x>.(x ; x)",  # closures made and run in place, nested
+]
+LEAVES = [
+    {"λ": (parse("[A]out"), parse("[B]out"))},
+    {"λ": (parse("b<v>.[v]out"), parse("[B]b"))},  # the first call finds b empty: stuck in a leaf
+    {"λ": (parse("[C]out.Exit"), parse("[D]out"))},  # a leaf that jumps with a constant: pass
+    {"λ": (parse("[1]"), parse("<p>.[p]out"))},
+]
+
+
+@pytest.mark.parametrize("text", SEQUENCES)
+@pytest.mark.parametrize("memory", LEAVES, ids=["leaves", "stuck-leaf", "constant-exit", "thunk-and-pop"])
+def test_sequences_of_calls_at_every_fuel(text: str, memory: dict[str, tuple[Term, ...]]) -> None:
+    term = parse(text)
+    full = small_step.run(term, memory, fuel=300)
+    agree_at(term, memory, list(range(min(full.steps, 300) + 2)))
