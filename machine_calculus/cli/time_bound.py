@@ -33,13 +33,25 @@ def cpu_time_bound(seconds: float) -> Iterator[None]:
         yield
         return
 
+    armed = [True]
+
     def reached(signum: int, frame: FrameType | None) -> None:
-        raise TimeBoundReached(seconds)
+        if armed[0]:
+            raise TimeBoundReached(seconds)
 
     previous = signal.signal(signal.SIGPROF, reached)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    # after the bound, the signal comes again every 0.1 s of CPU time: an exception raised where
+    # Python cannot pass it on (a destructor, a callback: "Exception ignored in ...") is raised
+    # again, instead of the run going on unbounded
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+        while True:  # disarm even if the signal comes while disarming
+            try:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.signal(signal.SIGPROF, previous)
+                break
+            except TimeBoundReached:
+                continue

@@ -436,3 +436,26 @@ def test_every_command_stops_at_its_cpu_time_bound(capsys: pytest.CaptureFixture
     assert "stopped after 1 s of CPU time" in capsys.readouterr().err
     assert main(["run", loop, "--fuel", "1000", "--max-time", "0"]) == 1  # no time bound: the fuel stops it
     assert "out of fuel after 1000 steps" in capsys.readouterr().out
+
+
+def test_the_time_bound_comes_again_when_swallowed() -> None:
+    """Once past the bound, the signal keeps coming: where its exception is lost (raised in a
+    destructor, say), the next one stops the work; leaving the bound disarms it."""
+    import time
+
+    from machine_calculus.cli.time_bound import TimeBoundReached, cpu_time_bound
+
+    caught = 0
+    with pytest.raises(TimeBoundReached), cpu_time_bound(0.2):
+        while True:
+            try:
+                while True:
+                    pass
+            except TimeBoundReached:
+                caught += 1  # lost, as in a destructor: the work goes on
+                if caught > 1:
+                    raise
+    start = time.process_time()
+    while time.process_time() - start < 0.5:  # disarmed: no signal any more
+        pass
+    assert caught == 2
