@@ -69,11 +69,12 @@ from machine_calculus.calculus.fmc.syntax import (
 )
 from machine_calculus.calculus.terms import free_variables
 from machine_calculus.machine.fmc.primitives import arity
-from machine_calculus.machine.fmc.values import CONCRETE, FAILED, FALSE, TRUE, primitive, raw, too_large
+from machine_calculus.machine.fmc.values import CONCRETE, FAILED, FALSE, TRUE, primitive, raw, term_value, too_large
 
 __all__ = [
     "CASEF",
     "JUMP",
+    "JUMP_STATE",
     "LOOPF",
     "PRIM",
     "SEQF",
@@ -178,8 +179,6 @@ class CaseInfo:
         """``C(j)``: the unit of the catching branch, None, or UNDETERMINED (symbolic)."""
         if self.table is not None and type(label) in CONCRETE:
             return self.table.get(label, self.default)
-        from machine_calculus.machine.fmc.values import term_value
-
         return select(self.pairs, term_value(label))
 
 
@@ -199,8 +198,6 @@ class LoopInfo:
     def meets(self, label: Any) -> bool | None:
         if type(label) in CONCRETE and type(self.label) in CONCRETE:
             return label is self.label or label == self.label
-        from machine_calculus.machine.fmc.values import term_value
-
         return meets(STAR if label is STAR else term_value(label), self.value)
 
 
@@ -225,7 +222,7 @@ def jump(label: Any, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, 
     """
     while K:
         if steps >= fuel:
-            return STOP, (_JUMP_STATE, label), steps
+            return STOP, (JUMP_STATE, label), steps
         kind, info, env = K[-1]
         if kind == SEQF:
             K.pop()
@@ -235,7 +232,7 @@ def jump(label: Any, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, 
         elif kind == CASEF:
             unit = info.branch(label)
             if unit is UNDETERMINED:
-                return STOP, (_JUMP_STATE, label), steps
+                return STOP, (JUMP_STATE, label), steps
             K.pop()
             steps += 1
             if unit is not None:
@@ -243,7 +240,7 @@ def jump(label: Any, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, 
         else:
             met = info.meets(label)
             if met is None:
-                return STOP, (_JUMP_STATE, label), steps
+                return STOP, (JUMP_STATE, label), steps
             steps += 1
             if met:
                 return info.body, env, steps
@@ -303,7 +300,7 @@ class _Primitive:
 PRIM: Any = _Primitive()
 
 #: The marker of a stop at a jump: the state's term is the jump itself.
-_JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
+JUMP_STATE: Any = type("JumpState", (), {"__repr__": lambda self: "JUMP_STATE"})()
 
 _UNITS: dict[tuple[Any, tuple[str, ...], bool], Unit] = {}
 _INFOS: dict[tuple[int, tuple[str, ...]], Any] = {}
@@ -323,9 +320,10 @@ def clear_caches(limit: int = 0) -> None:
 def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
     """The unit running ``term`` with values for ``free`` (cached per node and layout).
 
-    A unit made with ``speculate=False`` (the continuation of a call that was not a value thunk)
-    enters its first called variable through the driver rather than compiling what follows it
-    on the guess that it is one: a chain of such calls compiles each step once.
+    A unit made with ``speculate=False`` (the continuation of a call that was not a value thunk,
+    and the units it continues in) does not guess that a variable run before a sequence's frame
+    holds a value thunk: it calls a leaf closure in place and enters any other through the
+    driver, so a chain of such calls is not compiled again on a guess that failed.
     """
     small = _small_binder_free(term)
     key = (term if small else id(term), free, speculate)
@@ -558,12 +556,18 @@ class _UnitCompiler:
         path.ctx = ()
 
     def leave(self, path: _Path, target: str, env: str) -> None:
-        """Materialize and return ``(target, env, steps)`` to the driver; the path's own pending
-        pushes and frames are left as they were (a guard's exit leaves them to the main line)."""
+        """Materialize and return ``(target, env, steps)`` to the driver."""
+        self.exit(path, [f"return {target}, {env}, steps + {path.acc}"])
+
+    def exit(self, path: _Path, returns: list[str], cautious: bool = False) -> None:
+        """Materialize (see :meth:`materialize`), then the ``returns`` lines; the path's own
+        pending pushes and frames are left as they were (a guard's exit leaves them to the main
+        line)."""
         saved = (path.vstack, path.ctx)
         path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
-        self.materialize(path)
-        self.emit(path, f"return {target}, {env}, steps + {path.acc}")
+        self.materialize(path, cautious)
+        for line in returns:
+            self.emit(path, line)
         path.vstack, path.ctx = saved
 
     def stop_at(self, path: _Path, node: Term) -> None:
@@ -692,7 +696,7 @@ class _UnitCompiler:
                 node = Skip()
             elif isinstance(node, Skip | Const):
                 label = STAR if isinstance(node, Skip) else raw(node.value)
-                following = self.static_jump(label, node, path)
+                following = self.static_jump(label, path)
                 if following is None:
                     break
                 node = following
@@ -724,7 +728,7 @@ class _UnitCompiler:
 
     # -- jumps -------------------------------------------------------------------------------
 
-    def static_jump(self, label: Any, node: Term, path: _Path) -> Term | None:
+    def static_jump(self, label: Any, path: _Path) -> Term | None:
         """A jump with a label known at compile time meets the static frames."""
         while True:
             if not path.ctx:
@@ -792,11 +796,7 @@ class _UnitCompiler:
             path.env = dict(zip(unit.free, values, strict=True))
             return unit.term
         if not path.ctx:
-            self.flush(path)
-            if value not in path.known:
-                self.emit(path, f"if type({value}) is tuple:")
-                self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
-            self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
+            self.flush_and_enter(path, value)
             return None
         if path.ctx[-1][0] == "seq" and value not in path.known:
             if not self.unit.speculate:
@@ -810,7 +810,7 @@ class _UnitCompiler:
             path.vstack.setdefault(DEFAULT, []).append(pushed)
             path.acc += 1  # the thunk's push; its skip is the frame's below
             path.pos += 1
-            return self.static_jump(STAR, node, path)
+            return self.static_jump(STAR, path)
         if value in path.known:
             return self.dynamic_jump(value, path)
         self.emit(path, f"if type({value}) is tuple:")
@@ -834,14 +834,12 @@ class _UnitCompiler:
         return self.dynamic_jump(label, path)
 
     def flush_and_enter(self, path: _Path, value: str) -> None:
-        """Leave the unit to run ``value`` (a closure is entered, a constant jumps)."""
-        saved = (path.vstack, path.ctx)
-        path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
-        self.materialize(path, cautious=True)
-        self.emit(path, f"if type({value}) is tuple:")
-        self.emit(path, f" return {value}[0], {value}[1], steps + {path.acc}")
-        self.emit(path, f"return JUMP, {value}, steps + {path.acc}")
-        path.vstack, path.ctx = saved
+        """Leave the unit to run ``value`` (a closure is entered, a constant jumps); a known
+        constant needs no test."""
+        returns = [f"return JUMP, {value}, steps + {path.acc}"]
+        if value not in path.known:
+            returns[:0] = [f"if type({value}) is tuple:", f" return {value}[0], {value}[1], steps + {path.acc}"]
+        self.exit(path, returns, cautious=True)
 
     def dynamic_jump(self, label: str, path: _Path) -> Term | int | None:
         """A jump whose label is only known at run time meets the static frames: the next

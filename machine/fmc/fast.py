@@ -23,7 +23,15 @@ from machine_calculus.calculus.collector import collector_paused
 from machine_calculus.calculus.fmc.syntax import SKIP, STAR, Const, Term
 from machine_calculus.calculus.terms import substitute
 from machine_calculus.machine.fmc import small_step
-from machine_calculus.machine.fmc.codegen import MAX_CACHED, STOP, clear_caches, frame_of_term, unit_for, value_of
+from machine_calculus.machine.fmc.codegen import (
+    JUMP_STATE,
+    MAX_CACHED,
+    STOP,
+    clear_caches,
+    frame_of_term,
+    unit_for,
+    value_of,
+)
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.fmc.values import term_value
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
@@ -36,9 +44,7 @@ __all__ = ["advance", "readback", "run"]
 def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
     """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps."""
     clear_caches(MAX_CACHED)
-    stacks: defaultdict[str, list[Any]] = defaultdict(list)
-    for location, items in normalize_memory(memory).items():
-        stacks[location] = [value_of(t) for t in items]
+    stacks = _machine_stacks(normalize_memory(memory))
     continuation: list[Any] = []
     where, value, steps = _drive(unit_for(term, ()), (), stacks, continuation, 0, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
@@ -55,15 +61,21 @@ def advance(state: small_step.State, count: int, fuel: int) -> tuple[small_step.
     reached and the steps so far, for a caller that goes on with the small-step machine (the
     symbolic execution, which forks where compiled code stops on a symbolic label)."""
     clear_caches(MAX_CACHED)
-    stacks: defaultdict[str, list[Any]] = defaultdict(list)
-    for location, items in state.stacks().items():
-        stacks[location] = [value_of(t) for t in items]
+    stacks = _machine_stacks(state.stacks())
     continuation = [frame_of_term(frame) for frame in reversed(state.continuation_terms())]
     where, value, steps = _drive(unit_for(state.term, ()), (), stacks, continuation, count, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
     if where is None:
-        where = _jump_state()
+        where = JUMP_STATE
     return _state(where, value, stacks, continuation, memo), steps
+
+
+def _machine_stacks(memory: dict[str, tuple[Term, ...]]) -> defaultdict[str, list[Any]]:
+    """The run's stacks (a list per location, top last) holding the memory's terms as machine values."""
+    stacks: defaultdict[str, list[Any]] = defaultdict(list)
+    for location, items in memory.items():
+        stacks[location] = [value_of(t) for t in items]
+    return stacks
 
 
 def _drive(unit: Any, env: Any, stacks: Any, continuation: list[Any], steps: int, fuel: int) -> tuple[Any, Any, int]:
@@ -79,18 +91,12 @@ def _state(
     where: Any, value: Any, stacks: Any, continuation: list[Any], memo: dict[int, tuple[Any, Term]]
 ) -> small_step.State:
     """The small-step state compiled code stopped in, read back into terms."""
-    current = _label_term(value) if where is _jump_state() else readback((where, value), memo)
+    current = _label_term(value) if where is JUMP_STATE else readback((where, value), memo)
     return small_step.State(
         {loc: from_items(_read_stack(s, memo)) for loc, s in stacks.items() if s},
         from_items(readback((info, frame_env), memo) for _, info, frame_env in continuation),
         current,
     )
-
-
-def _jump_state() -> Any:
-    from machine_calculus.machine.fmc.codegen import _JUMP_STATE
-
-    return _JUMP_STATE
 
 
 def _label_term(label: Any) -> Term:
