@@ -843,7 +843,15 @@ class _UnitCompiler:
 
     def dynamic_jump(self, label: str, path: _Path) -> Term | int | None:
         """A jump whose label is only known at run time meets the static frames: the next
-        continuation, a fork's bound (an int), or None when the path has ended."""
+        continuation, a fork's bound (an int), or None when the path has ended. A label that is
+        a literal (a constant pushed in this unit) is first bound to a local: ``1 is STAR`` is
+        right but Python warns of it."""
+        if not label.isidentifier():
+            local = self.local("l")
+            self.emit(path, f"{local} = {label}")
+            if _is_int_literal(label):
+                path.ints.add(local)
+            label = local
         frame = path.ctx[-1]
         if frame[0] == "seq":
             self.emit(path, f"if {label} is not STAR:")
