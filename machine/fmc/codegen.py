@@ -260,6 +260,17 @@ class _Jump:
 JUMP: Any = _Jump()
 
 
+class StopPoint:
+    """Where compiled code stops (the small-step machine goes on from there): the term run next
+    and the names its environment binds, read back as a closure is."""
+
+    __slots__ = ("free", "term")
+
+    def __init__(self, term: Term, free: tuple[str, ...]) -> None:
+        self.term = term
+        self.free = free
+
+
 class PrimInfo:
     """A primitive whose arguments compiled code has no fast path for."""
 
@@ -269,7 +280,7 @@ class PrimInfo:
         self.node = node
         self.name = node.name
         self.arity = arity(node.name)
-        self.at = unit_for(node, free)
+        self.at = StopPoint(node, free)
 
 
 def primitive_step(info: PrimInfo, S: Any, K: list[Any], steps: int, fuel: int) -> tuple[Any, Any, int]:
@@ -468,6 +479,7 @@ class _UnitCompiler:
         self.stacks_prologue: list[str] = []
         self.inlined = 0  # closures made and run in this unit, compiled in place
         self.fresh = 0
+        self.holes: list[int] = []  # the lines holding @H@ (the unit's longest path)
         # (line of the pop, end of its try block, location, local) of the last pop from a stack
         self.last_pop: tuple[int, int, str, str] | None = None
 
@@ -542,13 +554,15 @@ class _UnitCompiler:
 
     def materialize(self, path: _Path, cautious: bool = False) -> None:
         """Flush, then put the static frames on K (bottom first), as the machine would hold them
-        (``cautious``: the top frame's continuation does not speculate, see :func:`unit_for`)."""
+        (``cautious``: the top frame's continuation does not speculate, see :func:`unit_for`; in
+        a unit that does not speculate, no frame's continuation does)."""
         self.flush(path)
         for i, frame in enumerate(path.ctx):
             if frame[0] == "seq":
                 _, node, env = frame
                 free = tuple(sorted(free_variables(node) & env.keys()))
-                unit = unit_for(node, free, not (cautious and i == len(path.ctx) - 1))
+                speculate = self.unit.speculate and not (cautious and i == len(path.ctx) - 1)
+                unit = unit_for(node, free, speculate)
                 self.emit(path, f"K.append((SEQF, {self.const(unit)}, {self.env_tuple(free, env)}))")
             elif frame[0] == "case":
                 _, info, env = frame
@@ -573,7 +587,7 @@ class _UnitCompiler:
     def stop_at(self, path: _Path, node: Term) -> None:
         """Stop with the machine state whose term is ``node`` (the small-step machine goes on)."""
         free = self.free_of(node, path)
-        self.leave(path, "STOP", f"({self.const(unit_for(node, free))}, {self.env_tuple(free, path.env)})")
+        self.leave(path, "STOP", f"({self.const(StopPoint(node, free))}, {self.env_tuple(free, path.env)})")
 
     def tail(self, path: _Path, node: Term) -> None:
         """Continue with ``node`` in a unit of its own (through the driver), speculating as this
@@ -601,7 +615,8 @@ class _UnitCompiler:
         )
         if unit.loop is not None:  # each round checks against the fuel less its longest path
             self.stacks_prologue.append(f"  limit = fuel - {bound}")
-        self.lines = [line.replace("@H@", str(bound)) for line in self.lines]
+        for i in self.holes:
+            self.lines[i] = self.lines[i].replace("@H@", str(bound))
         return self.assemble(head, env, unit.loop is not None, " return unit")
 
     def stop_source(self, node: Term, env: dict[str, str], indent: int) -> str:
@@ -820,18 +835,28 @@ class _UnitCompiler:
         return self.dynamic_jump(value, path)
 
     def call_leaf(self, value: str, path: _Path) -> Term | int | None:
-        """In a unit that does not speculate: a leaf closure is called in place (its label then
-        meets the sequence's frame); anything else is entered through the driver. The fuel check
-        covers the leaf's steps and the unit's longest path (``@H@``, filled in at the end)."""
+        """In a unit that does not speculate: a leaf closure is called in place; ``*`` from it
+        meets the sequence's frame, any other label leaves through the driver, and anything that
+        is not a leaf is entered through the driver (one exit serves both). The fuel check covers
+        the leaf's steps and the unit's longest path (``@H@``, filled in at the end)."""
         self.flush(path)
         label, unit, leaf = self.local("l"), self.local("u"), self.local("f")
+        self.emit(path, f"{label} = None")
         self.emit(path, f"if type({value}) is not tuple or ({leaf} := ({unit} := {value}[0]).leaf) is None")
-        self.lines[-1] += f" or steps + {unit}.cost + @H@ > fuel or ({label} := {leaf}({value}[1], S)) is None:"
+        self.lines[-1] += f" or steps + {unit}.cost + @H@ > fuel or ({label} := {leaf}({value}[1], S)) is not STAR:"
+        self.holes.append(len(self.lines) - 1)
         path.indent += 1
-        self.flush_and_enter(path, value)
+        returns = [
+            f"if {label} is not None:",
+            f" return JUMP, {label}, steps + {unit}.cost + {path.acc}",
+            f"if type({value}) is tuple:",
+            f" return {value}[0], {value}[1], steps + {path.acc}",
+            f"return JUMP, {value}, steps + {path.acc}",
+        ]
+        self.exit(path, returns, cautious=True)
         path.indent -= 1
         self.emit(path, f"steps += {unit}.cost")
-        return self.dynamic_jump(label, path)
+        return self.pass_sequence_frame(path)
 
     def flush_and_enter(self, path: _Path, value: str) -> None:
         """Leave the unit to run ``value`` (a closure is entered, a constant jumps); a known
@@ -840,6 +865,15 @@ class _UnitCompiler:
         if value not in path.known:
             returns[:0] = [f"if type({value}) is tuple:", f" return {value}[0], {value}[1], steps + {path.acc}"]
         self.exit(path, returns, cautious=True)
+
+    def pass_sequence_frame(self, path: _Path) -> Term | int | None:
+        """``*`` meets the static sequence frame on top: ``⋆ · (M ; K) → M · K``, one step."""
+        frame = path.ctx[-1]
+        path.ctx = path.ctx[:-1]
+        path.acc += 1
+        path.pos += 1
+        path.env = frame[2]
+        return self.continuation(frame[1], path)
 
     def dynamic_jump(self, label: str, path: _Path) -> Term | int | None:
         """A jump whose label is only known at run time meets the static frames: the next
@@ -858,11 +892,7 @@ class _UnitCompiler:
             path.indent += 1
             self.leave(path, "JUMP", label)
             path.indent -= 1
-            path.ctx = path.ctx[:-1]
-            path.acc += 1
-            path.pos += 1
-            path.env = frame[2]
-            return self.continuation(frame[1], path)
+            return self.pass_sequence_frame(path)
         if frame[0] == "loop":
             info = frame[1]
             self.flush(path)
