@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
@@ -157,6 +158,39 @@ def _ceiling_steps(program: list[tuple[int, int, object]], locations: int) -> in
     return steps
 
 
+# -- the trampoline floor: the least a driver entering closures does per tick ---------------------
+
+
+def trampoline_floor(ticks: int) -> int:
+    """Enter one closure per tick through a driver loop, as compiled code returns ``(unit, env,
+    steps)`` to the driver: the tick's closure pops its argument, pushes a constant on ``out``
+    and continues with the argument. No terms, fuel checks, frames or read-back: a lower bound
+    on the run of Church arithmetic writing ``ticks`` ticks (which enters at least one closure
+    per tick: ``tick`` runs the thunk it was given)."""
+    with collector_paused():
+        return _trampoline_ticks(ticks)
+
+
+def _trampoline_ticks(ticks: int) -> int:
+    argument: list[Any] = []
+    out: list[Any] = []
+
+    def tick(env: Any, steps: int) -> tuple[Any, Any, int]:
+        n = env
+        if n == 0:
+            return None, None, steps
+        argument.append(n - 1)
+        out.append("S")
+        return tick, argument.pop(), steps + 3
+
+    unit: Any = tick
+    env: Any = ticks
+    steps = 0
+    while unit is not None:
+        unit, env, steps = unit(env, steps)
+    return len(out)
+
+
 # -- the measurement and the report --------------------------------------------------------------
 
 
@@ -169,7 +203,7 @@ class Row:
     marginal: TwoSizes | None  #: in steps, at the two sizes
 
 
-def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes]:
+def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes, tuple[int, float]]:
     items: list[Item] = []
     steps: dict[str, int] = {}
     for w in workloads(quick):
@@ -184,6 +218,9 @@ def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes]:
             if size == "1":
                 run_before = checked(w.name, lambda t=term: interpreter.run(t, None, FUEL), expect)
                 items.append(Item(f"{w.name}/before", run_before))
+    church = workloads(quick)[0]
+    ticks_ = len(fast.run(parse(church.source), None, FUEL).stack("out"))
+    items.append(Item("floor", checked("floor", lambda: trampoline_floor(ticks_), lambda s: s == ticks_)))
     n = 10_000 if quick else 1_000_000
     for size, k in (("1", n), ("2", 2 * n)):
         program = ceiling_program(k)
@@ -199,7 +236,7 @@ def measure(quick: bool, repeat: int) -> tuple[list[Row], TwoSizes]:
             two = f"{w.name}/2"
             marginal = TwoSizes((steps[one], steps[two]), (best[one], best[two]))
         rows.append(Row(w.name, steps[one], best[one], best[f"{w.name}/before"], marginal))
-    return rows, TwoSizes((2 * n, 4 * n), (best["ceiling/1"], best["ceiling/2"]))
+    return rows, TwoSizes((2 * n, 4 * n), (best["ceiling/1"], best["ceiling/2"])), (ticks_, best["floor"])
 
 
 HEADERS = [
@@ -232,7 +269,8 @@ def cells(r: Row, ceiling: TwoSizes) -> list[str]:
 def main() -> None:
     args = timing_parser((__doc__ or "").splitlines()[0]).parse_args()
     sys.setrecursionlimit(1000)  # the machine and parser are iterative: prove it
-    rows, ceiling = measure(args.quick, args.repeat)
+    rows, ceiling, (ticks_, floor) = measure(args.quick, args.repeat)
+    church = rows[0]
     notes = [
         f"Each time the best CPU time of {args.repeat} interleaved rounds; fast run ms is end to end "
         "(compiling the term included, parsing it not); marginal: (steps₂ − steps₁) / (T₂ − T₁) against "
@@ -240,6 +278,10 @@ def main() -> None:
         f"Ceiling (a minimal push/pop loop in Python, marginal): {ceiling.rate / 1e6:.2f} M steps/s. "
         "Before: the fast run before the compiler (benchmarks/interpreter.py, the tuple interpreter it "
         "replaced), on the same terms, interleaved.",
+        f"Trampoline floor: a hand-written driver loop entering one closure per tick, nothing else "
+        f"(no terms, fuel, frames or read-back), writes the {ticks_:,} ticks of {church.name} in "
+        f"{floor * 1e3:.1f} ms; {CHURCH_SPEEDUP_BOUND:g}x the before would be "
+        f"{church.before / CHURCH_SPEEDUP_BOUND * 1e3:.1f} ms end to end.",
     ]
     title = "FMC machine throughput (machine.fmc.fast.run)"
     print_table(title, HEADERS, [cells(r, ceiling) for r in rows], args.markdown, notes, True, True)

@@ -336,10 +336,12 @@ def unit_for(term: Term, free: tuple[str, ...], speculate: bool = True) -> Unit:
     holds a value thunk: it calls a leaf closure in place and enters any other through the
     driver, so a chain of such calls is not compiled again on a guess that failed.
     """
-    small = _small_binder_free(term)
-    key = (term if small else id(term), free, speculate)
+    unit = _UNITS.get((id(term), free, speculate))
+    if unit is not None and unit.term is term:
+        return unit
+    key = (term if _small_binder_free(term) else id(term), free, speculate)
     unit = _UNITS.get(key)
-    if unit is None or (unit.term is not term and not small):
+    if unit is None or (unit.term is not term and type(key[0]) is int):
         unit = _UNITS[key] = Unit(term, free)
         unit.speculate = speculate
     return unit
@@ -518,6 +520,10 @@ class _UnitCompiler:
     def emit(self, path: _Path, line: str) -> None:
         self.lines.append(" " * path.indent + line)
 
+    def emit_block(self, path: _Path, lines: list[str]) -> None:
+        prefix = " " * path.indent
+        self.lines.extend([prefix + line for line in lines])
+
     def free_of(self, term: Term, path: _Path) -> tuple[str, ...]:
         return tuple(sorted(free_variables(term) & path.env.keys()))
 
@@ -580,8 +586,7 @@ class _UnitCompiler:
         saved = (path.vstack, path.ctx)
         path.vstack = {loc: list(items) for loc, items in path.vstack.items()}
         self.materialize(path, cautious)
-        for line in returns:
-            self.emit(path, line)
+        self.emit_block(path, returns)
         path.vstack, path.ctx = saved
 
     def stop_at(self, path: _Path, node: Term) -> None:
@@ -841,9 +846,14 @@ class _UnitCompiler:
         the leaf's steps and the unit's longest path (``@H@``, filled in at the end)."""
         self.flush(path)
         label, unit, leaf = self.local("l"), self.local("u"), self.local("f")
-        self.emit(path, f"{label} = None")
-        self.emit(path, f"if type({value}) is not tuple or ({leaf} := ({unit} := {value}[0]).leaf) is None")
-        self.lines[-1] += f" or steps + {unit}.cost + @H@ > fuel or ({label} := {leaf}({value}[1], S)) is not STAR:"
+        self.emit_block(
+            path,
+            [
+                f"{label} = None",
+                f"if type({value}) is not tuple or ({leaf} := ({unit} := {value}[0]).leaf) is None"
+                f" or steps + {unit}.cost + @H@ > fuel or ({label} := {leaf}({value}[1], S)) is not STAR:",
+            ],
+        )
         self.holes.append(len(self.lines) - 1)
         path.indent += 1
         returns = [
