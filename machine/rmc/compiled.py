@@ -20,12 +20,14 @@ variables resolved to slots of an environment tuple); one iterative loop runs it
 are exactly the small-step machine's (a run of several steps done at once, such as a skipped
 branch, is charged at once; if that passes the fuel, the steps past it are a debt paid when the
 search is resumed with more fuel, so the counts stay the small-step machine's). Fair, steps
-count the same rules, but over the runs of iterative deepening (below): a measure of the work
-done, bounded by fuel.
+count the same rules over the runs of iterative deepening (below), each block of steps between
+forks counted once (a block run again in a deeper iteration is a replay, not counted): a measure
+of work close to the small-step machine's count (equal on a chain of forks, such as a star
+enumerating answers), and fuel bounds it (the work replayed is at most about twice it).
 
 **Fairness** is iterative deepening on the number of forks along a branch (its path length):
 an iteration runs depth-first, cutting every branch at the bound, and reports the answers
-deeper than the previous bound; the bound grows by an increment that doubles whenever an
+deeper than the previous bound; the bound grows by an increment that is multiplied by 4 whenever an
 iteration cost less than twice the one before (so a chain of forks costs a geometric sum, and
 a bushy tree is deepened one fork at a time). Every answer is reached after finitely many
 steps, beside infinite branches; the answers are the small-step machine's as a multiset, and
@@ -35,15 +37,14 @@ the search is exhausted when an iteration cut no branch.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from immutables import Map
 
 from machine_calculus.calculus.collector import collector_paused
-from machine_calculus.calculus.fmc.syntax import SKIP, Seq, Skip
+from machine_calculus.calculus.fmc.syntax import Seq, Skip
 from machine_calculus.calculus.rmc.firstorder import FVar, arguments, fn
 from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
-from machine_calculus.calculus.rmc.unify import INDEXED
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.rmc.small_step import (
@@ -51,10 +52,8 @@ from machine_calculus.machine.rmc.small_step import (
     Answer,
     Answers,
     Order,
-    State,
-    answer_of,
+    answer_from,
 )
-from machine_calculus.machine.stacks import from_items
 
 __all__ = ["Search", "solve"]
 
@@ -317,7 +316,7 @@ def _occurs(cell: Cell, t: Any) -> bool:
     return False
 
 
-def _unify(pattern: Any, top: Any, env: tuple[Cell, ...], trail: list[Any]) -> bool:
+def _unify(pattern: Any, top: Any, env: tuple[Any, ...], trail: list[Any]) -> bool:
     """``unify(ρp, top)`` binding in place (trailed), in the small-step unifier's order (pairs on
     a stack, the left side's variable bound first), with the occurs check."""
     work: list[tuple[Any, Any]] = [(pattern, top)]
@@ -337,6 +336,7 @@ def _unify(pattern: Any, top: Any, env: tuple[Cell, ...], trail: list[Any]) -> b
                     break
         while type(b) is Cell and b.ref is not None:
             b = b.ref
+        a, b = cast(Any, a), cast(Any, b)  # runtime terms: the checker cannot follow the type tests
         if a is b:
             continue
         ta, tb = type(a), type(b)
@@ -393,9 +393,12 @@ def _to_runtime(t: Term, cells: dict[str, Cell]) -> Any:
     return done[id(t)]
 
 
-def _to_terms(items: list[Any], names: dict[int, FVar], counter: list[int]) -> list[Term]:
+def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
     """Runtime terms back as Terms, bindings resolved, shared nodes converted once (linear in
-    the answer's DAG); an unbound fresh cell becomes a fresh-named variable (``v₁``)."""
+    the answer's DAG); an unbound fresh cell becomes a fresh-named variable (``v₁``). The names
+    of the variables left unbound are added to ``unbound``."""
+    names: dict[int, FVar] = {}
+    counter = 0
     done: dict[int, Term] = {}
     keep: list[Any] = []
     out = []
@@ -415,9 +418,10 @@ def _to_terms(items: list[Any], names: dict[int, FVar], counter: list[int]) -> l
                         if y.name is not None:
                             v = FVar(y.name)
                         else:
-                            counter[0] += 1
-                            v = FVar("v" + str(counter[0]).translate(_SUBSCRIPTS))
+                            counter += 1
+                            v = FVar("v" + str(counter).translate(_SUBSCRIPTS))
                         names[id(y)] = v
+                        unbound.add(v.name)
                         keep.append(y)
                     done[id(x)] = v
                 elif id(y) in done:
@@ -438,6 +442,8 @@ def _to_terms(items: list[Any], names: dict[int, FVar], counter: list[int]) -> l
 
 
 # -- the search ----------------------------------------------------------------------------------
+
+_NO_LIMIT = float("inf")
 
 # choice point kinds
 _CP_STAR, _CP_LEAVES, _CP_CHARGE = 0, 1, 2
@@ -477,6 +483,10 @@ class Search(Iterator[Answer]):
         self._cost = 0  # fair: the steps of the previous iteration
         self._started = 0  # fair: steps when this iteration started
         self._cut = False
+        self._work = 0  # the steps done, replays included
+        self._replay = 0  # fair: the steps of blocks run again (of forks at most the last bound deep)
+        self._mark = 0  # the work when the current block began
+        self._old = False  # is the current block a replay?
 
     def _reset(self) -> None:
         self._node: Code | None = self._root
@@ -502,34 +512,46 @@ class Search(Iterator[Answer]):
     def _answer(self) -> Answer:
         locs = [loc for loc, items in self._stacks.items() if items]
         flat = [t for loc in locs for t in self._stacks[loc]]
-        terms = iter(_to_terms(flat, {}, [0]))
-        memory = Map({loc: from_items([next(terms) for _ in self._stacks[loc]]) for loc in locs})
-        path: Any = None
-        for bit in self._path:
-            path = (bit, path)
-        return answer_of(State(memory, INDEXED, None, SKIP, path=path), self.steps)
+        unbound: set[str] = set()
+        terms = iter(_to_terms(flat, unbound))
+        memory = {loc: tuple(next(terms) for _ in self._stacks[loc]) for loc in locs}
+        return answer_from(memory, unbound, tuple(self._path), self.steps)
 
     def _run(self) -> Answer | None:
         fuel = self.fuel
         stacks, trail, choices, path = self._stacks, self._trail, self._choices, self._path
         node, env, k = self._node, self._env, self._k
-        steps = self.steps
+        steps = self._work
         bound = self._bound
+        replay, mark, old = self._replay, self._mark, self._old
+
+        def limit_of() -> float:
+            """The work at which the fuel is spent: steps count a replayed block's work once."""
+            if fuel is None:
+                return _NO_LIMIT
+            if old:
+                return mark if mark - replay >= fuel else _NO_LIMIT
+            return fuel + replay
+
+        limit = limit_of()
         if self._debt:
-            pay = self._debt if fuel is None else min(self._debt, fuel - steps)
+            pay = int(min(self._debt, limit - steps))
             self._debt -= pay
             steps += pay
             if self._debt:
-                self.steps = steps
+                self._save(self._node, self._env, self._k, steps, replay, mark, old)
                 self.out_of_fuel = True
                 return None
         while True:
             if node is None:  # backtrack
+                if old:
+                    replay += steps - mark
+                    old = False
                 if not choices:
                     if bound >= 0 and self._cut:  # fair: deepen and run again
-                        cost = steps - self._started
+                        cost = steps - self._started  # the work of the iteration
                         if cost < 2 * self._cost:
-                            self._increment *= 2
+                            self._increment *= 4
                         self._cost, self._started = cost, steps
                         self._reported = bound
                         bound = self._bound = bound + self._increment
@@ -539,10 +561,11 @@ class Search(Iterator[Answer]):
                         trail.clear()
                         path.clear()
                         node, env, k = self._root, self._root_env, None
+                        mark, old = steps, True
+                        limit = limit_of()
                         continue
-                    self.steps = steps
+                    self._save(None, env, k, steps, replay, mark, old)
                     self.exhausted = True
-                    self._node = None
                     return None
                 cp = choices[-1]
                 kind, mark, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
@@ -552,10 +575,13 @@ class Search(Iterator[Answer]):
                 if kind == _CP_CHARGE:  # the leaves skipped after the last one tried
                     choices.pop()
                     steps += cp[5]
-                    if fuel is not None and steps > fuel:
-                        self._debt = steps - fuel
-                        steps = fuel
-                        self._save(None, None, None, steps)
+                    if bound >= 0 and plen < self._reported:
+                        replay += cp[5]
+                        limit = limit_of()
+                    if steps > limit:
+                        self._debt = steps - int(limit)
+                        steps = int(limit)
+                        self._save(None, None, None, steps, replay, mark, old)
                         self.out_of_fuel = True
                         return None
                     continue
@@ -564,6 +590,8 @@ class Search(Iterator[Answer]):
                     star = cp[5]
                     path.append(1)
                     node, env, k = star.a, cenv, (star, cenv, ck)
+                    mark, old = steps, bound >= 0 and plen + 1 <= self._reported
+                    limit = limit_of()
                     continue
                 tried, i, after = cp[5], cp[6], cp[7]
                 leaf, cost, bits = tried[i]
@@ -578,20 +606,21 @@ class Search(Iterator[Answer]):
                     self._cut = True
                     node = None
                     continue
+                path.extend(bits)
+                mark, old = steps, bound >= 0 and len(path) <= self._reported
+                limit = limit_of()
+                node = leaf
                 if cost:
                     steps += cost
-                    if fuel is not None and steps > fuel:
-                        self._debt = steps - fuel
-                        steps = fuel
-                        self._save(leaf, env, k, steps)
-                        path.extend(bits)
+                    if steps > limit:
+                        self._debt = steps - int(limit)
+                        steps = int(limit)
+                        self._save(leaf, env, k, steps, replay, mark, old)
                         self.out_of_fuel = True
                         return None
-                path.extend(bits)
-                node = leaf
                 continue
-            if fuel is not None and steps >= fuel:
-                self._save(node, env, k, steps)
+            if steps >= limit:
+                self._save(node, env, k, steps, replay, mark, old)
                 self.out_of_fuel = True
                 return None
             op = node.op
@@ -601,7 +630,7 @@ class Search(Iterator[Answer]):
                 steps += 1
             elif op == SKIP_OP:
                 if k is None:
-                    self._save(None, env, k, steps)
+                    self._save(None, env, k, steps, replay, mark, old)
                     if bound >= 0 and len(path) <= self._reported:
                         node = None
                         continue
@@ -635,10 +664,10 @@ class Search(Iterator[Answer]):
                 node = node.b
                 n = len(names)
                 steps += n
-                if fuel is not None and steps > fuel:
-                    self._debt = steps - fuel
-                    steps = fuel
-                    self._save(node, env, k, steps)
+                if steps > limit:
+                    self._debt = steps - int(limit)
+                    steps = int(limit)
+                    self._save(node, env, k, steps, replay, mark, old)
                     self.out_of_fuel = True
                     return None
             elif op == CHOICE:
@@ -657,10 +686,10 @@ class Search(Iterator[Answer]):
                             tried, after = plans.get((top[0], len(top)), other)
                 if not tried:
                     steps += after
-                    if fuel is not None and steps > fuel:
-                        self._debt = steps - fuel
-                        steps = fuel
-                        self._save(None, env, k, steps)
+                    if steps > limit:
+                        self._debt = steps - int(limit)
+                        steps = int(limit)
+                        self._save(None, env, k, steps, replay, mark, old)
                         self.out_of_fuel = True
                         return None
                     node = None
@@ -674,14 +703,21 @@ class Search(Iterator[Answer]):
                     node = None
                     continue
                 choices.append((_CP_STAR, len(trail), env, k, len(path), node))
+                if old:
+                    replay += steps - mark
                 path.append(0)
+                mark, old = steps, bound >= 0 and len(path) <= self._reported
+                limit = limit_of()
                 node = _SKIP_CODE
             else:  # FAIL
                 steps += 1
                 node = None
 
-    def _save(self, node: Code | None, env: Any, k: Any, steps: int) -> None:
-        self._node, self._env, self._k, self.steps = node, env, k, steps
+    def _save(self, node: Code | None, env: Any, k: Any, work: int, replay: int, mark: int, old: bool) -> None:
+        """Keep the machine's registers; ``steps`` is the work less the replays."""
+        self._node, self._env, self._k, self._work = node, env, k, work
+        self._replay, self._mark, self._old = replay, mark, old
+        self.steps = work - replay - (work - mark if old else 0)
 
 
 def _undo(entry: Any) -> None:
