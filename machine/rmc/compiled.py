@@ -25,17 +25,20 @@ forks counted once (a block run again in a deeper iteration is a replay, not cou
 of work close to the small-step machine's count (equal on a chain of forks, such as a star
 enumerating answers), and fuel bounds it (the work replayed is at most about twice it).
 
-**Fairness** is iterative deepening on the number of forks along a branch (its path length):
+**Fairness** (and the fair order) is iterative deepening on the number of forks along a branch (its path length):
 an iteration runs depth-first, cutting every branch at the bound, and reports the answers
 deeper than the previous bound; the bound grows by an increment that is multiplied by 4 whenever an
 iteration cost less than twice the one before (so a chain of forks costs a geometric sum, and
-a bushy tree is deepened one fork at a time). Every answer is reached after finitely many
-steps, beside infinite branches; the answers are the small-step machine's as a multiset, and
-the search is exhausted when an iteration cut no branch.
+a bushy tree is deepened one fork at a time). An answer found is given once no branch left on
+the choice stack can answer less deep (the bottom choice point's depth), the answers kept shallowest
+first (stable, so left to right): the small-step machine's breadth-first order, whenever the
+fuel does not interrupt an iteration. Every answer is reached after finitely many steps, beside
+infinite branches, and the search is exhausted when an iteration cut no branch.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -483,6 +486,9 @@ class Search(Iterator[Answer]):
         self._cost = 0  # fair: the steps of the previous iteration
         self._started = 0  # fair: steps when this iteration started
         self._cut = False
+        self._done = False
+        self._band: list[Answer] = []  # fair: the answers of this iteration
+        self._ready: deque[Answer] = deque()  # fair: answers to give, in order
         self._work = 0  # the steps done, replays included
         self._replay = 0  # fair: the steps of blocks run again (of forks at most the last bound deep)
         self._mark = 0  # the work when the current block began
@@ -500,14 +506,28 @@ class Search(Iterator[Answer]):
         return self
 
     def __next__(self) -> Answer:
-        self.out_of_fuel = False
-        if self.exhausted:
-            raise StopIteration
-        with collector_paused():
-            answer = self._run()
-        if answer is None:
-            raise StopIteration
-        return answer
+        ready = self._ready
+        while True:
+            self.out_of_fuel = False
+            if ready:
+                return ready.popleft()
+            if self._done:
+                self.exhausted = True
+                raise StopIteration
+            with collector_paused():
+                answer = self._run()
+            if answer is not None:
+                return answer
+            self._flush()
+            if not ready and not self._done:
+                raise StopIteration  # out of fuel
+
+    def _flush(self) -> None:
+        """Fair: the answers of this iteration so far, shallowest first (stable: left to right)."""
+        if self._band:
+            self._band.sort(key=_depth)
+            self._ready.extend(self._band)
+            self._band.clear()
 
     def _answer(self) -> Answer:
         locs = [loc for loc, items in self._stacks.items() if items]
@@ -560,12 +580,16 @@ class Search(Iterator[Answer]):
                             _undo(entry)
                         trail.clear()
                         path.clear()
+                        self._flush()
+                        if self._ready:  # answer those first: an answer of a deeper iteration comes after
+                            self._save(self._root, self._root_env, None, steps, replay, steps, True)
+                            return None
                         node, env, k = self._root, self._root_env, None
                         mark, old = steps, True
                         limit = limit_of()
                         continue
                     self._save(None, env, k, steps, replay, mark, old)
-                    self.exhausted = True
+                    self._done = True
                     return None
                 cp = choices[-1]
                 kind, mark, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
@@ -634,6 +658,21 @@ class Search(Iterator[Answer]):
                     if bound >= 0 and len(path) <= self._reported:
                         node = None
                         continue
+                    if bound >= 0:  # fair: given once no branch left can answer at a lesser depth
+                        band = self._band
+                        band.append(self._answer())
+                        band.sort(key=_depth)
+                        low = choices[0][4] + 1 if choices else _NO_LIMIT
+                        given = 0
+                        while given < len(band) and len(band[given].path) <= low:
+                            given += 1
+                        if not given:
+                            node = None
+                            continue
+                        self._ready.extend(band[1:given])
+                        first = band[0]
+                        del band[:given]
+                        return first
                     return self._answer()
                 node, env, k = k
                 steps += 1
@@ -718,6 +757,10 @@ class Search(Iterator[Answer]):
         self._node, self._env, self._k, self._work = node, env, k, work
         self._replay, self._mark, self._old = replay, mark, old
         self.steps = work - replay - (work - mark if old else 0)
+
+
+def _depth(answer: Answer) -> int:
+    return len(answer.path)
 
 
 def _undo(entry: Any) -> None:
