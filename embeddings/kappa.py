@@ -19,7 +19,7 @@ from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
 from machine_calculus.calculus.rmc.firstorder import FVar
 from machine_calculus.calculus.rmc.syntax import New, Pop, Push
 from machine_calculus.calculus.terms import Term, substitute
-from machine_calculus.machine.rmc.small_step import solve
+from machine_calculus.machine.rmc.compiled import solve
 
 __all__ = ["Compose", "Identity", "Kappa", "Lift", "encode", "evaluate", "run_by_machine"]
 

@@ -19,7 +19,7 @@ from machine_calculus.calculus.fmc.syntax import SKIP, Seq
 from machine_calculus.calculus.rmc.firstorder import fn
 from machine_calculus.calculus.rmc.syntax import Choice, Pop, Push, Star
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.rmc.small_step import solve
+from machine_calculus.machine.rmc.compiled import solve
 
 __all__ = ["Net", "NetTransition", "encode", "reachable", "reachable_by_machine"]
 

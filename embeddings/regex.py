@@ -18,7 +18,7 @@ from machine_calculus.calculus.fmc.syntax import SKIP, Seq
 from machine_calculus.calculus.rmc.firstorder import fn
 from machine_calculus.calculus.rmc.syntax import FAIL, Choice, Pop, Star
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.rmc.small_step import solve
+from machine_calculus.machine.rmc.compiled import solve
 
 __all__ = [
     "Alt",

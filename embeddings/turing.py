@@ -23,7 +23,7 @@ from machine_calculus.calculus.fmc.syntax import Seq
 from machine_calculus.calculus.rmc.firstorder import FVar, fn, term_text
 from machine_calculus.calculus.rmc.syntax import Choice, New, Pop, Push, Star
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.rmc.small_step import solve
+from machine_calculus.machine.rmc.compiled import solve
 
 __all__ = ["BLANK", "HALT", "Machine", "TuringAction", "encode", "run_by_machine", "simulate"]
 

@@ -172,10 +172,10 @@ def solve(
     within ``fuel`` steps, in the ``fair`` order (every answer is reached, also beside infinite
     branches) or ``depth-first`` (Prolog's). Memory items are first-order terms (``s(z)``)."""
     from machine_calculus.calculus.rmc.parser import parse_first_order
-    from machine_calculus.machine.rmc import small_step as relational
+    from machine_calculus.machine.rmc import compiled
 
     t = parse_rmc(term) if isinstance(term, str) else term
-    return relational.solve(t, _memory(memory, parse_first_order), limit=limit, fuel=fuel, order=order)
+    return compiled.solve(t, _memory(memory, parse_first_order), limit=limit, fuel=fuel, order=order)
 
 
 def prolog(

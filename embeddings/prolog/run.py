@@ -23,7 +23,8 @@ from machine_calculus.embeddings.prolog.compiler import (
     parse_query,
 )
 from machine_calculus.embeddings.prolog.printer import BINDING_PRIORITY, prolog_text
-from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order, Search
+from machine_calculus.machine.rmc.compiled import Search
+from machine_calculus.machine.rmc.small_step import DEFAULT_FUEL, Answer, Order
 
 __all__ = [
     "PrologAnswers",

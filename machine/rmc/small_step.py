@@ -62,6 +62,7 @@ __all__ = [
     "Stop",
     "Trace",
     "Transition",
+    "answer_from",
     "initial_state",
     "is_fresh",
     "solve",
@@ -277,9 +278,16 @@ def answer_of(state: State, steps: int = 0) -> Answer:
     """The answer of a final state ``S, σ, ε, ⋆``: σS with fresh variables renamed canonically
     (the answer is walked for their order only when some are left: not for a ground answer)."""
     unbound: set[str] = set()
-    stacks = state.stacks(unbound)
+    return answer_from(state.stacks(unbound), unbound, state.choices(), steps)
+
+
+def answer_from(
+    stacks: dict[str, tuple[Term, ...]], unbound: set[str], path: tuple[int, ...], steps: int = 0
+) -> Answer:
+    """The answer of resolved stacks whose variables left unbound are ``unbound`` (as
+    :func:`answer_of`: fresh variables renamed ``_1, _2, ...`` in order of first occurrence)."""
     if not any(is_fresh(name) for name in unbound):
-        return Answer(stacks, state.choices(), steps)
+        return Answer(stacks, path, steps)
     order = [t for loc in sorted_locations(stacks) for t in stacks[loc]]
     kept: set[str] = set()
     fresh_names: list[str] = []
@@ -306,7 +314,7 @@ def answer_of(state: State, steps: int = 0) -> Answer:
         loc: tuple(replace_variables(t, renaming) for t in items) if renaming else items
         for loc, items in stacks.items()
     }
-    return Answer(memory, state.choices(), steps)
+    return Answer(memory, path, steps)
 
 
 @dataclass(frozen=True)

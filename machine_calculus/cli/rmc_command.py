@@ -29,7 +29,8 @@ from machine_calculus.cli.defaults import (
 )
 from machine_calculus.machine.memory import bounded_step_json, truncation_message
 from machine_calculus.machine.render import bounded_memory_text
-from machine_calculus.machine.rmc.small_step import Answer, Answers, Search, solve, trace
+from machine_calculus.machine.rmc.compiled import Search, solve
+from machine_calculus.machine.rmc.small_step import Answer, Answers, trace
 
 __all__ = ["command_rmc"]
 

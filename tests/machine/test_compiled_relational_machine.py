@@ -1,0 +1,124 @@
+"""The compiled relational machine against the small-step one (the reference): the same answers
+in the same order with the same steps and paths depth-first, the same multiset fair; the
+Prolog corpus against SWI-Prolog's answers; deep terms without RecursionError."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.rmc.parser import parse_rmc
+from machine_calculus.calculus.rmc.syntax import New, Pop, Push, Seq, converse
+from machine_calculus.calculus.strategies import first_order_terms, memories, rmc_terms
+from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
+from machine_calculus.embeddings.prolog.run import answer_bindings
+from machine_calculus.machine.rmc import compiled, small_step
+from tests.machine.test_relational_machine import inputs
+
+HERE = Path(__file__).resolve().parents[1] / "embeddings" / "prolog"
+FIXTURES: list[dict[str, Any]] = json.loads((HERE / "fixtures.json").read_text(encoding="utf-8"))["fixtures"]
+
+terms = st.one_of(
+    inputs(),
+    st.tuples(rmc_terms(max_depth=5), memories(first_order_terms(variables=("x", "y")))),
+    st.tuples(rmc_terms(closed=True, max_depth=4).map(lambda t: Seq(t, converse(t))), memories(first_order_terms())),
+)
+
+
+def key(answer: small_step.Answer) -> str:
+    return repr(sorted((loc, [str(t) for t in items]) for loc, items in answer.memory.items()))
+
+
+@given(terms, st.integers(1, 400))
+@settings(deadline=None)
+def test_depth_first_is_the_small_step_machine(run, fuel: int) -> None:
+    term, memory = run
+    ref = small_step.solve(term, memory, fuel=fuel, limit=20, order="depth-first")
+    got = compiled.solve(term, memory, fuel=fuel, limit=20, order="depth-first")
+    assert [key(a) for a in got] == [key(a) for a in ref]
+    assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
+    assert (got.steps, got.exhausted, got.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
+
+
+@given(terms)
+@settings(deadline=None)
+def test_fair_gives_the_small_step_machines_answers_as_a_multiset(run) -> None:
+    term, memory = run
+    ref = small_step.solve(term, memory, fuel=3_000, order="fair")
+    if not ref.exhausted:
+        # an infinite search: every answer the reference found within its fuel is found
+        missing = Counter(key(a) for a in ref)
+        search = compiled.Search(term, memory, fuel=200_000)
+        for answer in search if missing else ():
+            missing -= Counter([key(answer)])
+            if not missing:
+                break
+        assert not missing
+        return
+    got = compiled.solve(term, memory, fuel=None, order="fair")
+    assert got.exhausted
+    assert Counter(key(a) for a in got) == Counter(key(a) for a in ref)
+    # an answer is given once no branch left can answer less deep: the small-step machine's order
+    assert [key(a) for a in got] == [key(a) for a in ref]
+
+
+def test_resuming_with_more_fuel_goes_on_where_it_stopped() -> None:
+    term = parse_rmc("([a] + [b])* ; <b>")
+    search = compiled.Search(term, fuel=50, order="fair")
+    first = list(search)
+    assert search.out_of_fuel
+    search.fuel = 2_000
+    more = [a for _, a in zip(range(5), search, strict=False)]
+    assert len(more) == 5
+    assert {key(a) for a in first}.isdisjoint(key(a) for a in more) or len(first) == 0
+
+
+def program(name: str):
+    return parse_program((HERE.parents[2] / "examples" / "prolog" / name).read_text(encoding="utf-8"), source=name)
+
+
+CASES = [f for f in FIXTURES if f.get("compare") != "cover"]
+
+
+@pytest.mark.parametrize("fixture", CASES, ids=[f["query"] for f in CASES])
+def test_prolog_corpus_depth_first_is_swi_prologs_and_the_small_step_machines(fixture: dict[str, Any]) -> None:
+    if "prolog" not in fixture.get("orders", ["prolog", "fair"]):
+        pytest.skip("not run in Prolog order")
+    prog, query = program(fixture["program"]), parse_query(fixture["query"])
+    term = compile_query(prog, query)
+    limit = fixture.get("limit")
+    got = compiled.solve(term, fuel=2_000_000, limit=limit, order="depth-first")
+    assert [answer_bindings(query, a) for a in got] == fixture["answers"]
+    ref = small_step.solve(term, fuel=50_000, limit=limit, order="depth-first")
+    if not ref.out_of_fuel:
+        assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
+        assert got.steps == ref.steps
+
+
+def test_deep_terms_run_without_recursion_error() -> None:
+    n = 100_000
+    deep = FVar("x")
+    for _ in range(n):
+        deep = fn("s", deep)
+    # a long sequence of pushes and pops, a deep first-order term, nested news
+    body: Any = Pop("a", deep)
+    term = New("x", Seq(Push(deep, "a"), body))
+    for order in ("depth-first", "fair"):
+        result = compiled.solve(term, fuel=None, order=order)
+        assert len(result) == 1
+    chain: Any = Pop("a", fn("z"))
+    for _ in range(n):
+        chain = Seq(Push(fn("z"), "a"), Seq(Pop("a", fn("z")), chain))
+    result = compiled.solve(Seq(Push(fn("z"), "a"), chain), fuel=None, order="depth-first")
+    assert len(result) == 1 and result.exhausted
+    nested: Any = Push(FVar("v0"), "a")
+    for i in range(n):
+        nested = New(f"v{i}", nested)
+    assert len(compiled.solve(nested, fuel=None, order="depth-first")) == 1
