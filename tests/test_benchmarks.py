@@ -48,9 +48,13 @@ def test_relational_benchmark_smoke_run() -> None:
 
 
 def test_prolog_benchmark_smoke_run() -> None:
-    out = smoke_run("prolog.py", "--quick", "--markdown")
-    assert len(table_rows(out)) == 4  # header and three workloads, each answer count checked
-    assert "| naive reverse, 30 elements | 1 |" in out
+    out = smoke_run("prolog.py", "--quick", "--markdown", "--repeat", "1")
+    rows = table_rows(out)
+    # the comparison (header, two workloads, two anchors each), naturals (header, a row), memory
+    assert len(rows) == 5 + 2 + 2
+    assert sum(line.startswith("| nrev30 | 1 | ") for line in rows) == 2
+    assert "| 50 / 100 naturals, fair | 3,725 / 14,950 |" in out  # the answers checked, their sizes
+    assert "| nrev30: peak memory |" in out and "command: `python3 " in out
 
 
 def test_confluence_benchmark_smoke_run() -> None:
