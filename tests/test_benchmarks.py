@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +51,12 @@ def test_relational_benchmark_smoke_run() -> None:
 def test_prolog_benchmark_smoke_run() -> None:
     out = smoke_run("prolog.py", "--quick", "--markdown", "--repeat", "1")
     rows = table_rows(out)
-    # the comparison (header, two workloads, two anchors each), naturals (header, a row), memory
-    assert len(rows) == 5 + 2 + 2
-    assert sum(line.startswith("| nrev30 | 1 | ") for line in rows) == 2
+    # the comparison (header, two workloads, a row per anchor that runs here, or both "not
+    # measured" when none does), naturals (header, a row), memory (header, a row)
+    runnable = (shutil.which("swipl") is not None) + (importlib.util.find_spec("yldprolog") is not None)
+    anchors = runnable or 2
+    assert len(rows) == 1 + 2 * anchors + 2 + 2
+    assert sum(line.startswith("| nrev30 | 1 | ") for line in rows) == anchors
     assert "| 50 / 100 naturals, fair | 3,725 / 14,950 |" in out  # the answers checked, their sizes
     assert "| nrev30: peak memory |" in out and "command: `python3 " in out
 
