@@ -56,6 +56,7 @@ from machine_calculus.machine.rmc.small_step import (
     Answers,
     Order,
     answer_from,
+    collect,
 )
 
 __all__ = ["Search", "solve"]
@@ -782,11 +783,4 @@ def solve(
     order: Order = "fair",
 ) -> Answers:
     """The first ``limit`` answers (all when None) of ``term`` on ``memory``, within ``fuel`` steps."""
-    search = Search(term, memory, fuel=fuel, order=order)
-    found: list[Answer] = []
-    if limit is None or limit > 0:
-        for answer in search:
-            found.append(answer)
-            if limit is not None and len(found) >= limit:
-                break
-    return Answers(tuple(found), search.exhausted, search.steps, search.out_of_fuel)
+    return collect(Search(term, memory, fuel=fuel, order=order), limit)

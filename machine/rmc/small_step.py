@@ -437,7 +437,12 @@ def solve(
     order: Order = "fair",
 ) -> Answers:
     """The first ``limit`` answers (all when None) of ``term`` on ``memory``, within ``fuel`` steps."""
-    search = Search(term, memory, fuel=fuel, order=order)
+    return collect(Search(term, memory, fuel=fuel, order=order), limit)
+
+
+def collect(search: Any, limit: int | None) -> Answers:
+    """The first ``limit`` answers (all when None) of a search (this machine's or the compiled
+    one's: an iterator of answers with ``exhausted``, ``steps`` and ``out_of_fuel``)."""
     found: list[Answer] = []
     if limit is None or limit > 0:
         for answer in search:
