@@ -39,7 +39,7 @@ infinite branches, and the search is exhausted when an iteration cut no branch.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from immutables import Map
@@ -104,8 +104,9 @@ _SKIP_CODE = Code(SKIP_OP)
 _FAIL_CODE = Code(FAIL)
 
 
-def _pattern(t: Term, slots: Map) -> Any:
-    """A first-order term as a pattern: a ground runtime tuple, a slot number, or a Pat (iterative)."""
+def _convert(t: Term, variable: Callable[[str], Any], compound: Callable[[str, tuple[Any, ...]], Any]) -> Any:
+    """A first-order term bottom-up (iterative, a shared node converted once): ``variable(name)``
+    for a variable, ``compound(symbol, converted arguments)`` for ``f(t1, ..., tn)``."""
     done: dict[int, Any] = {}
     stack: list[tuple[Term, bool]] = [(t, False)]
     while stack:
@@ -113,20 +114,24 @@ def _pattern(t: Term, slots: Map) -> Any:
         if id(node) in done:
             continue
         if type(node) is FVar:
-            done[id(node)] = slots[node.name]
+            done[id(node)] = variable(node.name)
             continue
         kids = arguments(node)  # type: ignore[arg-type]
         if not ready:
             stack.append((node, True))
             stack.extend((k, False) for k in kids)
             continue
-        args = tuple(done[id(k)] for k in kids)
-        symbol = node.symbol  # type: ignore[attr-defined]
-        if all(type(a) is tuple for a in args):
-            done[id(node)] = (symbol, *args)
-        else:
-            done[id(node)] = Pat(symbol, args)
+        done[id(node)] = compound(node.symbol, tuple(done[id(k)] for k in kids))  # type: ignore[attr-defined]
     return done[id(t)]
+
+
+def _pattern(t: Term, slots: Map) -> Any:
+    """A first-order term as a pattern: a ground runtime tuple, a slot number, or a Pat."""
+    return _convert(t, slots.__getitem__, _pattern_compound)
+
+
+def _pattern_compound(symbol: str, args: tuple[Any, ...]) -> Any:
+    return (symbol, *args) if all(type(a) is tuple for a in args) else Pat(symbol, args)
 
 
 def _compile(term: Term, slots: Map) -> Code:
@@ -376,25 +381,14 @@ def _unify(pattern: Any, top: Any, env: tuple[Any, ...], trail: list[Any]) -> bo
 
 
 def _to_runtime(t: Term, cells: dict[str, Cell]) -> Any:
-    """A first-order Term as a runtime term, its variables the caller's cells (iterative)."""
-    done: dict[int, Any] = {}
-    stack: list[tuple[Term, bool]] = [(t, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in done:
-            continue
-        if type(node) is FVar:
-            if node.name not in cells:
-                cells[node.name] = Cell(node.name, fresh=False)
-            done[id(node)] = cells[node.name]
-            continue
-        kids = arguments(node)  # type: ignore[arg-type]
-        if not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids)
-            continue
-        done[id(node)] = (node.symbol, *(done[id(k)] for k in kids))  # type: ignore[attr-defined]
-    return done[id(t)]
+    """A first-order Term as a runtime term, its variables the caller's cells."""
+
+    def cell(name: str) -> Cell:
+        if name not in cells:
+            cells[name] = Cell(name, fresh=False)
+        return cells[name]
+
+    return _convert(t, cell, lambda symbol, args: (symbol, *args))
 
 
 def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
