@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from prolog_answers import assert_answers_agree
 
 from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.rmc.firstorder import fn
@@ -21,7 +21,7 @@ from machine_calculus.calculus.rmc.syntax import New, Pop, Push, Seq
 from machine_calculus.embeddings.prolog.compiler import UnsupportedFeature, compile_query, parse_program, parse_query
 from machine_calculus.embeddings.prolog.printer import atom_text, prolog_text
 from machine_calculus.embeddings.prolog.reader import read_term
-from machine_calculus.embeddings.prolog.run import answer_bindings, answers, solve_prolog
+from machine_calculus.embeddings.prolog.run import solve_prolog
 
 HERE = Path(__file__).resolve().parent / "prolog"
 FIXTURES: list[dict[str, Any]] = json.loads((HERE / "fixtures.json").read_text(encoding="utf-8"))["fixtures"]
@@ -32,30 +32,14 @@ def program(name: str):
     return parse_program((HERE.parents[2] / "examples" / "prolog" / name).read_text(encoding="utf-8"), source=name)
 
 
-def canon(answer: dict[str, str]) -> str:
-    return json.dumps(answer, sort_keys=True)
-
-
 @pytest.mark.parametrize(("fixture", "order"), CASES, ids=[f"{f['query']} [{o}]" for f, o in CASES])
 def test_answers_agree_with_swi_prolog(fixture: dict[str, Any], order: str) -> None:
     prog, query = program(fixture["program"]), parse_query(fixture["query"])
-    expected = fixture["answers"]
     limit = fixture.get("limit")
-    if fixture.get("compare") == "cover":  # SWI-Prolog tabled: the set the fair stream must reach
-        missing = Counter(canon(a) for a in expected)
-        search = answers(prog, query, order=order, fuel=200_000)
-        for answer in search:
-            missing -= Counter([canon(answer_bindings(query, answer))])
-            if not missing:
-                break
-        assert not missing, f"not found in {search.steps} steps: {sorted(missing)}"
+    cover = fixture.get("compare") == "cover"  # SWI-Prolog tabled: the set the fair stream must reach
+    result = assert_answers_agree(prog, query, order, fixture["answers"], limit=limit, cover=cover, fuel=2_000_000)
+    if result is None:
         return
-    result = solve_prolog(prog, query, order=order, limit=limit, fuel=2_000_000)
-    assert not result.out_of_fuel
-    if order == "prolog":
-        assert list(result.answers) == expected
-    else:
-        assert Counter(map(canon, result.answers)) == Counter(map(canon, expected))
     if limit is None:
         assert result.exhausted
 

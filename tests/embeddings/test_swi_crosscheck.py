@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from prolog_answers import assert_answers_agree, canon
 
 from machine_calculus.embeddings.prolog.compiler import parse_program, parse_query
-from machine_calculus.embeddings.prolog.run import answer_bindings, answers, solve_prolog
+from machine_calculus.embeddings.prolog.run import solve_prolog
 
 HERE = Path(__file__).resolve().parent / "prolog"
 PROGRAMS = HERE.parents[2] / "examples" / "prolog"
@@ -45,10 +46,6 @@ def _fixture_script() -> ModuleType:
 SWI = _fixture_script()
 
 
-def canon(answer: dict[str, str]) -> str:
-    return json.dumps(answer, sort_keys=True)
-
-
 def swi_answers(program: Path, query: str, limit: int = 0, table: list[str] | None = None) -> list[dict[str, str]]:
     """SWI-Prolog's answers (occurs check on), as ``make_fixtures.py`` prints them; 0: all."""
     return SWI.swipl_answers(program, query, limit, table or [])
@@ -59,22 +56,10 @@ def test_corpus_answers_agree_with_live_swi_prolog(entry: dict[str, Any], order:
     path = PROGRAMS / entry["program"]
     expected = swi_answers(path, entry["query"], entry.get("limit", 0), entry.get("table"))
     program = parse_program(path.read_text(encoding="utf-8"), source=entry["program"])
-    query = parse_query(entry["query"])
-    if entry.get("compare") == "cover":  # SWI-Prolog tabled: the set the fair stream must reach
-        missing = Counter(map(canon, expected))
-        search = answers(program, query, order=order, fuel=200_000)
-        for answer in search:
-            missing -= Counter([canon(answer_bindings(query, answer))])
-            if not missing:
-                break
-        assert not missing, f"not found in {search.steps} steps: {sorted(missing)}"
-        return
-    result = solve_prolog(program, query, order=order, limit=entry.get("limit"), fuel=FUEL)
-    assert not result.out_of_fuel
-    if order == "prolog":
-        assert list(result.answers) == expected
-    else:
-        assert Counter(map(canon, result.answers)) == Counter(map(canon, expected))
+    cover = entry.get("compare") == "cover"  # SWI-Prolog tabled: the set the fair stream must reach
+    assert_answers_agree(
+        program, parse_query(entry["query"]), order, expected, limit=entry.get("limit"), cover=cover, fuel=FUEL
+    )
 
 
 # -- generated programs ----------------------------------------------------------------------------
