@@ -39,7 +39,7 @@ infinite branches, and the search is exhausted when an iteration cut no branch.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
 
 from immutables import Map
@@ -54,6 +54,7 @@ from machine_calculus.machine.rmc.small_step import (
     DEFAULT_FUEL,
     Answer,
     Answers,
+    AnswerStream,
     Order,
     answer_from,
     collect,
@@ -447,20 +448,14 @@ _NO_LIMIT = float("inf")
 _CP_STAR, _CP_LEAVES, _CP_CHARGE = 0, 1, 2
 
 
-class Search(Iterator[Answer]):
+class Search(AnswerStream):
     """The lazy stream of answers, as :class:`machine.rmc.small_step.Search` (same arguments,
     attributes and answers; see the module docstring for the steps and the fair order)."""
 
     def __init__(
         self, term: Term, memory: MemoryInput | None = None, *, fuel: int | None = None, order: Order = "fair"
     ) -> None:
-        if order not in ("fair", "depth-first"):
-            raise ValueError(f"order must be 'fair' or 'depth-first', not {order!r}")
-        self.fuel = fuel
-        self.order = order
-        self.steps = 0
-        self.exhausted = False
-        self.out_of_fuel = False
+        super().__init__(fuel, order)
         with collector_paused():
             free = sorted(free_variables(term))
             cells: dict[str, Cell] = {}
@@ -496,9 +491,6 @@ class Search(Iterator[Answer]):
         self._trail: list[Any] = []
         self._choices: list[Any] = []
         self._path: list[int] = []
-
-    def __iter__(self) -> Search:
-        return self
 
     def __next__(self) -> Answer:
         ready = self._ready

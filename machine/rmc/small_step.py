@@ -54,6 +54,7 @@ from machine_calculus.machine.traces import StepTrace, Transition
 __all__ = [
     "RULE_NAMES",
     "Answer",
+    "AnswerStream",
     "Answers",
     "Fork",
     "Order",
@@ -364,17 +365,16 @@ class Answers:
         return f"{found}, stopped at the limit (there may be more answers)"
 
 
-class Search(Iterator[Answer]):
-    """The lazy stream of answers of a term on a memory (iterate it, or call :func:`solve`).
+class AnswerStream(Iterator[Answer]):
+    """What a lazy stream of answers holds, for this machine's :class:`Search` and the compiled
+    machine's: the fuel and order it was made with, the steps taken so far, and how it ended.
 
     ``steps`` counts the rules fired so far over all branches; the stream stops early when
     ``fuel`` steps are spent (``out_of_fuel`` is then set; raise ``fuel`` and iterate again to
     go on). ``exhausted`` is set once every branch has been followed to its end.
     """
 
-    def __init__(
-        self, term: Term, memory: MemoryInput | None = None, *, fuel: int | None = None, order: Order = "fair"
-    ) -> None:
+    def __init__(self, fuel: int | None, order: Order) -> None:
         if order not in ("fair", "depth-first"):
             raise ValueError(f"order must be 'fair' or 'depth-first', not {order!r}")
         self.fuel = fuel
@@ -382,11 +382,21 @@ class Search(Iterator[Answer]):
         self.steps = 0
         self.exhausted = False
         self.out_of_fuel = False
+
+    def __iter__(self) -> AnswerStream:
+        return self
+
+
+class Search(AnswerStream):
+    """The lazy stream of answers of a term on a memory (iterate it, or call :func:`solve`);
+    see :class:`AnswerStream` for its steps, fuel and end."""
+
+    def __init__(
+        self, term: Term, memory: MemoryInput | None = None, *, fuel: int | None = None, order: Order = "fair"
+    ) -> None:
+        super().__init__(fuel, order)
         self._fresh = FreshSupply()
         self._pending: deque[State] = deque([initial_state(term, memory)])
-
-    def __iter__(self) -> Search:
-        return self
 
     def __next__(self) -> Answer:
         pending, fair, fresh, fuel = self._pending, self.order == "fair", self._fresh, self.fuel
@@ -440,9 +450,9 @@ def solve(
     return collect(Search(term, memory, fuel=fuel, order=order), limit)
 
 
-def collect(search: Any, limit: int | None) -> Answers:
+def collect(search: AnswerStream, limit: int | None) -> Answers:
     """The first ``limit`` answers (all when None) of a search (this machine's or the compiled
-    one's: an iterator of answers with ``exhausted``, ``steps`` and ``out_of_fuel``)."""
+    one's)."""
     found: list[Answer] = []
     if limit is None or limit > 0:
         for answer in search:
