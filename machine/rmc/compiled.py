@@ -39,17 +39,30 @@ infinite branches, and the search is exhausted when an iteration cut no branch.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from immutables import Map
 
 from machine_calculus.calculus.collector import collector_paused
-from machine_calculus.calculus.fmc.syntax import Seq, Skip
-from machine_calculus.calculus.rmc.firstorder import FVar, arguments, fn
-from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
+from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
+from machine_calculus.machine.rmc.blocks import compile_blocks
+from machine_calculus.machine.rmc.cells import Cell, build, undo, unify
+from machine_calculus.machine.rmc.code import (
+    CHOICE,
+    NEW,
+    POP,
+    PUSH,
+    SEQ,
+    SKIP_CODE,
+    SKIP_OP,
+    STAR,
+    Code,
+    Sub,
+    compile_term,
+    convert,
+)
 from machine_calculus.machine.rmc.small_step import (
     DEFAULT_FUEL,
     Answer,
@@ -65,320 +78,7 @@ __all__ = ["Search", "solve"]
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-class Cell:
-    """A first-order variable: ``ref`` is its binding (None while unbound)."""
-
-    __slots__ = ("fresh", "name", "ref")
-
-    def __init__(self, name: str | None = None, fresh: bool = True) -> None:
-        self.ref: Any = None
-        self.name = name  # the caller's variables keep their names; None for a fresh one
-        self.fresh = fresh  # made by new and referred to by nothing yet
-
-
-# -- code ----------------------------------------------------------------------------------------
-
-SEQ, SKIP_OP, PUSH, POP, NEW, CHOICE, STAR, FAIL = range(8)
-
-
-class Pat:
-    """A pattern's compound with variables: ``symbol(args)`` (args: runtime constants, slot
-    numbers or Pats)."""
-
-    __slots__ = ("args", "symbol")
-
-    def __init__(self, symbol: str, args: tuple[Any, ...]) -> None:
-        self.symbol = symbol
-        self.args = args
-
-
-class Code:
-    """A compiled term node: ``op`` and its fields (see :func:`compile_term`)."""
-
-    __slots__ = ("a", "b", "c", "d", "op")
-
-    def __init__(self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None) -> None:
-        self.op, self.a, self.b, self.c, self.d = op, a, b, c, d
-
-
-_SKIP_CODE = Code(SKIP_OP)
-_FAIL_CODE = Code(FAIL)
-
-
-def _convert(t: Term, variable: Callable[[str], Any], compound: Callable[[str, tuple[Any, ...]], Any]) -> Any:
-    """A first-order term bottom-up (iterative, a shared node converted once): ``variable(name)``
-    for a variable, ``compound(symbol, converted arguments)`` for ``f(t1, ..., tn)``."""
-    done: dict[int, Any] = {}
-    stack: list[tuple[Term, bool]] = [(t, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in done:
-            continue
-        if type(node) is FVar:
-            done[id(node)] = variable(node.name)
-            continue
-        kids = arguments(node)  # type: ignore[arg-type]
-        if not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids)
-            continue
-        done[id(node)] = compound(node.symbol, tuple(done[id(k)] for k in kids))  # type: ignore[attr-defined]
-    return done[id(t)]
-
-
-def _pattern(t: Term, slots: Map) -> Any:
-    """A first-order term as a pattern: a ground runtime tuple, a slot number, or a Pat."""
-    return _convert(t, slots.__getitem__, _pattern_compound)
-
-
-def _pattern_compound(symbol: str, args: tuple[Any, ...]) -> Any:
-    return (symbol, *args) if all(type(a) is tuple for a in args) else Pat(symbol, args)
-
-
-def _compile(term: Term, slots: Map) -> Code:
-    """The code of ``term`` with the variables in scope at slots ``slots`` (iterative, a node
-    under one scope compiled once). A scope is ``(name -> slot, number of slots)``."""
-    memo: dict[tuple[int, int], Code] = {}
-    inner_of: dict[tuple[int, int], tuple[Map, int]] = {}
-    root_scope = (slots, len(slots))
-    stack: list[tuple[Term, tuple[Map, int], bool]] = [(term, root_scope, False)]
-    while stack:
-        node, scope, ready = stack.pop()
-        key = (id(node), id(scope))
-        if key in memo:
-            continue
-        cls = type(node)
-        if cls is Skip:
-            memo[key] = _SKIP_CODE
-        elif cls is Fail:
-            memo[key] = _FAIL_CODE
-        elif cls is Push:
-            memo[key] = Code(PUSH, node.location, _pattern(node.item, scope[0]))  # type: ignore[attr-defined]
-        elif cls is Pop:
-            memo[key] = Code(POP, node.location, _pattern(node.pattern, scope[0]))  # type: ignore[attr-defined]
-        elif cls is New:
-            names = []
-            body = node
-            while type(body) is New:
-                names.append(body.variable)  # type: ignore[attr-defined]
-                body = body.body  # type: ignore[attr-defined]
-            if key not in inner_of:
-                mapping, size = scope
-                for i, name in enumerate(names):
-                    mapping = mapping.set(name, size + i)
-                inner_of[key] = (mapping, size + len(names))
-            inner = inner_of[key]
-            if not ready:
-                stack.append((node, scope, True))
-                stack.append((body, inner, False))
-                continue
-            memo[key] = Code(NEW, tuple(names), memo[(id(body), id(inner))])
-        elif cls in (Seq, Choice, Star):
-            kids = (node.body,) if cls is Star else (node.first, node.then) if cls is Seq else (node.left, node.right)  # type: ignore[attr-defined]
-            if not ready:
-                stack.append((node, scope, True))
-                stack.extend((k, scope, False) for k in kids)
-                continue
-            codes = [memo[(id(k), id(scope))] for k in kids]
-            if cls is Seq:
-                memo[key] = Code(SEQ, codes[0], codes[1])
-            elif cls is Star:
-                memo[key] = Code(STAR, codes[0])
-            else:
-                memo[key] = Code(CHOICE, codes[0], codes[1])
-        else:
-            raise TypeError(f"not an RMC term: {node!r}")
-    code = memo[(id(term), id(root_scope))]
-    _flatten_choices(code)
-    return code
-
-
-def _flatten_choices(root: Code) -> None:
-    """Every CHOICE node becomes a flat list of its leaves (the maximal tree of ``+`` under it),
-    each with the forks entered on the way to it, its path bits and its index key (iterative)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        code = stack.pop()
-        if id(code) in seen:
-            continue
-        seen.add(id(code))
-        if code.op == CHOICE and code.c is None:
-            leaves: list[tuple[Code, int, tuple[int, ...]]] = []  # leaf, forks entered, path bits
-            work: list[tuple[Code, tuple[int, ...], int]] = [(code, (), 0)]
-            while work:
-                c, bits, entered = work.pop()
-                if c.op == CHOICE:
-                    work.append((c.b, (*bits, 1), 0))
-                    work.append((c.a, (*bits, 0), entered + 1))
-                else:
-                    leaves.append((c, entered, bits))
-            code.c = tuple(leaves)
-            code.d = _index(leaves)
-            stack.extend(leaf for leaf, _, _ in leaves)
-        elif code.op in (SEQ, CHOICE):
-            stack.extend((code.a, code.b))
-        elif code.op in (NEW, STAR):
-            stack.append(code.b if code.op == NEW else code.a)
-
-
-def _first_pop(code: Code) -> tuple[str, Any, int] | None:
-    """The location and pattern of the pop a leaf begins with, and the steps to reach and fail it."""
-    steps = 0
-    while True:
-        if code.op == SEQ:
-            steps += 1
-            code = code.a
-        elif code.op == NEW:
-            steps += len(code.a)
-            code = code.b
-        elif code.op == POP:
-            return code.a, code.b, steps + 1
-        else:
-            return None
-
-
-def _key(pattern: Any) -> tuple[str, int] | None:
-    if type(pattern) is tuple:
-        return pattern[0], len(pattern)
-    if type(pattern) is Pat:
-        return pattern.symbol, len(pattern.args) + 1
-    return None
-
-
-def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
-    """``(location, {key: plan}, default plan)`` when two leaves or more begin with pops of
-    constructors on one location, else None. A plan is the leaves to try, each with the steps of
-    the leaves skipped before it and of its own forks, then the steps of the leaves skipped after."""
-    pops = [_first_pop(leaf) for leaf, _, _ in leaves]
-    keyed: dict[str, int] = {}
-    for p in pops:
-        if p is not None and _key(p[1]) is not None:
-            keyed[p[0]] = keyed.get(p[0], 0) + 1
-    if not keyed:
-        return None
-    loc, count = max(keyed.items(), key=lambda kv: kv[1])
-    if count < 2:
-        return None
-    keys = {_key(p[1]) for p in pops if p is not None and p[0] == loc and _key(p[1]) is not None}
-
-    def plan(key: tuple[str, int] | None) -> tuple[tuple[tuple[Code, int, tuple[int, ...]], ...], int]:
-        tried = []
-        skipped = 0
-        for (leaf, entered, bits), p in zip(leaves, pops, strict=True):
-            fails = p is not None and p[0] == loc and (key is None or (_key(p[1]) not in (None, key)))
-            if fails:
-                skipped += entered + p[2]  # type: ignore[index]
-            else:
-                tried.append((leaf, skipped + entered, bits))
-                skipped = 0
-        return tuple(tried), skipped
-
-    return loc, {k: plan(k) for k in keys}, plan(("", -1)), plan(None)
-
-
 # -- runtime terms -------------------------------------------------------------------------------
-
-
-def _build(pattern: Any, env: tuple[Cell, ...]) -> Any:
-    """The runtime term of a pattern under ``env`` (iterative); cells put in it are no longer fresh."""
-    if type(pattern) is tuple:
-        return pattern
-    if type(pattern) is not Pat:
-        cell = env[pattern]
-        cell.fresh = False
-        return cell
-    done: dict[int, Any] = {}
-    stack: list[tuple[Any, bool]] = [(pattern, False)]
-    while stack:
-        p, ready = stack.pop()
-        if not ready:
-            stack.append((p, True))
-            stack.extend((a, False) for a in p.args if type(a) is Pat and id(a) not in done)
-            continue
-        args = []
-        for a in p.args:
-            if type(a) is tuple:
-                args.append(a)
-            elif type(a) is Pat:
-                args.append(done[id(a)])
-            else:
-                cell = env[a]
-                cell.fresh = False
-                args.append(cell)
-        done[id(p)] = (p.symbol, *args)
-    return done[id(pattern)]
-
-
-def _occurs(cell: Cell, t: Any) -> bool:
-    """Does ``cell`` occur in ``t`` (bindings followed)? Each shared node walked once."""
-    stack = [t]
-    seen: set[int] = set()
-    while stack:
-        x = stack.pop()
-        while type(x) is Cell and x.ref is not None:
-            x = x.ref
-        if x is cell:
-            return True
-        if type(x) is tuple and len(x) > 1 and id(x) not in seen:
-            seen.add(id(x))
-            stack.extend(x[1:])
-    return False
-
-
-def _unify(pattern: Any, top: Any, env: tuple[Any, ...], trail: list[Any]) -> bool:
-    """``unify(ρp, top)`` binding in place (trailed), in the small-step unifier's order (pairs on
-    a stack, the left side's variable bound first), with the occurs check."""
-    work: list[tuple[Any, Any]] = [(pattern, top)]
-    a: Any
-    b: Any
-    while work:
-        a, b = work.pop()
-        ta = type(a)
-        if ta is Pat or ta is tuple:
-            pass
-        else:
-            if ta is not Cell:
-                a = env[a]
-            while a.ref is not None:
-                a = a.ref
-                if type(a) is not Cell:
-                    break
-        while type(b) is Cell and b.ref is not None:
-            b = b.ref
-        a, b = cast(Any, a), cast(Any, b)  # runtime terms: the checker cannot follow the type tests
-        if a is b:
-            continue
-        ta, tb = type(a), type(b)
-        if ta is Cell:
-            if tb is Cell or (len(b) == 1 if tb is tuple else False):
-                pass
-            elif not a.fresh and _occurs(a, b):
-                return False
-            if tb is Cell:
-                b.fresh = False
-            a.ref = b
-            trail.append(a)
-            continue
-        if tb is Cell:
-            if ta is Pat:
-                a = _build(a, env)
-                if _occurs(b, a):
-                    return False
-            elif len(a) > 1 and _occurs(b, a):
-                return False
-            b.ref = a
-            trail.append(b)
-            continue
-        if ta is Pat:
-            if a.symbol != b[0] or len(a.args) + 1 != len(b):
-                return False
-            work.extend(zip(a.args, b[1:], strict=True))
-        else:
-            if len(a) != len(b) or a[0] != b[0]:
-                return False
-            work.extend(zip(a[1:], b[1:], strict=True))
-    return True
 
 
 def _to_runtime(t: Term, cells: dict[str, Cell]) -> Any:
@@ -386,10 +86,10 @@ def _to_runtime(t: Term, cells: dict[str, Cell]) -> Any:
 
     def cell(name: str) -> Cell:
         if name not in cells:
-            cells[name] = Cell(name, fresh=False)
+            cells[name] = Cell(name)
         return cells[name]
 
-    return _convert(t, cell, lambda symbol, args: (symbol, *args))
+    return convert(t, cell, lambda symbol, args: (symbol, *args))
 
 
 def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
@@ -463,10 +163,15 @@ class Search(AnswerStream):
                 loc: [_to_runtime(t, cells) for t in items] for loc, items in normalize_memory(memory).items()
             }
             for name in free:
-                cells.setdefault(name, Cell(name, fresh=False))
+                cells.setdefault(name, Cell(name))
             scope = Map({name: i for i, name in enumerate(free)})
-            self._root = _compile(term, scope)
+            self._root = compile_term(term, scope)
             self._root_env = tuple(cells[name] for name in free)
+            locations: dict[str, int] = {}
+            self.generated_lines = compile_blocks(self._root, locations)  #: Python lines generated for the blocks
+            for loc in locations:
+                self._stacks.setdefault(loc, [])
+            self._S = [self._stacks[loc] for loc in sorted(locations, key=locations.__getitem__)]
         self._debt = 0
         self._reset()
         fair = order == "fair"
@@ -527,6 +232,7 @@ class Search(AnswerStream):
     def _run(self) -> Answer | None:
         fuel = self.fuel
         stacks, trail, choices, path = self._stacks, self._trail, self._choices, self._path
+        S = self._S
         node, env, k = self._node, self._env, self._k
         steps = self._work
         bound = self._bound
@@ -564,7 +270,7 @@ class Search(AnswerStream):
                         bound = self._bound = bound + self._increment
                         self._cut = False
                         for entry in reversed(trail):
-                            _undo(entry)
+                            undo(entry)
                         trail.clear()
                         path.clear()
                         self._flush()
@@ -581,7 +287,7 @@ class Search(AnswerStream):
                 cp = choices[-1]
                 kind, mark, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
                 while len(trail) > mark:
-                    _undo(trail.pop())
+                    undo(trail.pop())
                 del path[plen:]
                 if kind == _CP_CHARGE:  # the leaves skipped after the last one tried
                     choices.pop()
@@ -634,6 +340,17 @@ class Search(AnswerStream):
                 self._save(node, env, k, steps, replay, mark, old)
                 self.out_of_fuel = True
                 return None
+            blk = node.blk
+            if blk is not None:  # a block of generated code: the node's straight-line prefix
+                node, env, k, n = blk(env, k, S, trail)
+                steps += n
+                if steps > limit:
+                    self._debt = steps - int(limit)
+                    steps = int(limit)
+                    self._save(node, env, k, steps, replay, mark, old)
+                    self.out_of_fuel = True
+                    return None
+                continue
             op = node.op
             if op == SEQ:
                 k = (node.b, env, k)
@@ -668,9 +385,9 @@ class Search(AnswerStream):
                 stack = stacks.get(loc)
                 if stack is None:
                     stack = stacks[loc] = []
-                stack.append(_build(node.b, env))
+                stack.append(build(node.b, env))
                 trail.append(stack)
-                node = _SKIP_CODE
+                node = SKIP_CODE
                 steps += 1
             elif op == POP:
                 steps += 1
@@ -680,8 +397,8 @@ class Search(AnswerStream):
                     continue
                 top = stack.pop()
                 trail.append((stack, top))
-                if _unify(node.b, top, env, trail):
-                    node = _SKIP_CODE
+                if unify(node.b, top, env, trail):
+                    node = SKIP_CODE
                 else:
                     node = None
             elif op == NEW:
@@ -709,7 +426,16 @@ class Search(AnswerStream):
                         while type(top) is Cell and top.ref is not None:
                             top = top.ref
                         if type(top) is tuple:
-                            tried, after = plans.get((top[0], len(top)), other)
+                            tried = plans.get((top[0], len(top)), other)
+                            if type(tried) is Sub:  # on the first argument too
+                                first = top[1]
+                                while type(first) is Cell and first.ref is not None:
+                                    first = first.ref
+                                if type(first) is tuple:
+                                    tried = tried.plans.get((first[0], len(first)), tried.other)
+                                else:
+                                    tried = tried.unbound
+                            tried, after = tried
                 if not tried:
                     steps += after
                     if steps > limit:
@@ -720,8 +446,33 @@ class Search(AnswerStream):
                         return None
                     node = None
                     continue
-                choices.append([_CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
-                node = None  # enter the first leaf through the choice point
+                if len(tried) > 1:
+                    choices.append([_CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
+                    node = None  # enter the first leaf through the choice point
+                    continue
+                # one leaf to try: entered at once, no choice point (but the steps of the leaves after)
+                leaf, cost, bits = tried[0]
+                plen = len(path)
+                if after:
+                    choices.append((_CP_CHARGE, len(trail), None, None, plen, after))
+                if bound >= 0 and plen + len(bits) > bound:
+                    self._cut = True
+                    node = None
+                    continue
+                if old:
+                    replay += steps - mark
+                path.extend(bits)
+                mark, old = steps, bound >= 0 and len(path) <= self._reported
+                limit = limit_of()
+                node = leaf
+                if cost:
+                    steps += cost
+                    if steps > limit:
+                        self._debt = steps - int(limit)
+                        steps = int(limit)
+                        self._save(leaf, env, k, steps, replay, mark, old)
+                        self.out_of_fuel = True
+                        return None
             elif op == STAR:
                 steps += 1
                 if bound >= 0 and len(path) + 1 > bound:
@@ -734,7 +485,7 @@ class Search(AnswerStream):
                 path.append(0)
                 mark, old = steps, bound >= 0 and len(path) <= self._reported
                 limit = limit_of()
-                node = _SKIP_CODE
+                node = SKIP_CODE
             else:  # FAIL
                 steps += 1
                 node = None
@@ -748,16 +499,6 @@ class Search(AnswerStream):
 
 def _depth(answer: Answer) -> int:
     return len(answer.path)
-
-
-def _undo(entry: Any) -> None:
-    t = type(entry)
-    if t is Cell:
-        entry.ref = None
-    elif t is list:
-        entry.pop()
-    else:
-        entry[0].append(entry[1])
 
 
 def solve(

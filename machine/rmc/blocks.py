@@ -1,0 +1,364 @@
+"""Straight-line code of the compiled relational machine, generated as Python functions.
+
+A **block** runs a code node's straight-line prefix (sequences, ``new``, pushes and pops) as one
+Python function, up to the first fork (``+`` or ``*``), the node's end, or a failure:
+
+    block(env, k, S, trail) -> (next node, its environment, continuation, steps)
+
+``S`` holds the stacks (one list per location, numbered at compile time) and ``trail`` the
+machine's trail. A failure returns ``(None, None, None, steps)``; reaching the node's end pops
+the continuation ``k`` (one step, as the rule ``⋆ ; k``), or returns the node ``⋆`` with no
+continuation (an answer) for the machine to report.
+
+Each pop's unification is specialised to its pattern: the arguments are matched right to left,
+as the reference unifier's pair stack does (so bindings go the same way and answers print the
+same), a bound argument is compared in place, and an unbound one is bound to the pattern built
+there. A variable made by ``new`` in the block is not a cell until it must be one: its first
+occurrence in a pop takes the value matched (a fresh variable bound to it, with no occurs check
+since nothing can refer to it yet), and in a term built it becomes a fresh cell, again with no
+occurs check. The occurs check is made, as everywhere, when a variable that may already occur
+elsewhere is bound to a compound. Steps are counted as the small-step machine's rules: one per
+sequence, pop of the continuation, push, pop and ``fail``, one per variable of ``new``.
+
+Nodes the generator declines (patterns deeper than :data:`MAX_PATTERN_DEPTH`, scopes of more
+than :data:`MAX_SLOTS` variables, code past :data:`MAX_LINES` lines per term) have no block and
+are run by the machine's interpreter of code nodes, so any term runs, however large.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from machine_calculus.machine.rmc.cells import Cell, occurs, unify
+from machine_calculus.machine.rmc.code import (
+    CHOICE,
+    FAIL,
+    NEW,
+    POP,
+    PUSH,
+    SEQ,
+    SKIP_CODE,
+    SKIP_OP,
+    STAR,
+    Code,
+    Pat,
+)
+
+__all__ = ["MAX_LINES", "MAX_PATTERN_DEPTH", "MAX_SLOTS", "compile_blocks"]
+
+MAX_PATTERN_DEPTH = 24  #: deeper patterns are left to the interpreter (the Python parser nests ~200 deep)
+MAX_SLOTS = 48  #: scopes with more variables are left to the interpreter
+MAX_BLOCK = 160  #: lines inlined in one block before it hands on to another
+MAX_LINES = 40_000  #: lines generated per term; the rest is interpreted
+
+_INFINITE = 1 << 60
+
+
+def _pattern_depth(p: Any) -> int:
+    """The depth of a pattern (iterative, stopping past the maximum), 0 for a slot."""
+    deepest = 0
+    stack = [(p, 1)]
+    while stack:
+        q, d = stack.pop()
+        if type(q) is int:
+            continue
+        deepest = max(deepest, d)
+        if d > MAX_PATTERN_DEPTH:
+            return d
+        stack.extend((a, d + 1) for a in (q.args if type(q) is Pat else q[1:]))
+    return deepest
+
+
+def _pattern_size(p: Any) -> int:
+    """The nodes of a pattern (its ground subterms counted as one)."""
+    size = 0
+    stack = [p]
+    while stack:
+        q = stack.pop()
+        size += 1
+        if type(q) is Pat:
+            stack.extend(q.args)
+    return size
+
+
+def _slots(p: Any) -> list[int]:
+    """The slots of a pattern, each once, in order of first appearance (iterative)."""
+    seen: list[int] = []
+    stack = [p]
+    while stack:
+        q = stack.pop()
+        if type(q) is int:
+            if q not in seen:
+                seen.append(q)
+        elif type(q) is Pat:
+            stack.extend(reversed(q.args))
+    return seen
+
+
+def _head_ok(node: Code) -> bool:
+    """Can a block begin with this node?"""
+    op = node.op
+    if op in (PUSH, POP):
+        return _pattern_depth(node.b) <= MAX_PATTERN_DEPTH
+    if op == NEW:
+        return node.c + len(node.a) <= MAX_SLOTS
+    return op in (SEQ, SKIP_OP, FAIL)
+
+
+def _straight_costs(root: Code) -> dict[int, int]:
+    """For every node, the lines of its code when it has no fork and every part can be inlined,
+    else a huge number (iterative, over the shared graph)."""
+    cost: dict[int, int] = {}
+    stack: list[tuple[Code, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in cost:
+            continue
+        op = node.op
+        kids = (node.a, node.b) if op == SEQ else (node.b,) if op == NEW else ()
+        if op in (CHOICE, STAR):
+            cost[id(node)] = _INFINITE
+            stack.extend((leaf, False) for leaf in ([leaf for leaf, _, _ in node.c] if op == CHOICE else [node.a]))
+            continue
+        if not ready and kids:
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in kids if id(kid) not in cost)
+            continue
+        if not _head_ok(node):
+            cost[id(node)] = _INFINITE
+            continue
+        own = 6 * _pattern_size(node.b) if op in (PUSH, POP) else 1
+        cost[id(node)] = min(_INFINITE, own + sum(cost[id(kid)] for kid in kids))
+    return cost
+
+
+class _Generator:
+    """Writes the blocks of one code graph into one Python module."""
+
+    def __init__(self, root: Code, locations: dict[str, int]) -> None:
+        self.locations = locations
+        self.cost = _straight_costs(root)
+        self.names: dict[int, str] = {}  # id(object) -> its global name in the module
+        self.namespace: dict[str, Any] = {"Cell": Cell, "occurs": occurs, "unify": unify, "SKIP": SKIP_CODE}
+        self.lines: list[str] = []
+        self.todo: list[Code] = [root]
+        self.seen: set[int] = set()
+        self.blocks: list[tuple[Code, str]] = []
+
+    # -- the module ---------------------------------------------------------------------------
+
+    def constant(self, obj: Any) -> str:
+        name = self.names.get(id(obj))
+        if name is None:
+            name = self.names[id(obj)] = f"K{len(self.names)}"
+            self.namespace[name] = obj
+        return name
+
+    def failure(self, steps: int) -> str:
+        name = f"F{steps}"
+        self.namespace.setdefault(name, (None, None, None, steps))
+        return name
+
+    def enter(self, node: Code) -> None:
+        """Make ``node`` a place the machine may come to: a block for it (or, for a fork or a
+        node the generator declines, blocks for the nodes it leads to)."""
+        self.todo.append(node)
+
+    def run(self) -> None:
+        while self.todo:
+            node = self.todo.pop()
+            if id(node) in self.seen or node is SKIP_CODE:
+                continue
+            self.seen.add(id(node))
+            op = node.op
+            if op == CHOICE:
+                self.todo.extend(leaf for leaf, _, _ in node.c)
+            elif op == STAR:
+                self.todo.append(node.a)
+            elif not _head_ok(node) or len(self.lines) > MAX_LINES:
+                self.todo.extend((node.a, node.b) if op == SEQ else (node.b,) if op == NEW else ())
+            else:
+                self.block(node)
+
+    # -- one block ----------------------------------------------------------------------------
+
+    def block(self, node: Code) -> None:
+        name = f"b{len(self.blocks)}"
+        self.blocks.append((node, name))
+        self.body: list[str] = []
+        self.temps = 0
+        self.set: dict[int, bool] = {}  # slot -> holds a runtime term (else: made by new, not yet used)
+        self.loaded: set[int] = set()
+        self.added: list[int] = []  # slots made by new in this block, in scope
+        self.steps = 0
+        self.budget = MAX_BLOCK
+        if self.code(node, 1):
+            self.emit(1, f"if k is None: return (SKIP, env, None, {self.steps})")
+            self.emit(1, f"return (k[0], k[1], k[2], {self.steps + 1})")
+        loads = [f"    v{s} = env[{s}]" for s in sorted(self.loaded)]
+        self.lines.append(f"def {name}(env, k, S, trail):")
+        self.lines.extend(loads)
+        self.lines.extend(self.body)
+        self.lines.append("")
+
+    def emit(self, indent: int, line: str) -> None:
+        self.body.append("    " * indent + line)
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"x{self.temps}"
+
+    def var(self, slot: int) -> str:
+        if slot not in self.set:  # a slot of the block's environment
+            self.set[slot] = True
+            self.loaded.add(slot)
+        return f"v{slot}"
+
+    def is_set(self, slot: int) -> bool:
+        self.var(slot)
+        return self.set[slot]
+
+    def env(self, indent: int) -> str:
+        """The environment of the current scope (cells made for the variables not used yet)."""
+        for slot in self.added:
+            self.materialize(indent, slot)
+        if not self.added:
+            return "env"
+        return "env + (" + "".join(f"v{s}, " for s in self.added) + ")"
+
+    def materialize(self, indent: int, slot: int) -> None:
+        if not self.is_set(slot):
+            self.emit(indent, f"v{slot} = Cell()")
+            self.set[slot] = True
+
+    def exit_at(self, indent: int, node: Code) -> None:
+        """Hand on to ``node`` (a fork, or where this block stops)."""
+        self.enter(node)
+        self.emit(indent, f"return ({self.constant(node)}, {self.env(indent)}, k, {self.steps})")
+
+    def code(self, node: Code, indent: int, straight: bool = False) -> bool:
+        """Emit ``node``; True when control falls through (the node ran to its end). A
+        ``straight`` node has no fork and is inlined whole (it can only fail or fall through)."""
+        op = node.op
+        if op in (CHOICE, STAR) or not _head_ok(node) or (self.budget <= 0 and not straight):
+            self.exit_at(indent, node)
+            return False
+        if op == SEQ:
+            first, then = node.a, node.b
+            self.steps += 1
+            if straight or self.cost[id(first)] <= self.budget:
+                self.budget -= self.cost[id(first)]
+                if not self.code(first, indent, True):
+                    return False
+                self.steps += 1
+                return self.code(then, indent, straight)
+            self.enter(then)
+            self.emit(indent, f"k = ({self.constant(then)}, {self.env(indent)}, k)")
+            if self.code(first, indent):  # ran to its end: on to the continuation just pushed
+                self.emit(indent, f"return (k[0], k[1], k[2], {self.steps + 1})")
+            return False
+        if op == NEW:
+            slots = list(range(node.c, node.c + len(node.a)))
+            for slot in slots:
+                self.set[slot] = False
+            self.added.extend(slots)
+            self.steps += len(slots)
+            ran = self.code(node.b, indent, straight)
+            del self.added[-len(slots) :]
+            return ran
+        if op == SKIP_OP:
+            return True
+        if op == FAIL:
+            self.steps += 1
+            self.emit(indent, f"return {self.failure(self.steps)}")
+            return False
+        stack = f"S[{self.locations.setdefault(node.a, len(self.locations))}]"
+        self.steps += 1
+        if not straight:
+            self.budget -= 6 * _pattern_size(node.b)
+        if op == PUSH:
+            item = self.build(node.b, indent)
+            self.emit(indent, f"s = {stack}; s.append({item}); trail.append(s)")
+            return True
+        fail = self.failure(self.steps)
+        self.emit(indent, f"s = {stack}")
+        self.emit(indent, f"if not s: return {fail}")
+        top = self.temp()
+        self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")
+        self.match(node.b, top, indent, fail)
+        return True
+
+    # -- terms --------------------------------------------------------------------------------
+
+    def build(self, p: Any, indent: int) -> str:
+        """An expression for the runtime term of pattern ``p`` (cells made for new variables)."""
+        for slot in _slots(p):
+            self.materialize(indent, slot)
+        return self.expression(p)
+
+    def expression(self, p: Any) -> str:
+        if type(p) is int:
+            return f"v{p}"
+        if type(p) is tuple:
+            return self.constant(p)
+        args = "".join(self.expression(a) + ", " for a in p.args)
+        return f"({p.symbol!r}, {args})"
+
+    def match(self, p: Any, x: str, indent: int, fail: str) -> None:
+        """Unify pattern ``p`` with the runtime term in local ``x`` (right to left, as the
+        reference unifier), returning ``fail`` if they do not unify."""
+        if type(p) is int:
+            if self.is_set(p):
+                self.emit(indent, f"if not unify(v{p}, {x}, (), trail): return {fail}")
+            else:
+                self.emit(indent, f"v{p} = {x}")
+                self.set[p] = True
+            return
+        self.emit(indent, f"while type({x}) is Cell:")
+        self.emit(indent + 1, f"r = {x}.ref")
+        self.emit(indent + 1, "if r is None: break")
+        self.emit(indent + 1, f"{x} = r")
+        ground = type(p) is tuple
+        if ground and len(p) == 1:
+            self.emit(indent, f"if type({x}) is Cell: {x}.ref = {self.constant(p)}; trail.append({x})")
+            self.emit(indent, f"elif {x} != {self.constant(p)}: return {fail}")
+            return
+        symbol, args = (p[0], p[1:]) if ground else (p.symbol, p.args)
+        before = dict(self.set)
+        self.emit(indent, f"if type({x}) is Cell:")
+        if ground:
+            self.emit(indent + 1, f"{x}.ref = {self.constant(p)}")
+        else:
+            earlier = [s for s in _slots(p) if self.is_set(s)]
+            term = self.build(p, indent + 1)
+            if earlier:
+                self.emit(indent + 1, f"t = {term}")
+                check = " or ".join(f"occurs({x}, v{s})" for s in earlier)
+                self.emit(indent + 1, f"if {check}: return {fail}")
+                term = "t"
+            self.emit(indent + 1, f"{x}.ref = {term}")
+        self.emit(indent + 1, f"trail.append({x})")
+        after = dict(self.set)
+        self.set = before
+        self.emit(indent, "else:")
+        self.emit(indent + 1, f"if len({x}) != {len(args) + 1} or {x}[0] != {symbol!r}: return {fail}")
+        for i in range(len(args), 0, -1):
+            arg = args[i - 1]
+            y = self.temp()
+            self.emit(indent + 1, f"{y} = {x}[{i}]")
+            self.match(arg, y, indent + 1, fail)
+        assert self.set == after or ground, "both branches use the same variables"
+        self.set = after
+
+
+def compile_blocks(root: Code, locations: dict[str, int]) -> int:
+    """Give every node of ``root``'s graph the machine may come to its block (``node.blk``);
+    ``locations`` numbers the stacks. Returns the lines of Python generated."""
+    generator = _Generator(root, locations)
+    generator.run()
+    if generator.blocks:
+        source = "\n".join(generator.lines)
+        exec(compile(source, "<rmc blocks>", "exec"), generator.namespace)
+        for node, name in generator.blocks:
+            node.blk = generator.namespace[name]
+    return len(generator.lines)
