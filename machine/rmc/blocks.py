@@ -304,20 +304,32 @@ class _Generator:
         args = "".join(self.expression(a) + ", " for a in p.args)
         return f"({p.symbol!r}, {args})"
 
-    def match(self, p: Any, x: str, indent: int, fail: str) -> None:
-        """Unify pattern ``p`` with the runtime term in local ``x`` (right to left, as the
-        reference unifier), returning ``fail`` if they do not unify."""
-        if type(p) is int:
-            if self.is_set(p):
-                self.emit(indent, f"if not unify(v{p}, {x}, (), trail): return {fail}")
-            else:
-                self.emit(indent, f"v{p} = {x}")
-                self.set[p] = True
-            return
+    def deref(self, indent: int, x: str) -> None:
+        """Follow the bindings of the term in local ``x``."""
         self.emit(indent, f"while type({x}) is Cell:")
         self.emit(indent + 1, f"r = {x}.ref")
         self.emit(indent + 1, "if r is None: break")
         self.emit(indent + 1, f"{x} = r")
+
+    def match(self, p: Any, x: str, indent: int, fail: str) -> None:
+        """Unify pattern ``p`` with the runtime term in local ``x`` (right to left, as the
+        reference unifier), returning ``fail`` if they do not unify."""
+        if type(p) is int:
+            if self.is_set(p):  # unify(v, x), its commonest case (v an unbound variable) inlined
+                y = self.temp()
+                self.emit(indent, f"{y} = v{p}")
+                self.deref(indent, y)
+                self.emit(indent, f"if type({y}) is Cell:")
+                self.deref(indent + 1, x)
+                self.emit(indent + 1, f"if {y} is not {x}:")
+                self.emit(indent + 2, f"if type({x}) is tuple and len({x}) > 1 and occurs({y}, {x}): return {fail}")
+                self.emit(indent + 2, f"{y}.ref = {x}; trail.append({y})")
+                self.emit(indent, f"elif not unify({y}, {x}, (), trail): return {fail}")
+            else:
+                self.emit(indent, f"v{p} = {x}")
+                self.set[p] = True
+            return
+        self.deref(indent, x)
         ground = type(p) is tuple
         if ground and len(p) == 1:
             self.emit(indent, f"if type({x}) is Cell: {x}.ref = {self.constant(p)}; trail.append({x})")

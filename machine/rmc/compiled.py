@@ -285,9 +285,15 @@ class Search(AnswerStream):
                     self._done = True
                     return None
                 cp = choices[-1]
-                kind, mark, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
-                while len(trail) > mark:
-                    undo(trail.pop())
+                kind, height, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
+                while len(trail) > height:  # undo (cells.undo, inlined)
+                    entry = trail.pop()
+                    if type(entry) is Cell:
+                        entry.ref = None
+                    elif type(entry) is list:
+                        entry.pop()
+                    else:
+                        entry[0].append(entry[1])
                 del path[plen:]
                 if kind == _CP_CHARGE:  # the leaves skipped after the last one tried
                     choices.pop()
@@ -308,7 +314,8 @@ class Search(AnswerStream):
                     path.append(1)
                     node, env, k = star.a, cenv, (star, cenv, ck)
                     mark, old = steps, bound >= 0 and plen + 1 <= self._reported
-                    limit = limit_of()
+                    if bound >= 0:
+                        limit = limit_of()
                     continue
                 tried, i, after = cp[5], cp[6], cp[7]
                 leaf, cost, bits = tried[i]
@@ -325,7 +332,8 @@ class Search(AnswerStream):
                     continue
                 path.extend(bits)
                 mark, old = steps, bound >= 0 and len(path) <= self._reported
-                limit = limit_of()
+                if bound >= 0:
+                    limit = limit_of()
                 node = leaf
                 if cost:
                     steps += cost
@@ -352,68 +360,7 @@ class Search(AnswerStream):
                     return None
                 continue
             op = node.op
-            if op == SEQ:
-                k = (node.b, env, k)
-                node = node.a
-                steps += 1
-            elif op == SKIP_OP:
-                if k is None:
-                    self._save(None, env, k, steps, replay, mark, old)
-                    if bound >= 0 and len(path) <= self._reported:
-                        node = None
-                        continue
-                    if bound >= 0:  # fair: given once no branch left can answer at a lesser depth
-                        band = self._band
-                        band.append(self._answer())
-                        band.sort(key=_depth)
-                        low = choices[0][4] + 1 if choices else _NO_LIMIT
-                        given = 0
-                        while given < len(band) and len(band[given].path) <= low:
-                            given += 1
-                        if not given:
-                            node = None
-                            continue
-                        self._ready.extend(band[1:given])
-                        first = band[0]
-                        del band[:given]
-                        return first
-                    return self._answer()
-                node, env, k = k
-                steps += 1
-            elif op == PUSH:
-                loc = node.a
-                stack = stacks.get(loc)
-                if stack is None:
-                    stack = stacks[loc] = []
-                stack.append(build(node.b, env))
-                trail.append(stack)
-                node = SKIP_CODE
-                steps += 1
-            elif op == POP:
-                steps += 1
-                stack = stacks.get(node.a)
-                if not stack:
-                    node = None
-                    continue
-                top = stack.pop()
-                trail.append((stack, top))
-                if unify(node.b, top, env, trail):
-                    node = SKIP_CODE
-                else:
-                    node = None
-            elif op == NEW:
-                names = node.a
-                env = env + tuple(Cell() for _ in names)
-                node = node.b
-                n = len(names)
-                steps += n
-                if steps > limit:
-                    self._debt = steps - int(limit)
-                    steps = int(limit)
-                    self._save(node, env, k, steps, replay, mark, old)
-                    self.out_of_fuel = True
-                    return None
-            elif op == CHOICE:
+            if op == CHOICE:
                 tried, after = node.c, 0
                 index = node.d
                 if index is not None:
@@ -463,7 +410,8 @@ class Search(AnswerStream):
                     replay += steps - mark
                 path.extend(bits)
                 mark, old = steps, bound >= 0 and len(path) <= self._reported
-                limit = limit_of()
+                if bound >= 0:
+                    limit = limit_of()
                 node = leaf
                 if cost:
                     steps += cost
@@ -479,13 +427,105 @@ class Search(AnswerStream):
                     self._cut = True
                     node = None
                     continue
+                first = k[0].first if k is not None else None
+                if first is not None:  # does the way out (⋆, then the continuation) fail at its first pop?
+                    stack = stacks.get(first[0])
+                    if stack:
+                        top = stack[-1]
+                        while type(top) is Cell and top.ref is not None:
+                            top = top.ref
+                        fails = first[1] is not None and type(top) is tuple and (top[0], len(top)) != first[1]
+                    else:
+                        fails = True
+                    if fails:  # then it is charged (⋆ ; k, the steps to the pop and the pop) and skipped
+                        if old:
+                            replay += steps - mark
+                        old = bound >= 0 and len(path) + 1 <= self._reported
+                        out = 1 + first[2]
+                        if old:
+                            replay += out
+                        steps += out
+                        path.append(1)
+                        node, k = node.a, (node, env, k)
+                        mark = steps
+                        if bound >= 0:
+                            limit = limit_of()
+                        if steps > limit:
+                            self._debt = steps - int(limit)
+                            steps = int(limit)
+                            self._save(node, env, k, steps, replay, mark, old)
+                            self.out_of_fuel = True
+                            return None
+                        continue
                 choices.append((_CP_STAR, len(trail), env, k, len(path), node))
                 if old:
                     replay += steps - mark
                 path.append(0)
                 mark, old = steps, bound >= 0 and len(path) <= self._reported
-                limit = limit_of()
+                if bound >= 0:
+                    limit = limit_of()
                 node = SKIP_CODE
+            elif op == SKIP_OP:
+                if k is None:
+                    self._save(None, env, k, steps, replay, mark, old)
+                    if bound >= 0 and len(path) <= self._reported:
+                        node = None
+                        continue
+                    if bound >= 0:  # fair: given once no branch left can answer at a lesser depth
+                        band = self._band
+                        band.append(self._answer())
+                        band.sort(key=_depth)
+                        low = choices[0][4] + 1 if choices else _NO_LIMIT
+                        given = 0
+                        while given < len(band) and len(band[given].path) <= low:
+                            given += 1
+                        if not given:
+                            node = None
+                            continue
+                        self._ready.extend(band[1:given])
+                        first = band[0]
+                        del band[:given]
+                        return first
+                    return self._answer()
+                node, env, k = k
+                steps += 1
+            elif op == SEQ:
+                k = (node.b, env, k)
+                node = node.a
+                steps += 1
+            elif op == PUSH:
+                loc = node.a
+                stack = stacks.get(loc)
+                if stack is None:
+                    stack = stacks[loc] = []
+                stack.append(build(node.b, env))
+                trail.append(stack)
+                node = SKIP_CODE
+                steps += 1
+            elif op == POP:
+                steps += 1
+                stack = stacks.get(node.a)
+                if not stack:
+                    node = None
+                    continue
+                top = stack.pop()
+                trail.append((stack, top))
+                if unify(node.b, top, env, trail):
+                    node = SKIP_CODE
+                else:
+                    node = None
+            elif op == NEW:
+                names = node.a
+                env = env + tuple(Cell() for _ in names)
+                node = node.b
+                n = len(names)
+                steps += n
+                if steps > limit:
+                    self._debt = steps - int(limit)
+                    steps = int(limit)
+                    self._save(node, env, k, steps, replay, mark, old)
+                    self.out_of_fuel = True
+                    return None
             else:  # FAIL
                 steps += 1
                 node = None
