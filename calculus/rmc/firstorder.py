@@ -73,6 +73,33 @@ def fn(symbol: str, *args: Term) -> Fn:
     return Fn(symbol, chain)
 
 
+# The slots of the nodes, written directly by fn_built (bypassing the frozen __setattr__).
+_set_item, _set_rest = Arg.item.__set__, Arg.rest.__set__  # type: ignore[attr-defined]
+_set_symbol, _set_operands = Fn.symbol.__set__, Fn.operands.__set__  # type: ignore[attr-defined]
+_set_hash, _set_fv = Term._hash.__set__, Term._fv.__set__  # type: ignore[attr-defined]
+_ARG_TAG, _FN_TAG = Arg._tag, Fn._tag
+
+
+def fn_built(symbol: str, args: tuple[Term, ...]) -> Fn:
+    """``fn(symbol, *args)``, the same node with the same hash, built without the generic
+    construction (about five times faster: answers read back by the thousand use it)."""
+    chain: Term = NO_ARG
+    new = object.__new__
+    for a in reversed(args):
+        node = new(Arg)
+        _set_item(node, a)
+        _set_rest(node, chain)
+        _set_hash(node, hash((_ARG_TAG, a._hash, chain._hash)))
+        _set_fv(node, None)
+        chain = node
+    top = new(Fn)
+    _set_symbol(top, symbol)
+    _set_operands(top, chain)
+    _set_hash(top, hash((_FN_TAG, symbol, chain._hash)))
+    _set_fv(top, None)
+    return top
+
+
 def arguments(t: Fn) -> tuple[Term, ...]:
     """The arguments of a constructor application, in order."""
     out = []

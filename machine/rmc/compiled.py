@@ -1,50 +1,56 @@
 """The compiled relational machine: the rules of :mod:`machine.rmc.small_step` on mutable state.
 
-An RMC term is compiled once into a graph of code nodes (first-order patterns with their
-variables resolved to slots of an environment tuple); one iterative loop runs it:
+An RMC term is compiled once into a graph of code nodes (:mod:`machine.rmc.code`: patterns with
+their variables resolved to slots of an environment tuple, every tree of ``+`` flattened and
+indexed), whose straight-line parts become generated Python functions (:mod:`machine.rmc.blocks`);
+one iterative loop runs it:
 
 * first-order terms are tuples ``(symbol, arg1, ..., argn)`` and variables are :class:`Cell`\\ s
-  bound in place; every binding, push and pop is recorded on a **trail** and undone when the
-  search backtracks to a **choice point** (an explicit stack: no Python recursion, so terms
-  100,000 deep and searches millions of steps deep run);
-* ``pop`` unifies the pattern with the top without building it (a pattern's compound is built
-  only when it meets an unbound variable), with the **occurs check**: a cell made by ``new``
-  that nothing refers to yet (``fresh``) is bound without one (it cannot occur in anything);
+  bound in place (:mod:`machine.rmc.cells`); every binding, push and pop is recorded on a
+  **trail** and undone when the search backtracks to a **choice point** (an explicit stack: no
+  Python recursion, so terms 100,000 deep and searches millions of steps deep run);
+* a **block** runs a node's sequences, ``new``, pushes and pops up to its first fork, each
+  pop's unification specialised to its pattern, with the **occurs check** (skipped, as a cheap
+  path, for a variable made by ``new`` that nothing refers to yet); nodes the generator
+  declines are run by the interpreter of code nodes below;
 * **indexing**: the leaves of a tree of ``+`` that begin with a pop of a constant or functor
-  on one location (as the Prolog translation's ``t⟨p/n⟩`` per predicate) are dispatched on the
-  top's functor when it is bound; the branches skipped would have failed at that pop, and
-  their steps (their forks, sequence and ``new`` steps and the failing pop) are counted all
-  the same, so the depth-first order and the step counts are kept exactly.
+  on one location (as the Prolog translation's ``t⟨p/n⟩`` per predicate, and its ``g⟨H⟩`` per
+  clause) are dispatched on the top's functor when it is bound, then on its first argument's
+  functor; a star's way out is skipped in the same way when its continuation begins with a pop
+  that fails (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that
+  pop, and their steps (their forks, sequence and ``new`` steps and the failing pop) are counted
+  all the same, so the depth-first order and the step counts are kept exactly. A choice left
+  with one leaf to try enters it with no choice point.
 
 **Steps.** Depth-first, ``steps``, ``Answer.steps``, ``Answer.path``, fuel and ``out_of_fuel``
-are exactly the small-step machine's (a run of several steps done at once, such as a skipped
-branch, is charged at once; if that passes the fuel, the steps past it are a debt paid when the
-search is resumed with more fuel, so the counts stay the small-step machine's). Fair, steps
-count the same rules over the runs of iterative deepening (below), each block of steps between
-forks counted once (a block run again in a deeper iteration is a replay, not counted): a measure
-of work close to the small-step machine's count (equal on a chain of forks, such as a star
-enumerating answers), and fuel bounds it (the work replayed is at most about twice it).
+are exactly the small-step machine's (a run of several steps done at once, such as a block or a
+skipped branch, is charged at once; if that passes the fuel, the steps past it are a debt paid
+when the search is resumed with more fuel, so the counts stay the small-step machine's). Fair,
+steps count the same rules over the runs of iterative deepening (below), each block of steps
+between forks counted once (a block run again in a deeper iteration is a replay, not counted):
+a measure of work close to the small-step machine's count (equal on a chain of forks, such as a
+star enumerating answers), and fuel bounds it (the work replayed is at most about twice it).
 
-**Fairness** (and the fair order) is iterative deepening on the number of forks along a branch (its path length):
-an iteration runs depth-first, cutting every branch at the bound, and reports the answers
-deeper than the previous bound; the bound grows by an increment that is multiplied by 4 whenever an
-iteration cost less than twice the one before (so a chain of forks costs a geometric sum, and
-a bushy tree is deepened one fork at a time). An answer found is given once no branch left on
-the choice stack can answer less deep (the bottom choice point's depth), the answers kept shallowest
-first (stable, so left to right): the small-step machine's breadth-first order, whenever the
-fuel does not interrupt an iteration. Every answer is reached after finitely many steps, beside
-infinite branches, and the search is exhausted when an iteration cut no branch.
+**Fairness** is iterative deepening on the number of forks along a branch (its path length):
+an iteration runs depth-first, cutting every branch at the bound, and gives, as soon as it finds
+them, the answers deeper than the previous bound; the bound grows by an increment that is
+multiplied by 4 whenever an iteration cost less than twice the one before (so a chain of forks
+costs a geometric sum, and a bushy tree is deepened one fork at a time). Every answer is reached
+after finitely many steps, beside infinite branches, and the search is exhausted when an
+iteration cut no branch. The fair order is the small-step machine's breadth-first order by
+bands: every answer at most one bound deep comes before every answer deeper than the next, and
+within a band answers come in depth-first order (so the first answers of an infinite relation
+come at once, and reading n of them costs what they are, not the rest of their band).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 from immutables import Map
 
 from machine_calculus.calculus.collector import collector_paused
-from machine_calculus.calculus.rmc.firstorder import FVar, fn
+from machine_calculus.calculus.rmc.firstorder import FVar, fn_built
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.rmc.blocks import compile_blocks
@@ -135,7 +141,7 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
                 stack.extend((k, False) for k in x[1:] if id(k) not in done)
                 keep.append(x)
                 continue
-            done[id(x)] = fn(x[0], *(done[id(k)] for k in x[1:]))
+            done[id(x)] = fn_built(x[0], tuple([done[id(k)] for k in x[1:]]))
         out.append(done[id(root)])
     return out
 
@@ -182,8 +188,6 @@ class Search(AnswerStream):
         self._started = 0  # fair: steps when this iteration started
         self._cut = False
         self._done = False
-        self._band: list[Answer] = []  # fair: the answers of this iteration
-        self._ready: deque[Answer] = deque()  # fair: answers to give, in order
         self._work = 0  # the steps done, replays included
         self._replay = 0  # fair: the steps of blocks run again (of forks at most the last bound deep)
         self._mark = 0  # the work when the current block began
@@ -198,28 +202,16 @@ class Search(AnswerStream):
         self._path: list[int] = []
 
     def __next__(self) -> Answer:
-        ready = self._ready
-        while True:
-            self.out_of_fuel = False
-            if ready:
-                return ready.popleft()
-            if self._done:
-                self.exhausted = True
-                raise StopIteration
+        self.out_of_fuel = False
+        if not self._done:
             with collector_paused():
                 answer = self._run()
             if answer is not None:
                 return answer
-            self._flush()
-            if not ready and not self._done:
+            if not self._done:
                 raise StopIteration  # out of fuel
-
-    def _flush(self) -> None:
-        """Fair: the answers of this iteration so far, shallowest first (stable: left to right)."""
-        if self._band:
-            self._band.sort(key=_depth)
-            self._ready.extend(self._band)
-            self._band.clear()
+        self.exhausted = True
+        raise StopIteration
 
     def _answer(self) -> Answer:
         locs = [loc for loc, items in self._stacks.items() if items]
@@ -273,10 +265,6 @@ class Search(AnswerStream):
                             undo(entry)
                         trail.clear()
                         path.clear()
-                        self._flush()
-                        if self._ready:  # answer those first: an answer of a deeper iteration comes after
-                            self._save(self._root, self._root_env, None, steps, replay, steps, True)
-                            return None
                         node, env, k = self._root, self._root_env, None
                         mark, old = steps, True
                         limit = limit_of()
@@ -471,22 +459,7 @@ class Search(AnswerStream):
                     if bound >= 0 and len(path) <= self._reported:
                         node = None
                         continue
-                    if bound >= 0:  # fair: given once no branch left can answer at a lesser depth
-                        band = self._band
-                        band.append(self._answer())
-                        band.sort(key=_depth)
-                        low = choices[0][4] + 1 if choices else _NO_LIMIT
-                        given = 0
-                        while given < len(band) and len(band[given].path) <= low:
-                            given += 1
-                        if not given:
-                            node = None
-                            continue
-                        self._ready.extend(band[1:given])
-                        first = band[0]
-                        del band[:given]
-                        return first
-                    return self._answer()
+                    return self._answer()  # fair: an answer deeper than the last bound, given at once
                 node, env, k = k
                 steps += 1
             elif op == SEQ:
@@ -535,10 +508,6 @@ class Search(AnswerStream):
         self._node, self._env, self._k, self._work = node, env, k, work
         self._replay, self._mark, self._old = replay, mark, old
         self.steps = work - replay - (work - mark if old else 0)
-
-
-def _depth(answer: Answer) -> int:
-    return len(answer.path)
 
 
 def solve(

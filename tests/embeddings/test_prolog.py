@@ -53,8 +53,8 @@ def test_depth_first_loops_where_the_fair_order_answers() -> None:
     prog, query = program("graph.pl"), parse_query("path_l(a, X)")
     stuck = solve_prolog(prog, query, order="prolog", limit=1, fuel=20_000)
     assert stuck.answers == () and stuck.out_of_fuel
-    fair = solve_prolog(prog, query, order="fair", limit=1, fuel=20_000)
-    assert fair.answers == ({"X": "b"},)
+    fair = solve_prolog(prog, query, order="fair", fuel=20_000)
+    assert sorted(a["X"] for a in fair.answers) == ["b", "c", "d", "e"]
 
 
 @pytest.mark.parametrize(
