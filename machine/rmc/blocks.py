@@ -81,6 +81,13 @@ def _pattern_size(p: Any) -> int:
     return size
 
 
+def _parts(p: Any) -> tuple[str, tuple[Any, ...]]:
+    """The symbol and arguments of a compound pattern or ground term."""
+    if type(p) is Pat:
+        return p.symbol, p.args
+    return p[0], p[1:]
+
+
 def _slots(p: Any) -> list[int]:
     """The slots of a pattern, each once, in order of first appearance (iterative)."""
     seen: list[int] = []
@@ -335,7 +342,7 @@ class _Generator:
             self.emit(indent, f"if type({x}) is Cell: {x}.ref = {self.constant(p)}; trail.append({x})")
             self.emit(indent, f"elif {x} != {self.constant(p)}: return {fail}")
             return
-        symbol, args = (p[0], p[1:]) if ground else (p.symbol, p.args)
+        symbol, args = _parts(p)
         before = dict(self.set)
         self.emit(indent, f"if type({x}) is Cell:")
         if ground:
