@@ -32,6 +32,8 @@ from typing import Any
 from machine_calculus.machine.rmc.cells import Cell, occurs, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
+    CP_CHARGE,
+    CP_LEAVES,
     FAIL,
     NEW,
     POP,
@@ -42,6 +44,8 @@ from machine_calculus.machine.rmc.code import (
     STAR,
     Code,
     Pat,
+    Sub,
+    functor_of,
 )
 
 __all__ = ["MAX_LINES", "MAX_PATTERN_DEPTH", "MAX_SLOTS", "compile_blocks"]
@@ -50,6 +54,8 @@ MAX_PATTERN_DEPTH = 24  #: deeper patterns are left to the interpreter (the Pyth
 MAX_SLOTS = 48  #: scopes with more variables are left to the interpreter
 MAX_BLOCK = 160  #: lines inlined in one block before it hands on to another
 MAX_LINES = 40_000  #: lines generated per term; the rest is interpreted
+MAX_LOOP = 1_500  #: lines of one star's loop
+MAX_INLINE = 4  #: choices nested inline in a loop
 
 _INFINITE = 1 << 60
 
@@ -151,6 +157,9 @@ class _Generator:
         self.todo: list[Code] = [root]
         self.seen: set[int] = set()
         self.blocks: list[tuple[Code, str]] = []
+        self.loops: list[tuple[Code, str]] = []
+        self.looping = False  # writing a star's loop (else a block)
+        self.depth = 0  # choices dispatched inline around the code being written
 
     # -- the module ---------------------------------------------------------------------------
 
@@ -162,6 +171,9 @@ class _Generator:
         return name
 
     def failure(self, steps: int) -> str:
+        """The value a block returns when it fails after ``steps`` steps."""
+        if self.looping:
+            return f"(None, None, None, n + {steps})"
         name = f"F{steps}"
         self.namespace.setdefault(name, (None, None, None, steps))
         return name
@@ -182,6 +194,8 @@ class _Generator:
                 self.todo.extend(leaf for leaf, _, _ in node.c)
             elif op == STAR:
                 self.todo.append(node.a)
+                if len(self.lines) <= MAX_LINES:
+                    self.loop(node)
             elif not _head_ok(node) or len(self.lines) > MAX_LINES:
                 self.todo.extend((node.a, node.b) if op == SEQ else (node.b,) if op == NEW else ())
             else:
@@ -189,16 +203,122 @@ class _Generator:
 
     # -- one block ----------------------------------------------------------------------------
 
-    def block(self, node: Code) -> None:
-        name = f"b{len(self.blocks)}"
-        self.blocks.append((node, name))
+    def start(self, budget: int, looping: bool) -> None:
         self.body: list[str] = []
         self.temps = 0
         self.set: dict[int, bool] = {}  # slot -> holds a runtime term (else: made by new, not yet used)
         self.loaded: set[int] = set()
         self.added: list[int] = []  # slots made by new in this block, in scope
         self.steps = 0
-        self.budget = MAX_BLOCK
+        self.budget = budget
+        self.looping = looping
+        self.known: dict[str, tuple[Any, ...]] = {}  # location -> what a dispatch saw of its top
+        self.depth = 0
+
+    def loop(self, star: Code) -> None:
+        """A star's loop, for the depth-first search: entered once the machine has skipped the
+        way out of ``star`` (its continuation's first pop fails) and taken one more turn, it
+        runs the body, choices with one leaf to try entered inline (their steps, path bits and
+        charges as the machine's), and turns again while the way out is skipped in the same
+        way, until a fork with several leaves, a failure, a way out that may succeed, or the
+        fuel (``budget`` steps) hands back to the machine."""
+        name = f"l{len(self.loops)}"
+        self.start(MAX_LOOP, True)
+        self.emit(1, "k = (STAR, env, k0)")
+        self.emit(1, "n = 0")
+        self.emit(1, "again = False")
+        self.emit(1, "while True:")
+        self.emit(2, "if again:")
+        self.emit(3, "if n >= budget: return (STAR, env, k0, n)")
+        self.emit(3, "if fs:")
+        self.emit(4, "top = fs[-1]")
+        self.deref(4, "top")
+        self.emit(4, "if key is None or type(top) is not tuple or (top[0] == key[0] and len(top) == key[1]):")
+        self.emit(5, "return (STAR, env, k0, n)  # the way out may succeed: the machine's rule")
+        self.emit(3, "n += out")
+        self.emit(3, "path.append(1)")
+        self.emit(2, "again = True")
+        body = len(self.body)
+        if self.code(star.a, 2):
+            self.emit(2, f"n += {self.steps + 1}")
+        if self.budget < 0 or len(self.body) - body > 4 * MAX_LOOP:
+            return  # too large: the machine runs the star
+        self.loops.append((star, name))
+        self.lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget):")
+        self.lines.append(f"    STAR = {self.constant(star)}")
+        self.lines.append("    first = k0[0].first")
+        self.lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
+        self.lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(self.loaded))
+        self.lines.extend(self.body)
+        self.lines.append("")
+
+    def dispatch(self, choice: Code, indent: int) -> bool:
+        """In a loop: choose the leaves of ``choice`` by its index, inline (never falls through)."""
+        index = choice.d
+        if index is None or self.depth >= MAX_INLINE:
+            self.exit_at(indent, choice)
+            return False
+        loc, plans, other, empty = index
+        stack, top = self.temp(), self.temp()
+        self.emit(indent, f"{stack} = S[{self.locations.setdefault(loc, len(self.locations))}]")
+        self.emit(indent, f"if not {stack}:")
+        self.plan(empty, choice, indent + 1)
+        self.emit(indent, "else:")
+        self.emit(indent + 1, f"{top} = {stack}[-1]")
+        self.deref(indent + 1, top)
+        self.emit(indent + 1, f"if type({top}) is Cell:")
+        self.plan((choice.c, 0), choice, indent + 2)
+        for key, plan in plans.items():
+            self.emit(indent + 1, f"elif {top}[0] == {key[0]!r} and len({top}) == {key[1]}:")
+            if type(plan) is not Sub:
+                self.plan(plan, choice, indent + 2, (loc, top, key))
+                continue
+            first = self.temp()
+            self.emit(indent + 2, f"{first} = {top}[1]")
+            self.deref(indent + 2, first)
+            self.emit(indent + 2, f"if type({first}) is Cell:")
+            self.plan(plan.unbound, choice, indent + 3, (loc, top, key))
+            for sub_key, sub_plan in plan.plans.items():
+                self.emit(indent + 2, f"elif {first}[0] == {sub_key[0]!r} and len({first}) == {sub_key[1]}:")
+                self.plan(sub_plan, choice, indent + 3, (loc, top, key, first, sub_key))
+            self.emit(indent + 2, "else:")
+            self.plan(plan.other, choice, indent + 3, (loc, top, key))
+        self.emit(indent + 1, "else:")
+        self.plan(other, choice, indent + 2)
+        return False
+
+    def plan(self, plan: Any, choice: Code, indent: int, known: tuple[Any, ...] = ()) -> None:
+        """The leaves to try, as the machine's choice rule: none, one (entered here, the steps of
+        the leaves skipped after it charged on backtracking), or several (a choice point).
+        ``known``: the location looked at, the local holding its top followed, and the top's
+        functor (then its first argument's local and functor)."""
+        tried, after = plan
+        saved = (dict(self.set), list(self.added), self.steps, dict(self.known))
+        if not tried:
+            self.emit(indent, f"return {self.failure(self.steps + after)}")
+        elif len(tried) > 1:
+            env = self.env(indent)
+            self.emit(indent, f"choices.append([{CP_LEAVES}, len(trail), {env}, k, len(path), {self.constant(tried)}, 0, {after}])")
+            self.emit(indent, f"return (None, None, None, n + {self.steps})")
+        else:
+            leaf, cost, bits = tried[0]
+            if known:
+                self.known[known[0]] = known[1:]
+            if after:
+                self.emit(indent, f"choices.append(({CP_CHARGE}, len(trail), None, None, len(path), {after}))")
+            self.emit(indent, f"path.extend({bits!r})" if len(bits) != 1 else f"path.append({bits[0]})")
+            self.steps += cost
+            self.depth += 1
+            if self.code(leaf, indent):
+                self.emit(indent, f"n += {self.steps + 1}")
+                self.emit(indent, "continue")
+            self.depth -= 1
+        self.set, self.added, self.steps, self.known = dict(saved[0]), list(saved[1]), saved[2], dict(saved[3])
+
+    def block(self, node: Code) -> None:
+        name = f"b{len(self.blocks)}"
+        self.blocks.append((node, name))
+        self.start(MAX_BLOCK, False)
         if self.code(node, 1):
             self.emit(1, f"if k is None: return (SKIP, env, None, {self.steps})")
             self.emit(1, f"return (k[0], k[1], k[2], {self.steps + 1})")
@@ -241,12 +361,15 @@ class _Generator:
     def exit_at(self, indent: int, node: Code) -> None:
         """Hand on to ``node`` (a fork, or where this block stops)."""
         self.enter(node)
-        self.emit(indent, f"return ({self.constant(node)}, {self.env(indent)}, k, {self.steps})")
+        steps = f"n + {self.steps}" if self.looping else str(self.steps)
+        self.emit(indent, f"return ({self.constant(node)}, {self.env(indent)}, k, {steps})")
 
     def code(self, node: Code, indent: int, straight: bool = False) -> bool:
         """Emit ``node``; True when control falls through (the node ran to its end). A
         ``straight`` node has no fork and is inlined whole (it can only fail or fall through)."""
         op = node.op
+        if op == CHOICE and self.looping and self.budget > 0:
+            return self.dispatch(node, indent)
         if op in (CHOICE, STAR) or not _head_ok(node) or (self.budget <= 0 and not straight):
             self.exit_at(indent, node)
             return False
@@ -259,6 +382,10 @@ class _Generator:
                     return False
                 self.steps += 1
                 return self.code(then, indent, straight)
+            if self.looping:  # a continuation is pushed: the machine runs it
+                self.steps -= 1
+                self.exit_at(indent, node)
+                return False
             self.enter(then)
             self.emit(indent, f"k = ({self.constant(then)}, {self.env(indent)}, k)")
             if self.code(first, indent):  # ran to its end: on to the continuation just pushed
@@ -283,14 +410,21 @@ class _Generator:
         self.steps += 1
         if not straight:
             self.budget -= 6 * _pattern_size(node.b)
+        known = self.known.pop(node.a, None)
         if op == PUSH:
             item = self.build(node.b, indent)
             self.emit(indent, f"s = {stack}; s.append({item}); trail.append(s)")
             return True
         fail = self.failure(self.steps)
+        top = self.temp()
+        if known is not None and type(node.b) is not int and functor_of(node.b) == known[1]:
+            # the top was looked at by the dispatch that led here: bound, with this functor
+            self.emit(indent, f"s = {stack}; trail.append((s, s.pop()))")
+            if _parts(node.b)[1]:
+                self.arguments(node.b, known[0], indent, fail, known[2:])
+            return True
         self.emit(indent, f"s = {stack}")
         self.emit(indent, f"if not s: return {fail}")
-        top = self.temp()
         self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")
         self.match(node.b, top, indent, fail)
         return True
@@ -361,13 +495,23 @@ class _Generator:
         self.set = before
         self.emit(indent, "else:")
         self.emit(indent + 1, f"if len({x}) != {len(args) + 1} or {x}[0] != {symbol!r}: return {fail}")
-        for i in range(len(args), 0, -1):
-            arg = args[i - 1]
-            y = self.temp()
-            self.emit(indent + 1, f"{y} = {x}[{i}]")
-            self.match(arg, y, indent + 1, fail)
+        self.arguments(p, x, indent + 1, fail)
         assert self.set == after or ground, "both branches use the same variables"
         self.set = after
+
+    def arguments(self, p: Any, x: str, indent: int, fail: str, first: tuple[Any, ...] = ()) -> None:
+        """Match the arguments of ``p`` with those of the tuple in ``x`` (its functor checked),
+        right to left; ``first``: a local holding the first argument followed, and its functor."""
+        args = _parts(p)[1]
+        for i in range(len(args), 0, -1):
+            arg = args[i - 1]
+            if i == 1 and first and type(arg) is not int and functor_of(arg) == first[1]:
+                if _parts(arg)[1]:
+                    self.arguments(arg, first[0], indent, fail)
+                continue
+            y = self.temp()
+            self.emit(indent, f"{y} = {x}[{i}]")
+            self.match(arg, y, indent, fail)
 
 
 def compile_blocks(root: Code, locations: dict[str, int]) -> int:
@@ -380,4 +524,6 @@ def compile_blocks(root: Code, locations: dict[str, int]) -> int:
         exec(compile(source, "<rmc blocks>", "exec"), generator.namespace)
         for node, name in generator.blocks:
             node.blk = generator.namespace[name]
+        for node, name in generator.loops:
+            node.loop = generator.namespace[name]
     return len(generator.lines)

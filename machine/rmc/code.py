@@ -24,6 +24,9 @@ from machine_calculus.calculus.terms import Term
 
 __all__ = [
     "CHOICE",
+    "CP_CHARGE",
+    "CP_LEAVES",
+    "CP_STAR",
     "FAIL",
     "NEW",
     "POP",
@@ -34,11 +37,16 @@ __all__ = [
     "STAR",
     "Code",
     "Pat",
+    "Sub",
     "compile_term",
     "convert",
+    "functor_of",
 ]
 
 SEQ, SKIP_OP, PUSH, POP, NEW, CHOICE, STAR, FAIL = range(8)
+
+#: the kinds of choice point of the compiled machine (the first field of one)
+CP_STAR, CP_LEAVES, CP_CHARGE = 0, 1, 2
 
 
 class Pat:
@@ -55,12 +63,13 @@ class Pat:
 class Code:
     """A compiled term node: ``op`` and its fields (see :func:`compile_term`)."""
 
-    __slots__ = ("a", "b", "blk", "c", "d", "first", "op")
+    __slots__ = ("a", "b", "blk", "c", "d", "first", "loop", "op")
 
     def __init__(self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None) -> None:
         self.op, self.a, self.b, self.c, self.d = op, a, b, c, d
         self.first: tuple[str, tuple[str, int] | None, int] | None = None  # see _first_pop_key
         self.blk: Any = None  # the generated function running this node's straight-line prefix
+        self.loop: Any = None  # a star's generated loop (depth-first)
 
 
 SKIP_CODE = Code(SKIP_OP)
@@ -210,6 +219,9 @@ def _key(pattern: Any) -> tuple[str, int] | None:
     if type(pattern) is Pat:
         return pattern.symbol, len(pattern.args) + 1
     return None
+
+
+functor_of = _key
 
 
 def _first_argument_key(pattern: Any) -> tuple[str, int] | None:

@@ -57,6 +57,9 @@ from machine_calculus.machine.rmc.blocks import compile_blocks
 from machine_calculus.machine.rmc.cells import Cell, build, undo, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
+    CP_CHARGE,
+    CP_LEAVES,
+    CP_STAR,
     NEW,
     POP,
     PUSH,
@@ -151,7 +154,7 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
 _NO_LIMIT = float("inf")
 
 # choice point kinds
-_CP_STAR, _CP_LEAVES, _CP_CHARGE = 0, 1, 2
+_CP_STAR, _CP_LEAVES, _CP_CHARGE = CP_STAR, CP_LEAVES, CP_CHARGE
 
 
 class Search(AnswerStream):
@@ -434,7 +437,11 @@ class Search(AnswerStream):
                             replay += out
                         steps += out
                         path.append(1)
-                        node, k = node.a, (node, env, k)
+                        if bound < 0 and node.loop is not None:  # depth-first: the star's generated loop
+                            node, env, k, n = node.loop(env, k, S, stacks, trail, choices, path, limit - steps)
+                        else:
+                            node, k, n = node.a, (node, env, k), 0
+                        steps += n
                         mark = steps
                         if bound >= 0:
                             limit = limit_of()
