@@ -32,7 +32,6 @@ from typing import Any
 from machine_calculus.machine.rmc.cells import Cell, occurs, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
-    CP_CHARGE,
     CP_LEAVES,
     FAIL,
     NEW,
@@ -305,7 +304,7 @@ class _Generator:
             if known:
                 self.known[known[0]] = known[1:]
             if after:
-                self.emit(indent, f"choices.append(({CP_CHARGE}, len(trail), None, None, len(path), {after}))")
+                self.emit(indent, f"trail.append({after})  # steps owed, charged on backtracking")
             self.emit(indent, f"path.extend({bits!r})" if len(bits) != 1 else f"path.append({bits[0]})")
             self.steps += cost
             self.depth += 1

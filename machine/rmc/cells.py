@@ -3,7 +3,8 @@
 A runtime term is a tuple ``(symbol, arg1, ..., argn)`` (a constant is ``(symbol,)``) or a
 :class:`Cell`, a variable whose ``ref`` is its binding (None while unbound). Every binding,
 push and pop is recorded on a trail (a bound cell; a stack pushed on; ``(stack, item)`` for a
-pop) and undone, latest first, when the search backtracks.
+pop; an int: steps owed for branches skipped, charged when undone) and undone, latest first,
+when the search backtracks.
 """
 
 from __future__ import annotations
@@ -123,5 +124,6 @@ def undo(entry: Any) -> None:
         entry.ref = None
     elif t is list:
         entry.pop()
-    else:
+    elif t is tuple:
         entry[0].append(entry[1])
+    # an int is steps owed (depth-first), charged by the machine as it backtracks

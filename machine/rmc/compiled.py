@@ -272,19 +272,41 @@ class Search(AnswerStream):
                         mark, old = steps, True
                         limit = limit_of()
                         continue
+                    charges = [entry for entry in trail if type(entry) is int]
+                    if charges:  # depth-first: the steps of leaves skipped that are still owed
+                        trail[:] = [entry for entry in trail if type(entry) is not int]
+                        steps += sum(charges)
+                        if steps > limit:
+                            self._debt = steps - int(limit)
+                            steps = int(limit)
+                            self._save(None, None, None, steps, replay, mark, old)
+                            self.out_of_fuel = True
+                            return None
                     self._save(None, env, k, steps, replay, mark, old)
                     self._done = True
                     return None
                 cp = choices[-1]
                 kind, height, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
-                while len(trail) > height:  # undo (cells.undo, inlined)
-                    entry = trail.pop()
-                    if type(entry) is Cell:
-                        entry.ref = None
-                    elif type(entry) is list:
-                        entry.pop()
-                    else:
-                        entry[0].append(entry[1])
+                if len(trail) > height:  # undo (cells.undo, inlined), charging the steps owed
+                    undone = trail[height:]
+                    del trail[height:]
+                    charged = steps
+                    for entry in reversed(undone):
+                        t = type(entry)
+                        if t is Cell:
+                            entry.ref = None
+                        elif t is list:
+                            entry.pop()
+                        elif t is int:
+                            steps += entry
+                        else:
+                            entry[0].append(entry[1])
+                    if steps > limit and steps > charged:
+                        self._debt = steps - int(max(limit, charged))
+                        steps = int(max(limit, charged))
+                        self._save(None, None, None, steps, replay, mark, old)
+                        self.out_of_fuel = True
+                        return None
                 del path[plen:]
                 if kind == _CP_CHARGE:  # the leaves skipped after the last one tried
                     choices.pop()
@@ -391,8 +413,11 @@ class Search(AnswerStream):
                 # one leaf to try: entered at once, no choice point (but the steps of the leaves after)
                 leaf, cost, bits = tried[0]
                 plen = len(path)
-                if after:
-                    choices.append((_CP_CHARGE, len(trail), None, None, plen, after))
+                if after:  # charged on backtracking: on the trail depth-first, a choice point fair
+                    if bound < 0:
+                        trail.append(after)
+                    else:
+                        choices.append((_CP_CHARGE, len(trail), None, None, plen, after))
                 if bound >= 0 and plen + len(bits) > bound:
                     self._cut = True
                     node = None
