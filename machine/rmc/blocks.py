@@ -247,6 +247,7 @@ class _Generator:
         self.lines.append(f"    STAR = {self.constant(star)}")
         self.lines.append("    first = k0[0].first")
         self.lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
+        self.lines.append("    floor = choices[-1][1] if choices else 0  # the trail below is kept for choice points")
         self.lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(self.loaded))
         self.lines.extend(self.body)
         self.lines.append("")
@@ -295,11 +296,12 @@ class _Generator:
         saved = (dict(self.set), list(self.added), self.steps, dict(self.known))
         if not tried:
             self.emit(indent, f"return {self.failure(self.steps + after)}")
-        elif len(tried) > 1:
-            env = self.env(indent)
-            self.emit(indent, f"choices.append([{CP_LEAVES}, len(trail), {env}, k, len(path), {self.constant(tried)}, 0, {after}])")
-            self.emit(indent, f"return (None, None, None, n + {self.steps})")
         else:
+            if len(tried) > 1:  # a choice point for the others, the first entered here
+                env = self.env(indent)
+                self.emit(indent, "floor = len(trail)")
+                self.emit(indent, f"choices.append([{CP_LEAVES}, floor, {env}, k, len(path), {self.constant(tried)}, 1, {after}])")
+                after = 0
             leaf, cost, bits = tried[0]
             if known:
                 self.known[known[0]] = known[1:]
@@ -418,13 +420,23 @@ class _Generator:
         top = self.temp()
         if known is not None and type(node.b) is not int and functor_of(node.b) == known[1]:
             # the top was looked at by the dispatch that led here: bound, with this functor
-            self.emit(indent, f"s = {stack}; trail.append((s, s.pop()))")
+            if self.looping:  # a push met by its pop with no choice point between: neither is kept
+                self.emit(indent, f"s = {stack}")
+                self.emit(indent, "if len(trail) > floor and trail[-1] is s: trail.pop(); s.pop()")
+                self.emit(indent, "else: trail.append((s, s.pop()))")
+            else:
+                self.emit(indent, f"s = {stack}; trail.append((s, s.pop()))")
             if _parts(node.b)[1]:
                 self.arguments(node.b, known[0], indent, fail, known[2:])
             return True
         self.emit(indent, f"s = {stack}")
         self.emit(indent, f"if not s: return {fail}")
-        self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")
+        if self.looping:
+            self.emit(indent, f"{top} = s.pop()")
+            self.emit(indent, f"if len(trail) > floor and trail[-1] is s: trail.pop()")
+            self.emit(indent, f"else: trail.append((s, {top}))")
+        else:
+            self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")
         self.match(node.b, top, indent, fail)
         return True
 
