@@ -228,7 +228,7 @@ class _Generator:
         self.emit(1, "again = False")
         self.emit(1, "while True:")
         self.emit(2, "if again:")
-        self.emit(3, "if n >= budget: return (STAR, env, k0, n)")
+        self.emit(3, "if n >= budget or len(path) >= bound: return (STAR, env, k0, n)")
         self.emit(3, "if fs:")
         self.emit(4, "top = fs[-1]")
         self.deref(4, "top")
@@ -243,7 +243,7 @@ class _Generator:
         if self.budget < 0 or len(self.body) - body > 4 * MAX_LOOP:
             return  # too large: the machine runs the star
         self.loops.append((star, name))
-        self.lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget):")
+        self.lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget, bound):")
         self.lines.append(f"    STAR = {self.constant(star)}")
         self.lines.append("    first = k0[0].first")
         self.lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
@@ -297,10 +297,18 @@ class _Generator:
         if not tried:
             self.emit(indent, f"return {self.failure(self.steps + after)}")
         else:
+            bits = tried[0][2]  # beyond the bound (fair): the machine's choice rule cuts
+            self.emit(
+                indent,
+                f"if len(path) + {len(bits)} > bound: return ({self.constant(choice)}, {self.env(indent)}, k, n + {self.steps})",
+            )
             if len(tried) > 1:  # a choice point for the others, the first entered here
                 env = self.env(indent)
                 self.emit(indent, "floor = len(trail)")
-                self.emit(indent, f"choices.append([{CP_LEAVES}, floor, {env}, k, len(path), {self.constant(tried)}, 1, {after}])")
+                self.emit(
+                    indent,
+                    f"choices.append([{CP_LEAVES}, floor, {env}, k, len(path), {self.constant(tried)}, 1, {after}])",
+                )
                 after = 0
             leaf, cost, bits = tried[0]
             if known:
@@ -433,7 +441,7 @@ class _Generator:
         self.emit(indent, f"if not s: return {fail}")
         if self.looping:
             self.emit(indent, f"{top} = s.pop()")
-            self.emit(indent, f"if len(trail) > floor and trail[-1] is s: trail.pop()")
+            self.emit(indent, "if len(trail) > floor and trail[-1] is s: trail.pop()")
             self.emit(indent, f"else: trail.append((s, {top}))")
         else:
             self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")

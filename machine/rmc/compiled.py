@@ -25,22 +25,28 @@ one iterative loop runs it:
 **Steps.** Depth-first, ``steps``, ``Answer.steps``, ``Answer.path``, fuel and ``out_of_fuel``
 are exactly the small-step machine's (a run of several steps done at once, such as a block or a
 skipped branch, is charged at once; if that passes the fuel, the steps past it are a debt paid
-when the search is resumed with more fuel, so the counts stay the small-step machine's). Fair,
-steps count the same rules over the runs of iterative deepening (below), each block of steps
-between forks counted once (a block run again in a deeper iteration is a replay, not counted):
-a measure of work close to the small-step machine's count (equal on a chain of forks, such as a
-star enumerating answers), and fuel bounds it (the work replayed is at most about twice it).
+when the search is resumed with more fuel, so the counts stay the small-step machine's; the
+steps of the leaves skipped after the one entered are owed on the trail and charged when the
+search backtracks past them, as the small-step machine would run them then). Fair, steps count
+the same rules over every run of iterative deepening (below), the replays of earlier
+iterations included: a measure of the work done, which the fuel bounds.
 
 **Fairness** is iterative deepening on the number of forks along a branch (its path length):
 an iteration runs depth-first, cutting every branch at the bound, and gives, as soon as it finds
 them, the answers deeper than the previous bound; the bound grows by an increment that is
-multiplied by 4 whenever an iteration cost less than twice the one before (so a chain of forks
-costs a geometric sum, and a bushy tree is deepened one fork at a time). Every answer is reached
-after finitely many steps, beside infinite branches, and the search is exhausted when an
-iteration cut no branch. The fair order is the small-step machine's breadth-first order by
-bands: every answer at most one bound deep comes before every answer deeper than the next, and
-within a band answers come in depth-first order (so the first answers of an infinite relation
-come at once, and reading n of them costs what they are, not the rest of their band).
+multiplied by 4 whenever an iteration cost less than 8 times the one before (a chain of forks,
+or a tree whose work grows slowly with depth, costs a geometric sum; a bushy tree is deepened a
+fixed increment at a time). Every answer is reached after finitely many steps, beside infinite
+branches, and the search is exhausted when an iteration cut no branch. The fair order is
+breadth-first by bands: every answer at most one bound deep comes before every answer deeper
+than the next, and within a band answers come in depth-first order (so the first answers of an
+infinite relation come at once, and reading n of them costs what they are, not the rest of
+their band).
+
+**Star loops.** Depth-first and fair, a star whose way out was skipped runs in its generated
+loop (:mod:`machine.rmc.blocks`): turn after turn, choices dispatched inline by their index, the
+first leaf of several entered inline after a choice point for the others, until a failure, a
+way out that may succeed, the fuel or the bound hands back to this loop.
 """
 
 from __future__ import annotations
@@ -57,7 +63,6 @@ from machine_calculus.machine.rmc.blocks import compile_blocks
 from machine_calculus.machine.rmc.cells import Cell, build, undo, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
-    CP_CHARGE,
     CP_LEAVES,
     CP_STAR,
     NEW,
@@ -151,10 +156,7 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
 
 # -- the search ----------------------------------------------------------------------------------
 
-_NO_LIMIT = float("inf")
-
-# choice point kinds
-_CP_STAR, _CP_LEAVES, _CP_CHARGE = CP_STAR, CP_LEAVES, CP_CHARGE
+_NO_LIMIT = 1 << 62  # no bound (an int: comparing ints is faster than with a float)
 
 
 class Search(AnswerStream):
@@ -181,28 +183,21 @@ class Search(AnswerStream):
             for loc in locations:
                 self._stacks.setdefault(loc, [])
             self._S = [self._stacks[loc] for loc in sorted(locations, key=locations.__getitem__)]
-        self._debt = 0
-        self._reset()
-        fair = order == "fair"
-        self._bound = 1 if fair else -1  # fair: the fork bound of this iteration
-        self._reported = -1  # fair: answers up to this depth were reported
-        self._increment = 1
-        self._cost = 0  # fair: the steps of the previous iteration
-        self._started = 0  # fair: steps when this iteration started
-        self._cut = False
-        self._done = False
-        self._work = 0  # the steps done, replays included
-        self._replay = 0  # fair: the steps of blocks run again (of forks at most the last bound deep)
-        self._mark = 0  # the work when the current block began
-        self._old = False  # is the current block a replay?
-
-    def _reset(self) -> None:
+        self._debt = 0  # steps done at once past the fuel, paid when resumed
         self._node: Code | None = self._root
         self._env = self._root_env
         self._k: Any = None
         self._trail: list[Any] = []
         self._choices: list[Any] = []
         self._path: list[int] = []
+        self._fair = order == "fair"
+        self._bound = 1 if self._fair else _NO_LIMIT  # the fork bound of this iteration (fair)
+        self._reported = -1  # fair: answers up to this depth were given
+        self._increment = 1
+        self._cost = 0  # fair: the steps of the previous iteration
+        self._started = 0  # fair: steps when this iteration started
+        self._cut = False  # fair: was a branch cut at the bound in this iteration?
+        self._done = False
 
     def __next__(self) -> Answer:
         self.out_of_fuel = False
@@ -224,41 +219,41 @@ class Search(AnswerStream):
         memory = {loc: tuple(next(terms) for _ in self._stacks[loc]) for loc in locs}
         return answer_from(memory, unbound, tuple(self._path), self.steps)
 
+    def _stop(self, node: Code | None, env: Any, k: Any, steps: int, limit: float) -> None:
+        """Out of fuel: keep the registers, and the steps past the fuel as a debt."""
+        if steps > limit:
+            self._debt += steps - int(limit)
+            steps = int(limit)
+        self._node, self._env, self._k, self.steps = node, env, k, steps
+        self.out_of_fuel = True
+
     def _run(self) -> Answer | None:
-        fuel = self.fuel
-        stacks, trail, choices, path = self._stacks, self._trail, self._choices, self._path
-        S = self._S
+        """Run to the next answer (returned), the end of the search or the fuel (None)."""
+        limit = _NO_LIMIT if self.fuel is None else self.fuel
+        stacks, trail, choices, path, S = self._stacks, self._trail, self._choices, self._path, self._S
         node, env, k = self._node, self._env, self._k
-        steps = self._work
-        bound = self._bound
-        replay, mark, old = self._replay, self._mark, self._old
-
-        def limit_of() -> float:
-            """The work at which the fuel is spent: steps count a replayed block's work once."""
-            if fuel is None:
-                return _NO_LIMIT
-            if old:
-                return mark if mark - replay >= fuel else _NO_LIMIT
-            return fuel + replay
-
-        limit = limit_of()
+        steps = self.steps
+        fair, bound = self._fair, self._bound
         if self._debt:
             pay = int(min(self._debt, limit - steps))
             self._debt -= pay
             steps += pay
             if self._debt:
-                self._save(self._node, self._env, self._k, steps, replay, mark, old)
-                self.out_of_fuel = True
+                self._stop(node, env, k, steps, limit)
                 return None
         while True:
             if node is None:  # backtrack
-                if old:
-                    replay += steps - mark
-                    old = False
                 if not choices:
-                    if bound >= 0 and self._cut:  # fair: deepen and run again
+                    owed = [entry for entry in trail if type(entry) is int]
+                    if owed:  # the steps of leaves skipped, owed since
+                        trail[:] = [entry for entry in trail if type(entry) is not int]
+                        steps += sum(owed)
+                        if steps > limit:
+                            self._stop(None, None, None, steps, limit)
+                            return None
+                    if fair and self._cut:  # deepen and run again
                         cost = steps - self._started  # the work of the iteration
-                        if cost < 2 * self._cost:
+                        if cost < 8 * self._cost:  # cheap growth: deepen faster
                             self._increment *= 4
                         self._cost, self._started = cost, steps
                         self._reported = bound
@@ -269,28 +264,15 @@ class Search(AnswerStream):
                         trail.clear()
                         path.clear()
                         node, env, k = self._root, self._root_env, None
-                        mark, old = steps, True
-                        limit = limit_of()
                         continue
-                    charges = [entry for entry in trail if type(entry) is int]
-                    if charges:  # depth-first: the steps of leaves skipped that are still owed
-                        trail[:] = [entry for entry in trail if type(entry) is not int]
-                        steps += sum(charges)
-                        if steps > limit:
-                            self._debt = steps - int(limit)
-                            steps = int(limit)
-                            self._save(None, None, None, steps, replay, mark, old)
-                            self.out_of_fuel = True
-                            return None
-                    self._save(None, env, k, steps, replay, mark, old)
+                    self._node, self._env, self._k, self.steps = None, env, k, steps
                     self._done = True
                     return None
                 cp = choices[-1]
-                kind, height, cenv, ck, plen = cp[0], cp[1], cp[2], cp[3], cp[4]
+                height = cp[1]
                 if len(trail) > height:  # undo (cells.undo, inlined), charging the steps owed
                     undone = trail[height:]
                     del trail[height:]
-                    charged = steps
                     for entry in reversed(undone):
                         t = type(entry)
                         if t is Cell:
@@ -301,34 +283,16 @@ class Search(AnswerStream):
                             steps += entry
                         else:
                             entry[0].append(entry[1])
-                    if steps > limit and steps > charged:
-                        self._debt = steps - int(max(limit, charged))
-                        steps = int(max(limit, charged))
-                        self._save(None, None, None, steps, replay, mark, old)
-                        self.out_of_fuel = True
-                        return None
-                del path[plen:]
-                if kind == _CP_CHARGE:  # the leaves skipped after the last one tried
-                    choices.pop()
-                    steps += cp[5]
-                    if bound >= 0 and plen < self._reported:
-                        replay += cp[5]
-                        limit = limit_of()
                     if steps > limit:
-                        self._debt = steps - int(limit)
-                        steps = int(limit)
-                        self._save(None, None, None, steps, replay, mark, old)
-                        self.out_of_fuel = True
+                        self._stop(None, None, None, steps, limit)
                         return None
-                    continue
-                if kind == _CP_STAR:
+                plen = cp[4]
+                del path[plen:]
+                if cp[0] == CP_STAR:  # the star's other branch: one more turn
                     choices.pop()
                     star = cp[5]
                     path.append(1)
-                    node, env, k = star.a, cenv, (star, cenv, ck)
-                    mark, old = steps, bound >= 0 and plen + 1 <= self._reported
-                    if bound >= 0:
-                        limit = limit_of()
+                    node, env, k = star.a, cp[2], (star, cp[2], cp[3])
                     continue
                 tried, i, after = cp[5], cp[6], cp[7]
                 leaf, cost, bits = tried[i]
@@ -336,40 +300,29 @@ class Search(AnswerStream):
                     cp[6] = i + 1
                 else:
                     choices.pop()
-                    if after:
-                        choices.append((_CP_CHARGE, len(trail), None, None, plen, after))
-                env, k = cenv, ck
-                if bound >= 0 and plen + len(bits) > bound:
+                    if after:  # the steps of the leaves skipped after this one, owed
+                        trail.append(after)
+                env, k = cp[2], cp[3]
+                if plen + len(bits) > bound:
                     self._cut = True
                     node = None
                     continue
                 path.extend(bits)
-                mark, old = steps, bound >= 0 and len(path) <= self._reported
-                if bound >= 0:
-                    limit = limit_of()
                 node = leaf
-                if cost:
-                    steps += cost
-                    if steps > limit:
-                        self._debt = steps - int(limit)
-                        steps = int(limit)
-                        self._save(leaf, env, k, steps, replay, mark, old)
-                        self.out_of_fuel = True
-                        return None
+                steps += cost
+                if steps > limit:
+                    self._stop(node, env, k, steps, limit)
+                    return None
                 continue
             if steps >= limit:
-                self._save(node, env, k, steps, replay, mark, old)
-                self.out_of_fuel = True
+                self._stop(node, env, k, steps, limit)
                 return None
             blk = node.blk
             if blk is not None:  # a block of generated code: the node's straight-line prefix
                 node, env, k, n = blk(env, k, S, trail)
                 steps += n
                 if steps > limit:
-                    self._debt = steps - int(limit)
-                    steps = int(limit)
-                    self._save(node, env, k, steps, replay, mark, old)
-                    self.out_of_fuel = True
+                    self._stop(node, env, k, steps, limit)
                     return None
                 continue
             op = node.op
@@ -398,48 +351,32 @@ class Search(AnswerStream):
                             tried, after = tried
                 if not tried:
                     steps += after
-                    if steps > limit:
-                        self._debt = steps - int(limit)
-                        steps = int(limit)
-                        self._save(None, env, k, steps, replay, mark, old)
-                        self.out_of_fuel = True
-                        return None
                     node = None
+                    if steps > limit:
+                        self._stop(None, None, None, steps, limit)
+                        return None
                     continue
                 if len(tried) > 1:
-                    choices.append([_CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
+                    choices.append([CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
                     node = None  # enter the first leaf through the choice point
                     continue
-                # one leaf to try: entered at once, no choice point (but the steps of the leaves after)
+                # one leaf to try: entered at once, no choice point (the steps of the leaves after owed)
                 leaf, cost, bits = tried[0]
-                plen = len(path)
-                if after:  # charged on backtracking: on the trail depth-first, a choice point fair
-                    if bound < 0:
-                        trail.append(after)
-                    else:
-                        choices.append((_CP_CHARGE, len(trail), None, None, plen, after))
-                if bound >= 0 and plen + len(bits) > bound:
+                if after:
+                    trail.append(after)
+                if len(path) + len(bits) > bound:
                     self._cut = True
                     node = None
                     continue
-                if old:
-                    replay += steps - mark
                 path.extend(bits)
-                mark, old = steps, bound >= 0 and len(path) <= self._reported
-                if bound >= 0:
-                    limit = limit_of()
                 node = leaf
-                if cost:
-                    steps += cost
-                    if steps > limit:
-                        self._debt = steps - int(limit)
-                        steps = int(limit)
-                        self._save(leaf, env, k, steps, replay, mark, old)
-                        self.out_of_fuel = True
-                        return None
+                steps += cost
+                if steps > limit:
+                    self._stop(node, env, k, steps, limit)
+                    return None
             elif op == STAR:
                 steps += 1
-                if bound >= 0 and len(path) + 1 > bound:
+                if len(path) + 1 > bound:
                     self._cut = True
                     node = None
                     continue
@@ -454,44 +391,27 @@ class Search(AnswerStream):
                     else:
                         fails = True
                     if fails:  # then it is charged (⋆ ; k, the steps to the pop and the pop) and skipped
-                        if old:
-                            replay += steps - mark
-                        old = bound >= 0 and len(path) + 1 <= self._reported
-                        out = 1 + first[2]
-                        if old:
-                            replay += out
-                        steps += out
+                        steps += 1 + first[2]
                         path.append(1)
-                        if bound < 0 and node.loop is not None:  # depth-first: the star's generated loop
-                            node, env, k, n = node.loop(env, k, S, stacks, trail, choices, path, limit - steps)
+                        if node.loop is not None:  # the star's generated loop
+                            node, env, k, n = node.loop(env, k, S, stacks, trail, choices, path, limit - steps, bound)
                         else:
                             node, k, n = node.a, (node, env, k), 0
                         steps += n
-                        mark = steps
-                        if bound >= 0:
-                            limit = limit_of()
                         if steps > limit:
-                            self._debt = steps - int(limit)
-                            steps = int(limit)
-                            self._save(node, env, k, steps, replay, mark, old)
-                            self.out_of_fuel = True
+                            self._stop(node, env, k, steps, limit)
                             return None
                         continue
-                choices.append((_CP_STAR, len(trail), env, k, len(path), node))
-                if old:
-                    replay += steps - mark
+                choices.append((CP_STAR, len(trail), env, k, len(path), node))
                 path.append(0)
-                mark, old = steps, bound >= 0 and len(path) <= self._reported
-                if bound >= 0:
-                    limit = limit_of()
                 node = SKIP_CODE
             elif op == SKIP_OP:
                 if k is None:
-                    self._save(None, env, k, steps, replay, mark, old)
-                    if bound >= 0 and len(path) <= self._reported:
+                    if fair and len(path) <= self._reported:  # given by an earlier iteration
                         node = None
                         continue
-                    return self._answer()  # fair: an answer deeper than the last bound, given at once
+                    self._node, self._env, self._k, self.steps = None, env, k, steps
+                    return self._answer()
                 node, env, k = k
                 steps += 1
             elif op == SEQ:
@@ -515,31 +435,18 @@ class Search(AnswerStream):
                     continue
                 top = stack.pop()
                 trail.append((stack, top))
-                if unify(node.b, top, env, trail):
-                    node = SKIP_CODE
-                else:
-                    node = None
+                node = SKIP_CODE if unify(node.b, top, env, trail) else None
             elif op == NEW:
                 names = node.a
                 env = env + tuple(Cell() for _ in names)
                 node = node.b
-                n = len(names)
-                steps += n
+                steps += len(names)
                 if steps > limit:
-                    self._debt = steps - int(limit)
-                    steps = int(limit)
-                    self._save(node, env, k, steps, replay, mark, old)
-                    self.out_of_fuel = True
+                    self._stop(node, env, k, steps, limit)
                     return None
             else:  # FAIL
                 steps += 1
                 node = None
-
-    def _save(self, node: Code | None, env: Any, k: Any, work: int, replay: int, mark: int, old: bool) -> None:
-        """Keep the machine's registers; ``steps`` is the work less the replays."""
-        self._node, self._env, self._k, self._work = node, env, k, work
-        self._replay, self._mark, self._old = replay, mark, old
-        self.steps = work - replay - (work - mark if old else 0)
 
 
 def solve(
