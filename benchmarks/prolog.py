@@ -56,6 +56,7 @@ SWI_BOUND, SWI_AIM = 30.0, 15.0  # nrev30 and queens at most 30x SWI-Prolog's ti
 PYTHON_BOUND = 10.0  # every pure-Python Prolog at least 10x slower than us
 LINEAR_EXPONENT = 1.1  # fair naturals: time ∝ (answers' total size)^e with e ≤ 1.1 is linear
 MEMORY_BOUND_MB = 100.0  # nrev300 in at most 100 MB
+FAIR_BOUND = 3.0  # fair at most 3x depth-first on a search both finish
 
 
 def peano(n: int) -> str:
@@ -111,6 +112,7 @@ class System:
 
 class Ours(System):
     name = "RMC"
+    order = "prolog"  # depth-first
 
     def __init__(self, budget: float) -> None:
         self.budget = budget
@@ -126,12 +128,19 @@ class Ours(System):
             query = self.queries[(w.name, k)] = parse_query(w.query(k))  # parsed once, not timed
         try:
             with cpu_time_bound(self.budget):
-                result, seconds = cpu_call(lambda: solve_prolog(program, query, fuel=None))
+                result, seconds = cpu_call(lambda: solve_prolog(program, query, order=self.order, fuel=None))
         except TimeBoundReached as reached:
             raise OverBudget from reached
         if len(result.answers) != k * w.answers or not result.exhausted:
             raise SystemExit(f"RMC: {w.name} x {k}: {len(result.answers)} answers")
         return seconds
+
+
+class OursFair(Ours):
+    """The same in the fair order (iterative deepening over forks)."""
+
+    name = "RMC fair"
+    order = "fair"
 
 
 SWI_DRIVER = r"""
@@ -437,6 +446,22 @@ def peak_memory(n: int, budget: float) -> tuple[float, int, float] | None:
     return peak_kb / 1024, steps, done.cpu_seconds
 
 
+def fair_row(w: Workload, measured: dict[tuple[str, str], Measured]) -> list[str]:
+    depth_first, fair = measured[("RMC", w.name)], measured[("RMC fair", w.name)]
+    aim = f"≤{FAIR_BOUND:.0f}x"
+    if depth_first.sizes is None or fair.sizes is None:
+        return [w.name, depth_first.reason, fair.reason, "", aim, "no"]
+    ratio = fair.sizes.per_unit / depth_first.sizes.per_unit
+    return [
+        w.name,
+        unit_text(depth_first.sizes),
+        unit_text(fair.sizes),
+        f"{ratio:.2f}x",
+        aim,
+        "yes" if ratio <= FAIR_BOUND else "no",
+    ]
+
+
 def memory_row(n: int, budget: float) -> tuple[list[str], float | None]:
     measured, base = peak_memory(n, budget), peak_memory(1, budget)
     aim = f"≤{MEMORY_BOUND_MB:.0f} MB"
@@ -498,6 +523,17 @@ def main() -> int:
         comparison_rows(ws, measured, [s.name for s in others] or ["SWI-Prolog", "yldprolog"]),
         args.markdown,
         [method, *notes],
+        False,
+        True,
+    )
+    fair_ws = [w for w in ws if "queens" in w.name][:1]
+    both = measure([Ours(budget), OursFair(budget)], fair_ws, args.repeat, target)
+    print_table(
+        "Fair against depth-first (time per run of a workload)",
+        ["workload (per run)", "depth-first ms/run", "fair ms/run", "fair / depth-first", "aim", "met"],
+        [fair_row(w, both) for w in fair_ws],
+        args.markdown,
+        ["Both on the compiled machine, timed as above (two sizes, best of interleaved rounds)."],
         False,
         True,
     )

@@ -52,10 +52,11 @@ def test_prolog_benchmark_smoke_run() -> None:
     out = smoke_run("prolog.py", "--quick", "--markdown", "--repeat", "1")
     rows = table_rows(out)
     # the comparison (header, two workloads, a row per anchor that runs here, or both "not
-    # measured" when none does), naturals (header, a row), memory (header, a row)
+    # measured" when none does), fair against depth-first (header, a row), naturals (header, a
+    # row), memory (header, a row)
     runnable = (shutil.which("swipl") is not None) + (importlib.util.find_spec("yldprolog") is not None)
     anchors = runnable or 2
-    assert len(rows) == 1 + 2 * anchors + 2 + 2
+    assert len(rows) == 1 + 2 * anchors + 2 + 2 + 2
     assert sum(line.startswith("| nrev30 | 1 | ") for line in rows) == anchors
     assert "| 50 / 100 naturals, fair | 3,725 / 14,950 |" in out  # the answers checked, their sizes
     assert "| nrev30: peak memory |" in out and "command: `python3 " in out

@@ -71,7 +71,7 @@ def test_rmc_programs_reach_every_rule_and_outcome(
 
 
 def test_while_programs_have_several_statements_and_run_long() -> None:
-    found = figures("While programs() + stores()", 50)
+    found = figures("While programs() + stores()", 200)  # 50 missed a rare outcome now and then
     assert found["two_or_fewer"] < 0.15, found
     assert found["over_50_steps"] >= 0.35 and found["median_steps"] > 30, found
     outcomes_at_least(found, {"normal": 0.15, "exception": 0.01, "error": 0.01})

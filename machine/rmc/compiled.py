@@ -356,24 +356,9 @@ class Search(AnswerStream):
                         self._stop(None, None, None, steps, limit)
                         return None
                     continue
-                if len(tried) > 1:
-                    choices.append([CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
-                    node = None  # enter the first leaf through the choice point
-                    continue
-                # one leaf to try: entered at once, no choice point (the steps of the leaves after owed)
-                leaf, cost, bits = tried[0]
-                if after:
-                    trail.append(after)
-                if len(path) + len(bits) > bound:
-                    self._cut = True
-                    node = None
-                    continue
-                path.extend(bits)
-                node = leaf
-                steps += cost
-                if steps > limit:
-                    self._stop(node, env, k, steps, limit)
-                    return None
+                # enter the first leaf through the choice point (which goes with the last leaf)
+                choices.append([CP_LEAVES, len(trail), env, k, len(path), tried, 0, after])
+                node = None
             elif op == STAR:
                 steps += 1
                 if len(path) + 1 > bound:

@@ -23,7 +23,7 @@ def test_json_contract_with_a_limit(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out) == {
         "answers": [{"stacks": {"λ": ["z"]}}, {"stacks": {"λ": ["s(z)"]}}, {"stacks": {"λ": ["s(s(z))"]}}],
         "exhausted": False,
-        "steps": 18,
+        "steps": 47,
         "out_of_fuel": False,
     }
 
@@ -45,7 +45,7 @@ def test_human_output_and_fuel(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out.splitlines() == [
         "1. λ: [z]",
         "2. λ: [s(z)]",
-        "2 answers in 11 steps, stopped at the limit (there may be more answers)",
+        "2 answers in 22 steps, stopped at the limit (there may be more answers)",
     ]
     code, out, _ = run(capsys, "run", "--calculus", "rmc", NATURALS, "--fuel", "30", "--json")
     found = json.loads(out)
