@@ -53,7 +53,7 @@ MAX_PATTERN_DEPTH = 24  #: deeper patterns are left to the interpreter (the Pyth
 MAX_SLOTS = 48  #: scopes with more variables are left to the interpreter
 MAX_BLOCK = 160  #: lines inlined in one block before it hands on to another
 MAX_LINES = 40_000  #: lines generated per term; the rest is interpreted
-MAX_LOOP = 1_500  #: lines of one star's loop
+MAX_LOOP = 3_000  #: lines of one star's loop (its turn, then the leaves it resumes)
 MAX_INLINE = 4  #: choices nested inline in a loop
 
 _INFINITE = 1 << 60
@@ -170,12 +170,13 @@ class _Generator:
         return name
 
     def failure(self, steps: int) -> str:
-        """The value a block returns when it fails after ``steps`` steps."""
+        """The statement that fails after ``steps`` steps: a block returns, a loop backtracks
+        (the steps owed are due at once: the search backtracks past them)."""
         if self.looping:
-            return f"(None, None, None, n + {steps})"
+            return f"n += {steps + self.owed}; failing = True; continue"
         name = f"F{steps}"
         self.namespace.setdefault(name, (None, None, None, steps))
-        return name
+        return f"return {name}"
 
     def enter(self, node: Code) -> None:
         """Make ``node`` a place the machine may come to: a block for it (or, for a fork or a
@@ -212,6 +213,8 @@ class _Generator:
         self.budget = budget
         self.looping = looping
         self.known: dict[str, tuple[Any, ...]] = {}  # location -> what a dispatch saw of its top
+        self.owed = 0  # steps of leaves skipped, not yet put on the trail
+        self.env_name = "env"  # the local holding the environment of the code being written
         self.depth = 0
 
     def loop(self, star: Code) -> None:
@@ -223,34 +226,104 @@ class _Generator:
         fuel (``budget`` steps) hands back to the machine."""
         name = f"l{len(self.loops)}"
         self.start(MAX_LOOP, True)
-        self.emit(1, "k = (STAR, env, k0)")
-        self.emit(1, "n = 0")
-        self.emit(1, "again = False")
-        self.emit(1, "while True:")
-        self.emit(2, "if again:")
-        self.emit(3, "if n >= budget or len(path) >= bound: return (STAR, env, k0, n)")
-        self.emit(3, "if fs:")
-        self.emit(4, "top = fs[-1]")
-        self.deref(4, "top")
-        self.emit(4, "if key is None or type(top) is not tuple or (top[0] == key[0] and len(top) == key[1]):")
-        self.emit(5, "return (STAR, env, k0, n)  # the way out may succeed: the machine's rule")
-        self.emit(3, "n += out")
-        self.emit(3, "path.append(1)")
+        self.resumable: dict[int, Code] = {}
+        body = self.body
         self.emit(2, "again = True")
-        body = len(self.body)
         if self.code(star.a, 2):
+            self.pay(2)
             self.emit(2, f"n += {self.steps + 1}")
-        if self.budget < 0 or len(self.body) - body > 4 * MAX_LOOP:
+        turn, loaded = self.body, set(self.loaded)
+        # the leaves left on choice points made here, resumed here when their turn comes
+        labels: dict[int, int] = {}
+        branches: list[str] = []
+        done: set[int] = set()
+        if self.budget < 0:
             return  # too large: the machine runs the star
+        pending = list(self.resumable.values())
+        while pending and len(turn) + len(branches) <= MAX_LOOP:
+            leaf = pending.pop(0)
+            if id(leaf) in done:
+                continue
+            done.add(id(leaf))
+            labels[id(leaf)] = len(labels) + 1
+            self.body, self.set, self.loaded, self.added = [], {}, set(), []
+            self.steps, self.known, self.owed, self.depth, self.env_name = 0, {}, 0, 1, "e2"
+            self.budget = MAX_BLOCK
+            known = set(self.resumable)
+            if self.code(leaf, 4):
+                self.pay(4)
+                self.emit(4, f"n += {self.steps + 1}")
+            head = "if" if len(labels) == 1 else "elif"
+            branches.append(f"            {head} label == {labels[id(leaf)]}:")
+            branches.append("                label = 0")
+            branches.extend(f"                v{slot} = e2[{slot}]" for slot in sorted(self.loaded))
+            branches.extend(self.body)
+            pending.extend(leaf for key, leaf in self.resumable.items() if key not in known)
+        self.body = body
         self.loops.append((star, name))
-        self.lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget, bound):")
-        self.lines.append(f"    STAR = {self.constant(star)}")
-        self.lines.append("    first = k0[0].first")
-        self.lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
-        self.lines.append("    floor = choices[-1][1] if choices else 0  # the trail below is kept for choice points")
-        self.lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(self.loaded))
-        self.lines.extend(self.body)
-        self.lines.append("")
+        # the leaves not resumed here (past the size bound) hand back to the machine
+        self.namespace[f"LABELS{name}"] = {key: (labels[key], self.resumable[key]) for key in labels}
+        lines = self.lines
+        lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget, bound):")
+        lines.append(f"    STAR, LABELS = {self.constant(star)}, LABELS{name}")
+        lines.append("    first = k0[0].first")
+        lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
+        lines.append("    floor = choices[-1][1] if choices else 0  # the trail below is kept for choice points")
+        lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(loaded))
+        lines.append("    k = (STAR, env, k0)")
+        lines.append("    n, again, failing, label = 0, False, False, 0")
+        lines.append("    while True:")
+        lines.append("        if failing:  # backtrack: to a choice point made here, else hand back to the machine")
+        lines.append("            failing = False")
+        lines.append("            if not choices or n >= budget: return (None, None, None, n)")
+        lines.append("            cp = choices[-1]")
+        lines.append(f"            if cp[0] != {CP_LEAVES} or cp[3] is not k: return (None, None, None, n)")
+        lines.append("            tried, i = cp[5], cp[6]")
+        lines.append("            leaf, cost, bits = tried[i]")
+        lines.append("            entry = LABELS.get(id(leaf))")
+        lines.append(
+            "            if entry is None or entry[1] is not leaf or cp[4] + len(bits) > bound: return (None, None, None, n)"
+        )
+        lines.append("            height = cp[1]")
+        lines.append("            if len(trail) > height:")
+        lines.append("                undone = trail[height:]")
+        lines.append("                del trail[height:]")
+        lines.append("                for e in reversed(undone):")
+        lines.append("                    t = type(e)")
+        lines.append("                    if t is Cell: e.ref = None")
+        lines.append("                    elif t is list: e.pop()")
+        lines.append("                    elif t is int: n += e")
+        lines.append("                    else: e[0].append(e[1])")
+        lines.append("            del path[cp[4]:]")
+        lines.append("            if i + 1 < len(tried):")
+        lines.append("                cp[6] = i + 1")
+        lines.append("                floor = height")
+        lines.append("            else:")
+        lines.append("                choices.pop()")
+        lines.append("                floor = choices[-1][1] if choices else 0")
+        lines.append("                if cp[7]: trail.append(cp[7])")
+        lines.append("            path.extend(bits)")
+        lines.append("            n += cost")
+        lines.append("            e2, label = cp[2], entry[0]")
+        if branches:
+            lines.append("        if label:")
+            lines.extend(branches)
+        lines.append("        if again:")
+        lines.append("            if n >= budget or len(path) >= bound: return (STAR, env, k0, n)")
+        lines.append("            if fs:")
+        lines.append("                top = fs[-1]")
+        lines.append("                while type(top) is Cell:")
+        lines.append("                    r = top.ref")
+        lines.append("                    if r is None: break")
+        lines.append("                    top = r")
+        lines.append(
+            "                if key is None or type(top) is not tuple or (top[0] == key[0] and len(top) == key[1]):"
+        )
+        lines.append("                    return (STAR, env, k0, n)  # the way out may succeed: the machine's rule")
+        lines.append("            n += out")
+        lines.append("            path.append(1)")
+        lines.extend(turn)
+        lines.append("")
 
     def dispatch(self, choice: Code, indent: int) -> bool:
         """In a loop: choose the leaves of ``choice`` by its index, inline (never falls through)."""
@@ -293,17 +366,21 @@ class _Generator:
         ``known``: the location looked at, the local holding its top followed, and the top's
         functor (then its first argument's local and functor)."""
         tried, after = plan
-        saved = (dict(self.set), list(self.added), self.steps, dict(self.known))
+        saved = (dict(self.set), list(self.added), self.steps, dict(self.known), self.owed)
         if not tried:
-            self.emit(indent, f"return {self.failure(self.steps + after)}")
+            self.emit(indent, self.failure(self.steps + after))
         else:
             bits = tried[0][2]  # beyond the bound (fair): the machine's choice rule cuts
+            pay = f"trail.append({self.owed}); " if self.owed else ""
             self.emit(
                 indent,
-                f"if len(path) + {len(bits)} > bound: return ({self.constant(choice)}, {self.env(indent)}, k, n + {self.steps})",
+                f"if len(path) + {len(bits)} > bound: {pay}return ({self.constant(choice)}, {self.env(indent)}, k, n + {self.steps})",
             )
             if len(tried) > 1:  # a choice point for the others, the first entered here
                 env = self.env(indent)
+                for other, _, _ in tried[1:]:
+                    self.resumable.setdefault(id(other), other)
+                self.pay(indent)
                 self.emit(indent, "floor = len(trail)")
                 self.emit(
                     indent,
@@ -313,16 +390,24 @@ class _Generator:
             leaf, cost, bits = tried[0]
             if known:
                 self.known[known[0]] = known[1:]
-            if after:
-                self.emit(indent, f"trail.append({after})  # steps owed, charged on backtracking")
+            self.owed += after  # owed, charged on backtracking: put on the trail before what comes next
             self.emit(indent, f"path.extend({bits!r})" if len(bits) != 1 else f"path.append({bits[0]})")
             self.steps += cost
             self.depth += 1
             if self.code(leaf, indent):
+                self.pay(indent)
                 self.emit(indent, f"n += {self.steps + 1}")
                 self.emit(indent, "continue")
             self.depth -= 1
         self.set, self.added, self.steps, self.known = dict(saved[0]), list(saved[1]), saved[2], dict(saved[3])
+        self.owed = saved[4]
+
+    def pay(self, indent: int) -> None:
+        """Put the steps owed on the trail (deferred past the pops after a dispatch, so that a
+        goal pushed and popped with no choice point between leaves nothing there)."""
+        if self.owed:
+            self.emit(indent, f"trail.append({self.owed})")
+            self.owed = 0
 
     def block(self, node: Code) -> None:
         name = f"b{len(self.blocks)}"
@@ -345,7 +430,7 @@ class _Generator:
         return f"x{self.temps}"
 
     def var(self, slot: int) -> str:
-        if slot not in self.set:  # a slot of the block's environment
+        if slot not in self.set:  # a slot of the block's environment, loaded where the code begins
             self.set[slot] = True
             self.loaded.add(slot)
         return f"v{slot}"
@@ -359,8 +444,8 @@ class _Generator:
         for slot in self.added:
             self.materialize(indent, slot)
         if not self.added:
-            return "env"
-        return "env + (" + "".join(f"v{s}, " for s in self.added) + ")"
+            return self.env_name
+        return self.env_name + " + (" + "".join(f"v{s}, " for s in self.added) + ")"
 
     def materialize(self, indent: int, slot: int) -> None:
         if not self.is_set(slot):
@@ -370,6 +455,7 @@ class _Generator:
     def exit_at(self, indent: int, node: Code) -> None:
         """Hand on to ``node`` (a fork, or where this block stops)."""
         self.enter(node)
+        self.pay(indent)
         steps = f"n + {self.steps}" if self.looping else str(self.steps)
         self.emit(indent, f"return ({self.constant(node)}, {self.env(indent)}, k, {steps})")
 
@@ -413,7 +499,7 @@ class _Generator:
             return True
         if op == FAIL:
             self.steps += 1
-            self.emit(indent, f"return {self.failure(self.steps)}")
+            self.emit(indent, self.failure(self.steps))
             return False
         stack = f"S[{self.locations.setdefault(node.a, len(self.locations))}]"
         self.steps += 1
@@ -438,7 +524,7 @@ class _Generator:
                 self.arguments(node.b, known[0], indent, fail, known[2:])
             return True
         self.emit(indent, f"s = {stack}")
-        self.emit(indent, f"if not s: return {fail}")
+        self.emit(indent, f"if not s: {fail}")
         if self.looping:
             self.emit(indent, f"{top} = s.pop()")
             self.emit(indent, "if len(trail) > floor and trail[-1] is s: trail.pop()")
@@ -482,9 +568,9 @@ class _Generator:
                 self.emit(indent, f"if type({y}) is Cell:")
                 self.deref(indent + 1, x)
                 self.emit(indent + 1, f"if {y} is not {x}:")
-                self.emit(indent + 2, f"if type({x}) is tuple and len({x}) > 1 and occurs({y}, {x}): return {fail}")
+                self.emit(indent + 2, f"if type({x}) is tuple and len({x}) > 1 and occurs({y}, {x}): {fail}")
                 self.emit(indent + 2, f"{y}.ref = {x}; trail.append({y})")
-                self.emit(indent, f"elif not unify({y}, {x}, (), trail): return {fail}")
+                self.emit(indent, f"elif not unify({y}, {x}, (), trail): {fail}")
             else:
                 self.emit(indent, f"v{p} = {x}")
                 self.set[p] = True
@@ -493,7 +579,7 @@ class _Generator:
         ground = type(p) is tuple
         if ground and len(p) == 1:
             self.emit(indent, f"if type({x}) is Cell: {x}.ref = {self.constant(p)}; trail.append({x})")
-            self.emit(indent, f"elif {x} != {self.constant(p)}: return {fail}")
+            self.emit(indent, f"elif {x} != {self.constant(p)}: {fail}")
             return
         symbol, args = _parts(p)
         before = dict(self.set)
@@ -506,14 +592,14 @@ class _Generator:
             if earlier:
                 self.emit(indent + 1, f"t = {term}")
                 check = " or ".join(f"occurs({x}, v{s})" for s in earlier)
-                self.emit(indent + 1, f"if {check}: return {fail}")
+                self.emit(indent + 1, f"if {check}: {fail}")
                 term = "t"
             self.emit(indent + 1, f"{x}.ref = {term}")
         self.emit(indent + 1, f"trail.append({x})")
         after = dict(self.set)
         self.set = before
         self.emit(indent, "else:")
-        self.emit(indent + 1, f"if len({x}) != {len(args) + 1} or {x}[0] != {symbol!r}: return {fail}")
+        self.emit(indent + 1, f"if len({x}) != {len(args) + 1} or {x}[0] != {symbol!r}: {fail}")
         self.arguments(p, x, indent + 1, fail)
         assert self.set == after or ground, "both branches use the same variables"
         self.set = after
