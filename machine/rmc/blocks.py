@@ -347,13 +347,13 @@ class _Generator:
                 self.plan(plan, choice, indent + 2, (loc, top, key))
                 continue
             first = self.temp()
-            self.emit(indent + 2, f"{first} = {top}[1]")
+            self.emit(indent + 2, f"{first} = {top}[{plan.position}]")
             self.deref(indent + 2, first)
             self.emit(indent + 2, f"if type({first}) is Cell:")
             self.plan(plan.unbound, choice, indent + 3, (loc, top, key))
             for sub_key, sub_plan in plan.plans.items():
                 self.emit(indent + 2, f"elif {first}[0] == {sub_key[0]!r} and len({first}) == {sub_key[1]}:")
-                self.plan(sub_plan, choice, indent + 3, (loc, top, key, first, sub_key))
+                self.plan(sub_plan, choice, indent + 3, (loc, top, key, first, sub_key, plan.position))
             self.emit(indent + 2, "else:")
             self.plan(plan.other, choice, indent + 3, (loc, top, key))
         self.emit(indent + 1, "else:")
@@ -364,7 +364,7 @@ class _Generator:
         """The leaves to try, as the machine's choice rule: none, one (entered here, the steps of
         the leaves skipped after it charged on backtracking), or several (a choice point).
         ``known``: the location looked at, the local holding its top followed, and the top's
-        functor (then its first argument's local and functor)."""
+        functor (then one argument's local, functor and position)."""
         tried, after = plan
         saved = (dict(self.set), list(self.added), self.steps, dict(self.known), self.owed)
         if not tried:
@@ -606,11 +606,11 @@ class _Generator:
 
     def arguments(self, p: Any, x: str, indent: int, fail: str, first: tuple[Any, ...] = ()) -> None:
         """Match the arguments of ``p`` with those of the tuple in ``x`` (its functor checked),
-        right to left; ``first``: a local holding the first argument followed, and its functor."""
+        right to left; ``first``: a local holding one argument followed, its functor and position."""
         args = _parts(p)[1]
         for i in range(len(args), 0, -1):
             arg = args[i - 1]
-            if i == 1 and first and type(arg) is not int and functor_of(arg) == first[1]:
+            if first and i == first[2] and type(arg) is not int and functor_of(arg) == first[1]:
                 if _parts(arg)[1]:
                     self.arguments(arg, first[0], indent, fail)
                 continue

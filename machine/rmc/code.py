@@ -224,23 +224,25 @@ def _key(pattern: Any) -> tuple[str, int] | None:
 functor_of = _key
 
 
-def _first_argument_key(pattern: Any) -> tuple[str, int] | None:
-    """The functor of a pattern's first argument, None for a variable or where there is none."""
+def _argument_key(pattern: Any, position: int) -> tuple[str, int] | None:
+    """The functor of a pattern's argument at ``position`` (1 for the first), None for a
+    variable or where there is none."""
     if type(pattern) is tuple:
-        return _key(pattern[1]) if len(pattern) > 1 else None
+        return _key(pattern[position]) if len(pattern) > position else None
     if type(pattern) is Pat:
-        return _key(pattern.args[0]) if pattern.args else None
+        return _key(pattern.args[position - 1]) if len(pattern.args) >= position else None
     return None
 
 
 class Sub:
-    """Second-level index, on the top's first argument, for one functor: ``plans`` by the first
-    argument's functor, ``unbound`` when it is a variable, ``other`` for any other functor."""
+    """Second-level index, on one argument of the top (``position``: 1 for the first), for one
+    functor: ``plans`` by that argument's functor, ``unbound`` when it is a variable, ``other``
+    for any other functor."""
 
-    __slots__ = ("other", "plans", "unbound")
+    __slots__ = ("other", "plans", "position", "unbound")
 
-    def __init__(self, plans: dict[tuple[str, int], Any], unbound: Any, other: Any) -> None:
-        self.plans, self.unbound, self.other = plans, unbound, other
+    def __init__(self, position: int, plans: dict[tuple[str, int], Any], unbound: Any, other: Any) -> None:
+        self.position, self.plans, self.unbound, self.other = position, plans, unbound, other
 
 
 _ANY = ("", -1)  # a functor no pattern has
@@ -254,8 +256,11 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
     when two leaves or more begin with pops of constructors on one location, else None. A plan
     is the leaves to try, each with the steps of the leaves skipped before it and of its own
     forks, then the steps of the leaves skipped after. A leaf is skipped when its first pop
-    would fail: the top's functor differs from the pattern's, or (first-argument indexing) both
-    first arguments are constructors and their functors differ."""
+    would fail: the top's functor differs from the pattern's, or (argument indexing) the
+    arguments at one position are both constructors and their functors differ. The position is
+    the first that tells most leaves of a functor apart (the first argument, as Prolog systems
+    index, unless another tells more: ``noattack(_, [], _)`` and ``noattack(Q, [Q1|Qs], D)`` by
+    the second)."""
     pops = [_first_pop(leaf) for leaf, _, _ in leaves]
     keyed: dict[str, int] = {}
     for p in pops:
@@ -268,9 +273,9 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
         return None
     on_loc = [p[1] if p is not None and p[0] == loc else None for p in pops]
 
-    def plan(key: tuple[str, int] | None, first: tuple[str, int] | None = None) -> Plan:
+    def plan(key: tuple[str, int] | None, first: tuple[str, int] | None = None, position: int = 1) -> Plan:
         """The leaves to try when the top has functor ``key`` (None: the stack is empty) and its
-        first argument functor ``first`` (None: a variable, or not known)."""
+        argument at ``position`` functor ``first`` (None: a variable, or not known)."""
         tried = []
         skipped = 0
         for (leaf, entered, bits), p, pattern in zip(leaves, pops, on_loc, strict=True):
@@ -279,7 +284,7 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
                 own = _key(pattern)
                 fails = own is not None and own != key
                 if not fails and first is not None:
-                    own_first = _first_argument_key(pattern)
+                    own_first = _argument_key(pattern, position)
                     fails = own_first is not None and own_first != first
             if fails:
                 skipped += entered + p[2]  # type: ignore[index]
@@ -291,11 +296,17 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
     plans: dict[tuple[str, int], Any] = {}
     for key in {_key(p) for p in on_loc if _key(p) is not None}:
         assert key is not None
-        firsts = {_first_argument_key(p) for p in on_loc if _key(p) == key}
-        same = sum(1 for p in on_loc if _key(p) == key)
-        if same > 1 and firsts - {None}:
-            sub = {first: plan(key, first) for first in firsts if first is not None}
-            plans[key] = Sub(sub, plan(key), plan(key, _ANY))
+        same = [p for p in on_loc if _key(p) == key]
+        best, position = 0, 1
+        for i in range(1, key[1]):  # the position telling most leaves apart
+            told = sum(1 for p in same if _argument_key(p, i) is not None)
+            told *= len({_argument_key(p, i) for p in same} - {None}) > 1 or told == len(same)
+            if told > best:
+                best, position = told, i
+        if len(same) > 1 and best:
+            firsts = {_argument_key(p, position) for p in same} - {None}
+            sub = {first: plan(key, first, position) for first in firsts}
+            plans[key] = Sub(position, sub, plan(key), plan(key, _ANY, position))
         else:
             plans[key] = plan(key)
     return loc, plans, plan(_ANY), plan(None)

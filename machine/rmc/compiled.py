@@ -341,7 +341,7 @@ class Search(AnswerStream):
                         if type(top) is tuple:
                             tried = plans.get((top[0], len(top)), other)
                             if type(tried) is Sub:  # on the first argument too
-                                first = top[1]
+                                first = top[tried.position]
                                 while type(first) is Cell and first.ref is not None:
                                     first = first.ref
                                 if type(first) is tuple:
