@@ -304,7 +304,7 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
             if told > best:
                 best, position = told, i
         if len(same) > 1 and best:
-            firsts = {_argument_key(p, position) for p in same} - {None}
+            firsts = {first for p in same if (first := _argument_key(p, position)) is not None}
             sub = {first: plan(key, first, position) for first in firsts}
             plans[key] = Sub(position, sub, plan(key), plan(key, _ANY, position))
         else:
