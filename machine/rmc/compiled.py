@@ -15,8 +15,8 @@ one iterative loop runs it:
   declines are run by the interpreter of code nodes below;
 * **indexing**: the leaves of a tree of ``+`` that begin with a pop of a constant or functor
   on one location (as the Prolog translation's ``t⟨p/n⟩`` per predicate, and its ``g⟨H⟩`` per
-  clause) are dispatched on the top's functor when it is bound, then on its first argument's
-  functor; a star's way out is skipped in the same way when its continuation begins with a pop
+  clause) are dispatched on the top's functor when it is bound, then on the functor of the
+  argument that tells those leaves apart best (the first, unless another tells more); a star's way out is skipped in the same way when its continuation begins with a pop
   that fails (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that
   pop, and their steps (their forks, sequence and ``new`` steps and the failing pop) are counted
   all the same, so the depth-first order and the step counts are kept exactly. A choice left
@@ -45,8 +45,9 @@ their band).
 
 **Star loops.** Depth-first and fair, a star whose way out was skipped runs in its generated
 loop (:mod:`machine.rmc.blocks`): turn after turn, choices dispatched inline by their index, the
-first leaf of several entered inline after a choice point for the others, until a failure, a
-way out that may succeed, the fuel or the bound hands back to this loop.
+first leaf of several entered inline after a choice point for the others, a failure backtracking
+into the choice points the loop made (their next leaf resumed inline), until a choice point made
+elsewhere, a way out that may succeed, the fuel or the bound hands back to this loop.
 """
 
 from __future__ import annotations
@@ -340,7 +341,7 @@ class Search(AnswerStream):
                             top = top.ref
                         if type(top) is tuple:
                             tried = plans.get((top[0], len(top)), other)
-                            if type(tried) is Sub:  # on the first argument too
+                            if type(tried) is Sub:  # on one argument too
                                 first = top[tried.position]
                                 while type(first) is Cell and first.ref is not None:
                                     first = first.ref
