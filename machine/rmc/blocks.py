@@ -215,6 +215,7 @@ class _Generator:
         self.known: dict[str, tuple[Any, ...]] = {}  # location -> what a dispatch saw of its top
         self.owed = 0  # steps of leaves skipped, not yet put on the trail
         self.env_name = "env"  # the local holding the environment of the code being written
+        self.stacks: set[int] = set()  # the stacks the function uses
         self.depth = 0
 
     def loop(self, star: Code) -> None:
@@ -270,6 +271,7 @@ class _Generator:
         lines.append("    fs, key, out = stacks.get(first[0]), first[1], first[2] + 2")
         lines.append("    floor = choices[-1][1] if choices else 0  # the trail below is kept for choice points")
         lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(loaded))
+        lines.extend(f"    S{i} = S[{i}]" for i in sorted(self.stacks))
         lines.append("    k = (STAR, env, k0)")
         lines.append("    n, again, failing, label = 0, False, False, 0")
         lines.append("    while True:")
@@ -333,7 +335,7 @@ class _Generator:
             return False
         loc, plans, other, empty = index
         stack, top = self.temp(), self.temp()
-        self.emit(indent, f"{stack} = S[{self.locations.setdefault(loc, len(self.locations))}]")
+        self.emit(indent, f"{stack} = {self.stack(loc)}")
         self.emit(indent, f"if not {stack}:")
         self.plan(empty, choice, indent + 1)
         self.emit(indent, "else:")
@@ -418,9 +420,16 @@ class _Generator:
             self.emit(1, f"return (k[0], k[1], k[2], {self.steps + 1})")
         loads = [f"    v{s} = env[{s}]" for s in sorted(self.loaded)]
         self.lines.append(f"def {name}(env, k, S, trail):")
+        self.lines.extend(f"    S{i} = S[{i}]" for i in sorted(self.stacks))
         self.lines.extend(loads)
         self.lines.extend(self.body)
         self.lines.append("")
+
+    def stack(self, loc: str) -> str:
+        """The local holding the stack of ``loc`` (loaded from ``S`` where the function begins)."""
+        number = self.locations.setdefault(loc, len(self.locations))
+        self.stacks.add(number)
+        return f"S{number}"
 
     def emit(self, indent: int, line: str) -> None:
         self.body.append("    " * indent + line)
@@ -501,7 +510,7 @@ class _Generator:
             self.steps += 1
             self.emit(indent, self.failure(self.steps))
             return False
-        stack = f"S[{self.locations.setdefault(node.a, len(self.locations))}]"
+        stack = self.stack(node.a)
         self.steps += 1
         if not straight:
             self.budget -= 6 * _pattern_size(node.b)

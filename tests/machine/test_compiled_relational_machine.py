@@ -160,3 +160,24 @@ def test_fn_built_is_fn(t) -> None:
     if isinstance(t, Fn):
         built = fn_built(t.symbol, tuple(arguments(t)))
         assert built == t and hash(built) == hash(t) and str(built) == str(t)
+
+
+@pytest.mark.parametrize(
+    ("name", "goal"),
+    [
+        ("queens.pl", "queens(s(s(s(s(0)))), Qs)"),
+        ("lists.pl", "perm([1, 2, 3], P)"),
+        ("peano.pl", "add(X, Y, s(s(s(0))))"),
+    ],
+)
+def test_prolog_stopped_by_the_fuel_anywhere_is_the_small_step_machine(name: str, goal: str) -> None:
+    """Star loops, their inline choices and backtracking, owed steps and the fuel's debt: cut
+    off at many fuels, the same answers, steps and end as the reference."""
+    query = parse_query(goal)
+    term = compile_query(program(name), query)
+    for fuel in (1, 23, 97, 389, 1_201, 4_007, 9_973):
+        got = compiled.solve(term, fuel=fuel, order="depth-first")
+        ref = small_step.solve(term, fuel=fuel, order="depth-first")
+        assert [key(a) for a in got] == [key(a) for a in ref]
+        assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
+        assert (got.steps, got.exhausted, got.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
