@@ -20,6 +20,10 @@ occurs check. The occurs check is made, as everywhere, when a variable that may 
 elsewhere is bound to a compound. Steps are counted as the small-step machine's rules: one per
 sequence, pop of the continuation, push, pop and ``fail``, one per variable of ``new``.
 
+A **star's loop** (:meth:`_Generator.loop`) runs many turns of a star and the choices in its
+body in one function: ``loop(env, k, S, stacks, trail, choices, path, budget, bound)``, with
+the same result.
+
 Nodes the generator declines (patterns deeper than :data:`MAX_PATTERN_DEPTH`, scopes of more
 than :data:`MAX_SLOTS` variables, code past :data:`MAX_LINES` lines per term) have no block and
 are run by the machine's interpreter of code nodes, so any term runs, however large.
@@ -219,12 +223,15 @@ class _Generator:
         self.depth = 0
 
     def loop(self, star: Code) -> None:
-        """A star's loop, for the depth-first search: entered once the machine has skipped the
-        way out of ``star`` (its continuation's first pop fails) and taken one more turn, it
-        runs the body, choices with one leaf to try entered inline (their steps, path bits and
-        charges as the machine's), and turns again while the way out is skipped in the same
-        way, until a fork with several leaves, a failure, a way out that may succeed, or the
-        fuel (``budget`` steps) hands back to the machine."""
+        """A star's loop: entered once the machine has skipped the way out of ``star`` (its
+        continuation's first pop fails) and taken one more turn, it runs the body, choices
+        dispatched inline by their index (their steps, path bits and owed steps as the
+        machine's rule): one leaf entered, several leaving a choice point and entering the
+        first. A failure backtracks into the choice points made by this loop (the next leaf
+        resumed inline, from the environment the choice point kept); the loop turns again
+        while the way out is skipped in the same way, until a choice point made elsewhere, a
+        way out that may succeed, the fuel (``budget`` steps) or the fair ``bound`` hands back
+        to the machine, which then applies its own rule at the same place."""
         name = f"l{len(self.loops)}"
         self.start(MAX_LOOP, True)
         self.resumable: dict[int, Code] = {}
