@@ -34,9 +34,10 @@ iterations included: a measure of the work done, which the fuel bounds.
 **Fairness** is iterative deepening on the number of forks along a branch (its path length):
 an iteration runs depth-first, cutting every branch at the bound, and gives, as soon as it finds
 them, the answers deeper than the previous bound; the bound grows by an increment that is
-multiplied by 4 whenever an iteration cost less than 8 times the one before (a chain of forks,
-or a tree whose work grows slowly with depth, costs a geometric sum; a bushy tree is deepened a
-fixed increment at a time). Every answer is reached after finitely many steps, beside infinite
+multiplied by 4 after an iteration that cut few branches for its work (fewer than one per 16
+steps: a chain of forks, or a tree whose work lies below a few deep branches, then costs a
+geometric sum) and halved, down to 1, after one that cut many (a bushy frontier, whose work
+would explode if deepened fast, is deepened one fork at a time). Every answer is reached after finitely many steps, beside infinite
 branches, and the search is exhausted when an iteration cut no branch. The fair order is
 breadth-first by bands: every answer at most one bound deep comes before every answer deeper
 than the next, and within a band answers come in depth-first order (so the first answers of an
@@ -158,6 +159,7 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
 # -- the search ----------------------------------------------------------------------------------
 
 _NO_LIMIT = 1 << 62  # no bound (an int: comparing ints is faster than with a float)
+_FEW_CUTS = 16  # fair: an iteration that cut fewer branches than its work / 16 deepens faster
 
 
 class Search(AnswerStream):
@@ -197,7 +199,7 @@ class Search(AnswerStream):
         self._increment = 1
         self._cost = 0  # fair: the steps of the previous iteration
         self._started = 0  # fair: steps when this iteration started
-        self._cut = False  # fair: was a branch cut at the bound in this iteration?
+        self._cut = 0  # fair: the branches cut at the bound in this iteration
         self._done = False
 
     def __next__(self) -> Answer:
@@ -254,12 +256,14 @@ class Search(AnswerStream):
                             return None
                     if fair and self._cut:  # deepen and run again
                         cost = steps - self._started  # the work of the iteration
-                        if cost < 8 * self._cost:  # cheap growth: deepen faster
+                        if self._cut * _FEW_CUTS < cost:  # few branches cut for the work: deepen faster
                             self._increment *= 4
+                        else:  # a bushy frontier: deepen slower
+                            self._increment = max(1, self._increment // 2)
                         self._cost, self._started = cost, steps
                         self._reported = bound
                         bound = self._bound = bound + self._increment
-                        self._cut = False
+                        self._cut = 0
                         for entry in reversed(trail):
                             undo(entry)
                         trail.clear()
@@ -305,7 +309,7 @@ class Search(AnswerStream):
                         trail.append(after)
                 env, k = cp[2], cp[3]
                 if plen + len(bits) > bound:
-                    self._cut = True
+                    self._cut += 1
                     node = None
                     continue
                 path.extend(bits)
@@ -363,7 +367,7 @@ class Search(AnswerStream):
             elif op == STAR:
                 steps += 1
                 if len(path) + 1 > bound:
-                    self._cut = True
+                    self._cut += 1
                     node = None
                     continue
                 first = k[0].first if k is not None else None
