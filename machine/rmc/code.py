@@ -24,7 +24,6 @@ from machine_calculus.calculus.terms import Term
 
 __all__ = [
     "CHOICE",
-    "CP_CHARGE",
     "CP_LEAVES",
     "CP_STAR",
     "FAIL",
@@ -46,7 +45,7 @@ __all__ = [
 SEQ, SKIP_OP, PUSH, POP, NEW, CHOICE, STAR, FAIL = range(8)
 
 #: the kinds of choice point of the compiled machine (the first field of one)
-CP_STAR, CP_LEAVES, CP_CHARGE = 0, 1, 2
+CP_STAR, CP_LEAVES = 0, 1  # a star's other branch; the leaves of a choice left to try
 
 
 class Pat:
