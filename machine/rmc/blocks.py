@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from machine_calculus.machine.rmc.cells import Cell, occurs, unify
+from machine_calculus.machine.rmc.cells import Cell, occurs, undo_to, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
     CP_LEAVES,
@@ -155,7 +155,13 @@ class _Generator:
         self.locations = locations
         self.cost = _straight_costs(root)
         self.names: dict[int, str] = {}  # id(object) -> its global name in the module
-        self.namespace: dict[str, Any] = {"Cell": Cell, "occurs": occurs, "unify": unify, "SKIP": SKIP_CODE}
+        self.namespace: dict[str, Any] = {
+            "Cell": Cell,
+            "occurs": occurs,
+            "undo_to": undo_to,
+            "unify": unify,
+            "SKIP": SKIP_CODE,
+        }
         self.lines: list[str] = []
         self.todo: list[Code] = [root]
         self.seen: set[int] = set()
@@ -294,15 +300,7 @@ class _Generator:
             "            if entry is None or entry[1] is not leaf or cp[4] + len(bits) > bound: return (None, None, None, n)"
         )
         lines.append("            height = cp[1]")
-        lines.append("            if len(trail) > height:")
-        lines.append("                undone = trail[height:]")
-        lines.append("                del trail[height:]")
-        lines.append("                for e in reversed(undone):")
-        lines.append("                    t = type(e)")
-        lines.append("                    if t is Cell: e.ref = None")
-        lines.append("                    elif t is list: e.pop()")
-        lines.append("                    elif t is int: n += e")
-        lines.append("                    else: e[0].append(e[1])")
+        lines.append("            if len(trail) > height: n += undo_to(trail, height)")
         lines.append("            del path[cp[4]:]")
         lines.append("            if i + 1 < len(tried):")
         lines.append("                cp[6] = i + 1")

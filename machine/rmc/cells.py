@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from machine_calculus.machine.rmc.code import Pat
 
-__all__ = ["Cell", "build", "occurs", "undo", "unify"]
+__all__ = ["Cell", "build", "occurs", "undo_to", "unify"]
 
 
 class Cell:
@@ -117,13 +117,22 @@ def unify(pattern: Any, top: Any, env: tuple[Any, ...], trail: list[Any]) -> boo
     return True
 
 
-def undo(entry: Any) -> None:
-    """Undo one trail entry: unbind a cell, pop what was pushed, put back what was popped."""
-    t = type(entry)
-    if t is Cell:
-        entry.ref = None
-    elif t is list:
-        entry.pop()
-    elif t is tuple:
-        entry[0].append(entry[1])
-    # an int is steps owed (depth-first), charged by the machine as it backtracks
+def undo_to(trail: list[Any], height: int) -> int:
+    """Undo the trail down to ``height``, latest first: unbind a cell, pop what was pushed, put
+    back what was popped. Returns the steps owed found there (an int entry), for the machine to
+    charge."""
+    owed = 0
+    if len(trail) > height:
+        undone = trail[height:]
+        del trail[height:]
+        for entry in reversed(undone):
+            t = type(entry)
+            if t is Cell:
+                entry.ref = None
+            elif t is list:
+                entry.pop()
+            elif t is int:
+                owed += entry
+            else:
+                entry[0].append(entry[1])
+    return owed

@@ -16,11 +16,12 @@ one iterative loop runs it:
 * **indexing**: the leaves of a tree of ``+`` that begin with a pop of a constant or functor
   on one location (as the Prolog translation's ``t⟨p/n⟩`` per predicate, and its ``g⟨H⟩`` per
   clause) are dispatched on the top's functor when it is bound, then on the functor of the
-  argument that tells those leaves apart best (the first, unless another tells more); a star's way out is skipped in the same way when its continuation begins with a pop
-  that fails (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that
-  pop, and their steps (their forks, sequence and ``new`` steps and the failing pop) are counted
-  all the same, so the depth-first order and the step counts are kept exactly. A choice left
-  with one leaf to try enters it with no choice point.
+  argument that tells those leaves apart best (the first, unless another tells more); a star's
+  way out is skipped in the same way when its continuation begins with a pop that fails
+  (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that pop, and
+  their steps (their forks, sequence and ``new`` steps and the failing pop) are counted all the
+  same, so the depth-first order and the step counts are kept exactly. In a star's loop, a
+  choice left with one leaf to try enters it with no choice point.
 
 **Steps.** Depth-first, ``steps``, ``Answer.steps``, ``Answer.path``, fuel and ``out_of_fuel``
 are exactly the small-step machine's (a run of several steps done at once, such as a block or a
@@ -37,8 +38,9 @@ them, the answers deeper than the previous bound; the bound grows by an incremen
 multiplied by 4 after an iteration that cut few branches for its work (fewer than one per 16
 steps: a chain of forks, or a tree whose work lies below a few deep branches, then costs a
 geometric sum) and halved, down to 1, after one that cut many (a bushy frontier, whose work
-would explode if deepened fast, is deepened one fork at a time). Every answer is reached after finitely many steps, beside infinite
-branches, and the search is exhausted when an iteration cut no branch. The fair order is
+would explode if deepened fast, is deepened one fork at a time). Every answer is reached after
+finitely many steps, beside infinite branches, and the search is exhausted when an iteration
+cut no branch. The fair order is
 breadth-first by bands: every answer at most one bound deep comes before every answer deeper
 than the next, and within a band answers come in depth-first order (so the first answers of an
 infinite relation come at once, and reading n of them costs what they are, not the rest of
@@ -62,7 +64,7 @@ from machine_calculus.calculus.rmc.firstorder import FVar, fn_built
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.rmc.blocks import compile_blocks
-from machine_calculus.machine.rmc.cells import Cell, build, undo, unify
+from machine_calculus.machine.rmc.cells import Cell, build, undo_to, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
     CP_LEAVES,
@@ -197,7 +199,6 @@ class Search(AnswerStream):
         self._bound = 1 if self._fair else _NO_LIMIT  # the fork bound of this iteration (fair)
         self._reported = -1  # fair: answers up to this depth were given
         self._increment = 1
-        self._cost = 0  # fair: the steps of the previous iteration
         self._started = 0  # fair: steps when this iteration started
         self._cut = 0  # fair: the branches cut at the bound in this iteration
         self._done = False
@@ -247,26 +248,20 @@ class Search(AnswerStream):
         while True:
             if node is None:  # backtrack
                 if not choices:
-                    owed = [entry for entry in trail if type(entry) is int]
-                    if owed:  # the steps of leaves skipped, owed since
-                        trail[:] = [entry for entry in trail if type(entry) is not int]
-                        steps += sum(owed)
-                        if steps > limit:
-                            self._stop(None, None, None, steps, limit)
-                            return None
+                    steps += undo_to(trail, 0)  # and the steps of leaves skipped, owed since
+                    if steps > limit:
+                        self._stop(None, None, None, steps, limit)
+                        return None
                     if fair and self._cut:  # deepen and run again
                         cost = steps - self._started  # the work of the iteration
                         if self._cut * _FEW_CUTS < cost:  # few branches cut for the work: deepen faster
                             self._increment *= 4
                         else:  # a bushy frontier: deepen slower
                             self._increment = max(1, self._increment // 2)
-                        self._cost, self._started = cost, steps
+                        self._started = steps
                         self._reported = bound
                         bound = self._bound = bound + self._increment
                         self._cut = 0
-                        for entry in reversed(trail):
-                            undo(entry)
-                        trail.clear()
                         path.clear()
                         node, env, k = self._root, self._root_env, None
                         continue
@@ -275,19 +270,8 @@ class Search(AnswerStream):
                     return None
                 cp = choices[-1]
                 height = cp[1]
-                if len(trail) > height:  # undo (cells.undo, inlined), charging the steps owed
-                    undone = trail[height:]
-                    del trail[height:]
-                    for entry in reversed(undone):
-                        t = type(entry)
-                        if t is Cell:
-                            entry.ref = None
-                        elif t is list:
-                            entry.pop()
-                        elif t is int:
-                            steps += entry
-                        else:
-                            entry[0].append(entry[1])
+                if len(trail) > height:  # undone, charging the steps owed
+                    steps += undo_to(trail, height)
                     if steps > limit:
                         self._stop(None, None, None, steps, limit)
                         return None
