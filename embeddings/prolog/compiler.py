@@ -1,26 +1,25 @@
 """Pure Prolog into the RMC, written with the calculus's own constructs.
 
-Recursion is expressed with a **goal stack** and a **star**: each turn of the star takes the
-goal on top of the stack and runs one clause for it. The stack is two locations in lockstep:
-``g`` holds the goals and ``t`` their predicates' tags (``app/3``), so that choosing the
-predicate is a pop of a constant (one step that fails at once for every other predicate). A
-query becomes
+Recursion is expressed with a **goal stack** ``g`` and a **star**: each turn of the star takes
+the goal on top of the stack and runs one clause for it. A query becomes
 
     new X1 ... Xk. ( [answer(X1, ..., Xk)]ans ; [$end]g ; push(Query) ; STEP* ; g⟨$end⟩ )
 
     STEP              = P1 + ... + Pm                 one choice per predicate, in program order
-    P for p/n         = t⟨p/n⟩ ; (C1 + ... + Cj)       its clauses, in order
+    P for p/n         = C1 + ... + Cj                  its clauses, in order
     C for  H :- B     = new Y1 ... Ym. (g⟨H⟩ ; push(B))       Y1 ... Ym the clause's variables
     C for  H.         = new Y1 ... Ym. g⟨H⟩
-    =/2 (built in)    = t⟨=/2⟩ ; new A. g⟨A = A⟩
+    =/2 (built in)    = new A. g⟨A = A⟩
     push(A, B)        = push(B) ; push(A)              (A on top: run first)
-    push(true) = ⋆    push(fail) = push(false) = 0     push(G) = [G]g ; [p/n]t   for G = p(...)
+    push(true) = ⋆    push(fail) = push(false) = 0     push(G) = [G]g   for G = p(...)
     push(A ; B)       = push($or_k(V1, ..., Vi))       with the new predicate $or_k(V...) :- A.
                                                        and $or_k(V...) :- B.  (V: the variables of A ; B)
 
 Choices are balanced trees (depth-first, they keep their left-to-right order). Popping ``g⟨H⟩``
 unifies the goal with the clause's head (``new`` renames the clause apart) and the body's goals
-go on the stack, leftmost on top. The star may stop at any turn; ``g⟨$end⟩`` keeps only the runs
+go on the stack, leftmost on top. Every clause of another predicate fails at that pop; the
+compiled machine never tries them (its index dispatches on the goal's functor, then on the
+argument that tells the predicate's clauses apart), the small-step machine tries each. The star may stop at any turn; ``g⟨$end⟩`` keeps only the runs
 that finished every goal. A goal of an undefined predicate has no choice and fails (SWI-Prolog
 raises an existence error). The depth-first order of the machine is Prolog's (goals left to
 right, clauses top to bottom, a disjunction when it is reached: SLD resolution as SWI-Prolog
@@ -44,7 +43,6 @@ __all__ = [
     "ANSWERS",
     "END",
     "GOALS",
-    "TAGS",
     "Program",
     "Query",
     "UnsupportedFeature",
@@ -53,7 +51,7 @@ __all__ = [
     "parse_query",
 ]
 
-GOALS, TAGS, ANSWERS = "g", "t", "ans"
+GOALS, ANSWERS = "g", "ans"
 END = fn("$end")
 
 #: Goals and directives outside pure Prolog, with the name of the feature for the error message.
@@ -208,9 +206,10 @@ def _balanced_choice(options: Sequence[Term]) -> Term:
     return level[0]
 
 
-def tag(goal: Fn) -> Term:
-    """The constant naming a goal's predicate: ``app/3``."""
-    return fn(f"{goal.symbol}/{len(arguments(goal))}")
+def _predicate(goal: Term) -> str:
+    """The name of a goal's predicate: ``app/3``."""
+    assert isinstance(goal, Fn)
+    return f"{goal.symbol}/{len(arguments(goal))}"
 
 
 class _Compiler:
@@ -218,11 +217,11 @@ class _Compiler:
     predicates of disjunctions, made while compiling bodies."""
 
     def __init__(self) -> None:
-        self.predicates: dict[str, list[Term]] = {}  # tag text -> clause terms
+        self.predicates: dict[str, list[Term]] = {}  # p/n -> clause terms
         self.disjunctions = 0
 
     def add_clause(self, head: Term, body: Term) -> None:
-        key = tag(head).symbol  # type: ignore[arg-type, attr-defined]
+        key = _predicate(head)
         self.predicates.setdefault(key, [])  # registered before the body: clause order is kept
         names = sorted(free_variables(head) | free_variables(body))
         pushes = self.pushes(body)
@@ -248,7 +247,7 @@ class _Compiler:
             else:
                 if _is(goal, ";", 2):
                     goal = self.disjunction(goal)
-                done.append(Seq(Push(goal, GOALS), Push(tag(goal), TAGS)))  # type: ignore[arg-type]
+                done.append(Push(goal, GOALS))
         return done[0]
 
     def disjunction(self, goal: Term) -> Term:
@@ -262,9 +261,8 @@ class _Compiler:
         return head
 
     def step(self) -> Term:
-        """STEP: one choice per predicate (after its tag), each a choice of its clauses."""
-        choices = [Seq(Pop(TAGS, fn(key)), _balanced_choice(clauses)) for key, clauses in self.predicates.items()]
-        return _balanced_choice(choices)
+        """STEP: one choice per predicate, each a choice of its clauses."""
+        return _balanced_choice([_balanced_choice(clauses) for clauses in self.predicates.values()])
 
 
 def _is(goal: Term, symbol: str, arity: int) -> bool:
@@ -275,7 +273,7 @@ def clause_term(head: Term, body: Term) -> Term:
     """``new Y1 ... Ym. (g⟨H⟩ ; push(B))``: one resolution step with this clause."""
     compiler = _Compiler()
     compiler.add_clause(head, body)
-    return compiler.predicates[tag(head).symbol][0]  # type: ignore[arg-type, attr-defined]
+    return compiler.predicates[_predicate(head)][0]
 
 
 def compile_query(program: Program, query: Query) -> Term:

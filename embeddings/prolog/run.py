@@ -115,7 +115,7 @@ class PrologAnswers:
 def answers(program: Program, query: Query, *, order: str = "prolog", fuel: int | None = DEFAULT_FUEL) -> Search:
     """The machine's lazy answer stream for the query (``order``: ``"prolog"`` or ``"fair"``)."""
     machine_order: Order = "depth-first" if order in ("prolog", "depth-first") else "fair"
-    return Search(compile_query(program, query), fuel=fuel, order=machine_order)
+    return Search(compile_query(program, query), fuel=fuel, order=machine_order, paths=False)
 
 
 def solve_prolog(

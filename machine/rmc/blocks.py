@@ -151,8 +151,9 @@ def _straight_costs(root: Code) -> dict[int, int]:
 class _Generator:
     """Writes the blocks of one code graph into one Python module."""
 
-    def __init__(self, root: Code, locations: dict[str, int]) -> None:
+    def __init__(self, root: Code, locations: dict[str, int], paths: bool) -> None:
         self.locations = locations
+        self.paths = paths  # keep the path (and check the fair bound); else depth-first, paths not kept
         self.cost = _straight_costs(root)
         self.names: dict[int, str] = {}  # id(object) -> its global name in the module
         self.namespace: dict[str, Any] = {
@@ -296,12 +297,12 @@ class _Generator:
         lines.append("            tried, i = cp[5], cp[6]")
         lines.append("            leaf, cost, bits = tried[i]")
         lines.append("            entry = LABELS.get(id(leaf))")
-        lines.append(
-            "            if entry is None or entry[1] is not leaf or cp[4] + len(bits) > bound: return (None, None, None, n)"
-        )
+        beyond = " or cp[4] + len(bits) > bound" if self.paths else ""
+        lines.append(f"            if entry is None or entry[1] is not leaf{beyond}: return (None, None, None, n)")
         lines.append("            height = cp[1]")
         lines.append("            if len(trail) > height: n += undo_to(trail, height)")
-        lines.append("            del path[cp[4]:]")
+        if self.paths:
+            lines.append("            del path[cp[4]:]")
         lines.append("            if i + 1 < len(tried):")
         lines.append("                cp[6] = i + 1")
         lines.append("                floor = height")
@@ -309,14 +310,16 @@ class _Generator:
         lines.append("                choices.pop()")
         lines.append("                floor = choices[-1][1] if choices else 0")
         lines.append("                if cp[7]: trail.append(cp[7])")
-        lines.append("            path.extend(bits)")
+        if self.paths:
+            lines.append("            path.extend(bits)")
         lines.append("            n += cost")
         lines.append("            e2, label = cp[2], entry[0]")
         if branches:
             lines.append("        if label:")
             lines.extend(branches)
         lines.append("        if again:")
-        lines.append("            if n >= budget or len(path) >= bound: return (STAR, env, k0, n)")
+        beyond = " or len(path) >= bound" if self.paths else ""
+        lines.append(f"            if n >= budget{beyond}: return (STAR, env, k0, n)")
         lines.append("            if fs:")
         lines.append("                top = fs[-1]")
         lines.append("                while type(top) is Cell:")
@@ -328,7 +331,8 @@ class _Generator:
         )
         lines.append("                    return (STAR, env, k0, n)  # the way out may succeed: the machine's rule")
         lines.append("            n += out")
-        lines.append("            path.append(1)")
+        if self.paths:
+            lines.append("            path.append(1)")
         lines.extend(turn)
         lines.append("")
 
@@ -379,26 +383,29 @@ class _Generator:
         else:
             bits = tried[0][2]  # beyond the bound (fair): the machine's choice rule cuts
             pay = f"trail.append({self.owed}); " if self.owed else ""
-            self.emit(
-                indent,
-                f"if len(path) + {len(bits)} > bound: {pay}return ({self.constant(choice)}, {self.env(indent)}, k, n + {self.steps})",
-            )
+            if self.paths:
+                self.emit(
+                    indent,
+                    f"if len(path) + {len(bits)} > bound: {pay}return ({self.constant(choice)}, {self.env(indent)}, k, n + {self.steps})",
+                )
             if len(tried) > 1:  # a choice point for the others, the first entered here
                 env = self.env(indent)
                 for other, _, _ in tried[1:]:
                     self.resumable.setdefault(id(other), other)
                 self.pay(indent)
                 self.emit(indent, "floor = len(trail)")
+                depth = "len(path)" if self.paths else "0"
                 self.emit(
                     indent,
-                    f"choices.append([{CP_LEAVES}, floor, {env}, k, len(path), {self.constant(tried)}, 1, {after}])",
+                    f"choices.append([{CP_LEAVES}, floor, {env}, k, {depth}, {self.constant(tried)}, 1, {after}])",
                 )
                 after = 0
             leaf, cost, bits = tried[0]
             if known:
                 self.known[known[0]] = known[1:]
             self.owed += after  # owed, charged on backtracking: put on the trail before what comes next
-            self.emit(indent, f"path.extend({bits!r})" if len(bits) != 1 else f"path.append({bits[0]})")
+            if self.paths:
+                self.emit(indent, f"path.extend({bits!r})" if len(bits) != 1 else f"path.append({bits[0]})")
             self.steps += cost
             self.depth += 1
             if self.code(leaf, indent):
@@ -521,6 +528,7 @@ class _Generator:
             self.budget -= 6 * _pattern_size(node.b)
         known = self.known.pop(node.a, None)
         if op == PUSH:
+            self.pay(indent)  # below the push, so that the pop of what it pushes can cancel it
             item = self.build(node.b, indent)
             self.emit(indent, f"s = {stack}; s.append({item}); trail.append(s)")
             return True
@@ -633,10 +641,11 @@ class _Generator:
             self.match(arg, y, indent, fail)
 
 
-def compile_blocks(root: Code, locations: dict[str, int]) -> int:
+def compile_blocks(root: Code, locations: dict[str, int], paths: bool = True) -> int:
     """Give every node of ``root``'s graph the machine may come to its block (``node.blk``);
-    ``locations`` numbers the stacks. Returns the lines of Python generated."""
-    generator = _Generator(root, locations)
+    ``locations`` numbers the stacks. Without ``paths`` (depth-first only) the loops keep no
+    path and check no fork bound. Returns the lines of Python generated."""
+    generator = _Generator(root, locations, paths)
     generator.run()
     if generator.blocks:
         source = "\n".join(generator.lines)

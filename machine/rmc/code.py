@@ -293,7 +293,7 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
         return tuple(tried), skipped
 
     plans: dict[tuple[str, int], Any] = {}
-    for key in {_key(p) for p in on_loc if _key(p) is not None}:
+    for key in dict.fromkeys(_key(p) for p in on_loc if _key(p) is not None):  # in the leaves' order
         assert key is not None
         same = [p for p in on_loc if _key(p) == key]
         best, position = 0, 1
@@ -303,7 +303,7 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
             if told > best:
                 best, position = told, i
         if len(same) > 1 and best:
-            firsts = {first for p in same if (first := _argument_key(p, position)) is not None}
+            firsts = dict.fromkeys(first for p in same if (first := _argument_key(p, position)) is not None)
             sub = {first: plan(key, first, position) for first in firsts}
             plans[key] = Sub(position, sub, plan(key), plan(key, _ANY, position))
         else:

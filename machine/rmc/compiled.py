@@ -14,8 +14,8 @@ one iterative loop runs it:
   path, for a variable made by ``new`` that nothing refers to yet); nodes the generator
   declines are run by the interpreter of code nodes below;
 * **indexing**: the leaves of a tree of ``+`` that begin with a pop of a constant or functor
-  on one location (as the Prolog translation's ``t⟨p/n⟩`` per predicate, and its ``g⟨H⟩`` per
-  clause) are dispatched on the top's functor when it is bound, then on the functor of the
+  on one location (as the Prolog translation's ``g⟨H⟩``, one per clause of the program) are
+  dispatched on the top's functor when it is bound, then on the functor of the
   argument that tells those leaves apart best (the first, unless another tells more); a star's
   way out is skipped in the same way when its continuation begins with a pop that fails
   (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that pop, and
@@ -166,10 +166,19 @@ _FEW_CUTS = 16  # fair: an iteration that cut fewer branches than its work / 16 
 
 class Search(AnswerStream):
     """The lazy stream of answers, as :class:`machine.rmc.small_step.Search` (same arguments,
-    attributes and answers; see the module docstring for the steps and the fair order)."""
+    attributes and answers; see the module docstring for the steps and the fair order).
+
+    ``paths=False``: answers have the empty path (``Answer.path == ()``), and depth-first the
+    generated code keeps no path at all (faster; answers, order and steps are the same)."""
 
     def __init__(
-        self, term: Term, memory: MemoryInput | None = None, *, fuel: int | None = None, order: Order = "fair"
+        self,
+        term: Term,
+        memory: MemoryInput | None = None,
+        *,
+        fuel: int | None = None,
+        order: Order = "fair",
+        paths: bool = True,
     ) -> None:
         super().__init__(fuel, order)
         with collector_paused():
@@ -184,7 +193,8 @@ class Search(AnswerStream):
             self._root = compile_term(term, scope)
             self._root_env = tuple(cells[name] for name in free)
             locations: dict[str, int] = {}
-            self.generated_lines = compile_blocks(self._root, locations)  #: Python lines generated for the blocks
+            #: Python lines generated for the blocks
+            self.generated_lines = compile_blocks(self._root, locations, paths or order == "fair")
             for loc in locations:
                 self._stacks.setdefault(loc, [])
             self._S = [self._stacks[loc] for loc in sorted(locations, key=locations.__getitem__)]
@@ -196,6 +206,7 @@ class Search(AnswerStream):
         self._choices: list[Any] = []
         self._path: list[int] = []
         self._fair = order == "fair"
+        self._paths = paths
         self._bound = 1 if self._fair else _NO_LIMIT  # the fork bound of this iteration (fair)
         self._reported = -1  # fair: answers up to this depth were given
         self._increment = 1
@@ -221,7 +232,7 @@ class Search(AnswerStream):
         unbound: set[str] = set()
         terms = iter(_to_terms(flat, unbound))
         memory = {loc: tuple(next(terms) for _ in self._stacks[loc]) for loc in locs}
-        return answer_from(memory, unbound, tuple(self._path), self.steps)
+        return answer_from(memory, unbound, tuple(self._path) if self._paths else (), self.steps)
 
     def _stop(self, node: Code | None, env: Any, k: Any, steps: int, limit: float) -> None:
         """Out of fuel: keep the registers, and the steps past the fuel as a debt."""

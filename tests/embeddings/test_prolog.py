@@ -161,8 +161,7 @@ def test_compiled_term_is_an_rmc_term_with_a_goal_stack() -> None:
 
 def test_a_clause_is_one_resolution_step() -> None:
     """``clause_term(H, B)`` = ``new Y1 ... Ym. (g⟨H⟩ ; push(B))`` with push(B1, B2) = push(B2) ;
-    push(B1) (the first goal pushed last, on top) and push(G) = [G]g ; [tag(G)]t; a fact pushes
-    nothing."""
+    push(B1) (the first goal pushed last, on top) and push(G) = [G]g; a fact pushes nothing."""
     from machine_calculus.calculus.rmc.printer import rmc_text
     from machine_calculus.embeddings.prolog.compiler import clause_term
 
@@ -174,10 +173,7 @@ def test_a_clause_is_one_resolution_step() -> None:
                 "Y",
                 Seq(
                     Pop("g", head),
-                    Seq(
-                        Seq(Push(fn("r"), "g"), Push(fn("r/0"), "t")),
-                        Seq(Push(read_term("q(X, Y)")[0], "g"), Push(fn("q/2"), "t")),
-                    ),
+                    Seq(Push(fn("r"), "g"), Push(read_term("q(X, Y)")[0], "g")),
                 ),
             ),
         ),

@@ -46,6 +46,10 @@ def test_depth_first_is_the_small_step_machine(run, fuel: int) -> None:
     assert [key(a) for a in got] == [key(a) for a in ref]
     assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
     assert (got.steps, got.exhausted, got.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
+    # the code that keeps no path: the same answers and steps, every path empty
+    lean = small_step.collect(compiled.Search(term, memory, fuel=fuel, order="depth-first", paths=False), 20)
+    assert [(key(a), a.path, a.steps) for a in lean] == [(key(a), (), a.steps) for a in ref]
+    assert (lean.steps, lean.exhausted, lean.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
 
 
 @given(terms)
@@ -98,7 +102,7 @@ def test_prolog_corpus_depth_first_is_swi_prologs_and_the_small_step_machines(fi
     limit = fixture.get("limit")
     got = compiled.solve(term, fuel=2_000_000, limit=limit, order="depth-first")
     assert [answer_bindings(query, a) for a in got] == fixture["answers"]
-    ref = small_step.solve(term, fuel=50_000, limit=limit, order="depth-first")
+    ref = small_step.solve(term, fuel=100_000, limit=limit, order="depth-first")
     if not ref.out_of_fuel:
         assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
         assert got.steps == ref.steps
@@ -182,6 +186,9 @@ def test_prolog_stopped_by_the_fuel_anywhere_is_the_small_step_machine(name: str
         assert [key(a) for a in got] == [key(a) for a in ref]
         assert [(a.path, a.steps) for a in got] == [(a.path, a.steps) for a in ref]
         assert (got.steps, got.exhausted, got.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
+        lean = small_step.collect(compiled.Search(term, fuel=fuel, order="depth-first", paths=False), None)
+        assert [(key(a), a.steps) for a in lean] == [(key(a), a.steps) for a in ref]
+        assert (lean.steps, lean.exhausted, lean.out_of_fuel) == (ref.steps, ref.exhausted, ref.out_of_fuel)
 
 
 def test_fair_deepening_keeps_up_with_a_bushy_infinite_frontier() -> None:

@@ -19,7 +19,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out) == {
         "answers": [{"X": "[]", "Y": "[1, 2]"}, {"X": "[1]", "Y": "[2]"}, {"X": "[1, 2]", "Y": "[]"}],
         "exhausted": True,
-        "steps": 270,
+        "steps": 591,
         "out_of_fuel": False,
     }
 
