@@ -31,7 +31,7 @@ are run by the machine's interpreter of code nodes, so any term runs, however la
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from machine_calculus.machine.rmc.cells import Cell, occurs, undo_to, unify
 from machine_calculus.machine.rmc.code import (
@@ -148,6 +148,29 @@ def _straight_costs(root: Code) -> dict[int, int]:
     return cost
 
 
+def _label_tree(branches: list[tuple[int, list[str]]], depth: int, few: int) -> list[str]:
+    """The branches (sorted by label) as a binary tree of tests on ``label``, up to ``few``
+    tested in turn at its leaves; a label with no branch (a functor whose branch was not
+    written) is cleared and the turn runs as usual. The branches' lines, written for 4 levels
+    of indent, are shifted to where they land (recursive on halves: log2 of the branches deep)."""
+    pad = "    " * depth
+    if len(branches) <= few:
+        lines: list[str] = []
+        for i, (label, body) in enumerate(branches):
+            lines.append(f"{pad}{'if' if i == 0 else 'elif'} label == {label}:")
+            lines.extend("    " * (depth - 3) + line for line in body)
+        lines.append(f"{pad}else:")
+        lines.append(f"{pad}    label = 0  # no branch for it: the turn as usual")
+        return lines
+    middle = len(branches) // 2
+    return [
+        f"{pad}if label < {branches[middle][0]}:",
+        *_label_tree(branches[:middle], depth + 1, few),
+        f"{pad}else:",
+        *_label_tree(branches[middle:], depth + 1, few),
+    ]
+
+
 class _Generator:
     """Writes the blocks of one code graph into one Python module."""
 
@@ -228,6 +251,8 @@ class _Generator:
         self.env_name = "env"  # the local holding the environment of the code being written
         self.stacks: set[int] = set()  # the stacks the function uses
         self.depth = 0
+        self.pushed: tuple[str, int] | None = None  # in a loop: the functor last pushed on the turn's location
+        self.turn: tuple[Code, str, dict[Any, Any]] | None = None  # the loop's body: its choice, location, plans
 
     def loop(self, star: Code) -> None:
         """A star's loop: entered once the machine has skipped the way out of ``star`` (its
@@ -238,46 +263,77 @@ class _Generator:
         resumed inline, from the environment the choice point kept); the loop turns again
         while the way out is skipped in the same way, until a choice point made elsewhere, a
         way out that may succeed, the fuel (``budget`` steps) or the fair ``bound`` hands back
-        to the machine, which then applies its own rule at the same place."""
+        to the machine, which then applies its own rule at the same place.
+
+        A turn that ends by pushing a term of a functor the body dispatches on (Prolog: a
+        clause's first goal) leaves a **label** for that functor: the next turn knows the top,
+        so it skips the way out without looking (when the continuation's first pop is on the
+        same location with another functor, as found on entry) and goes straight to the
+        functor's leaves."""
         name = f"l{len(self.loops)}"
         self.start(MAX_LOOP, True)
         self.resumable: dict[int, Code] = {}
+        self.labels: dict[Any, int] = {}  # id(leaf) of a resumed leaf, or a functor pushed -> its label
+        index = star.a.d if star.a.op == CHOICE else None
+        self.turn = (star.a, index[0], index[1]) if index is not None else None
         body = self.body
         self.emit(2, "again = True")
         if self.code(star.a, 2):
-            self.pay(2)
-            self.emit(2, f"n += {self.steps + 1}")
+            self.turn_end(2, False)
         turn, loaded = self.body, set(self.loaded)
-        # the leaves left on choice points made here, resumed here when their turn comes
-        labels: dict[int, int] = {}
-        branches: list[str] = []
-        done: set[int] = set()
         if self.budget < 0:
             return  # too large: the machine runs the star
-        pending = list(self.resumable.values())
-        while pending and len(turn) + len(branches) <= MAX_LOOP:
-            leaf = pending.pop(0)
-            if id(leaf) in done:
-                continue
-            done.add(id(leaf))
-            labels[id(leaf)] = len(labels) + 1
+        # the leaves left on choice points made here, resumed here when their turn comes, and
+        # the functors a turn ended by pushing
+        branches: list[tuple[bool, int, list[str]]] = []
+        done: set[Any] = set()
+        size = len(turn)
+        while size <= MAX_LOOP:
+            todo = [k for k in self.labels if k not in done]
+            if not todo:
+                break
+            item = todo[0]
+            done.add(item)
+            label = self.labels[item]
             self.body, self.set, self.loaded, self.added = [], {}, set(), []
-            self.steps, self.known, self.owed, self.depth, self.env_name = 0, {}, 0, 1, "e2"
-            self.budget = MAX_BLOCK
-            known = set(self.resumable)
-            if self.code(leaf, 4):
-                self.pay(4)
-                self.emit(4, f"n += {self.steps + 1}")
-            head = "if" if len(labels) == 1 else "elif"
-            branches.append(f"            {head} label == {labels[id(leaf)]}:")
-            branches.append("                label = 0")
-            branches.extend(f"                v{slot} = e2[{slot}]" for slot in sorted(self.loaded))
-            branches.extend(self.body)
-            pending.extend(leaf for key, leaf in self.resumable.items() if key not in known)
+            self.steps, self.known, self.owed, self.pushed = 0, {}, 0, None
+            self.budget = MAX_LOOP if type(item) is tuple else MAX_BLOCK  # a functor's: as in the turn
+            if type(item) is tuple:  # a functor on top of the turn's location
+                assert self.turn is not None
+                choice, loc, plans = self.turn
+                self.depth, self.env_name = 0, "env"
+                top = self.temp()
+                self.emit(5, f"{top} = {self.stack(loc)}[-1]")
+                self.functor(plans[item], choice, loc, top, item, 5)
+                beyond = " or len(path) >= bound" if self.paths else ""
+                lines = [
+                    "                label = 0",
+                    f"                if n >= budget{beyond}: return (STAR, env, k0, n)",
+                    f"                if fast{-label}:",
+                    "                    n += out",
+                    *(["                    path.append(1)"] if self.paths else []),
+                    *self.body,
+                ]
+                loaded |= self.loaded
+                branches.append((True, label, lines))
+            else:
+                leaf = self.resumable[cast(int, item)]
+                self.depth, self.env_name = 1, "e2"
+                if self.code(leaf, 4):
+                    self.turn_end(4, True)
+                lines = [
+                    "                label = 0",
+                    *(f"                v{slot} = e2[{slot}]" for slot in sorted(self.loaded)),
+                ]
+                branches.append((False, label, lines + self.body))
+            size += len(branches[-1][2])
         self.body = body
         self.loops.append((star, name))
         # the leaves not resumed here (past the size bound) hand back to the machine
-        self.namespace[f"LABELS{name}"] = {key: (labels[key], self.resumable[key]) for key in labels}
+        resumed = {
+            key: (label, self.resumable[key]) for key, label in self.labels.items() if type(key) is int and key in done
+        }
+        self.namespace[f"LABELS{name}"] = resumed
         lines = self.lines
         lines.append(f"def {name}(env, k0, S, stacks, trail, choices, path, budget, bound):")
         lines.append(f"    STAR, LABELS = {self.constant(star)}, LABELS{name}")
@@ -286,6 +342,11 @@ class _Generator:
         lines.append("    floor = choices[-1][1] if choices else 0  # the trail below is kept for choice points")
         lines.extend(f"    v{slot} = env[{slot}]" for slot in sorted(loaded))
         lines.extend(f"    S{i} = S[{i}]" for i in sorted(self.stacks))
+        for functor, label in self.labels.items():
+            if type(functor) is tuple and functor in done:
+                assert self.turn is not None
+                here = self.stack(self.turn[1])
+                lines.append(f"    fast{-label} = fs is {here} and key is not None and key != {functor!r}")
         lines.append("    k = (STAR, env, k0)")
         lines.append("    n, again, failing, label = 0, False, False, 0")
         lines.append("    while True:")
@@ -293,7 +354,13 @@ class _Generator:
         lines.append("            failing = False")
         lines.append("            if not choices or n >= budget: return (None, None, None, n)")
         lines.append("            cp = choices[-1]")
-        lines.append(f"            if cp[0] != {CP_LEAVES} or cp[3] is not k: return (None, None, None, n)")
+        lines.append(
+            "            kk = cp[3]  # made by this loop, or by an earlier run of it (the same star, env and k0)"
+        )
+        lines.append(
+            f"            if cp[0] != {CP_LEAVES} or (kk is not k and (kk[2] is not k0 or kk[1] is not env or kk[0] is not STAR)):"
+        )
+        lines.append("                return (None, None, None, n)")
         lines.append("            tried, i = cp[5], cp[6]")
         lines.append("            leaf, cost, bits = tried[i]")
         lines.append("            entry = LABELS.get(id(leaf))")
@@ -314,9 +381,15 @@ class _Generator:
             lines.append("            path.extend(bits)")
         lines.append("            n += cost")
         lines.append("            e2, label = cp[2], entry[0]")
-        if branches:
+        if branches:  # the functors' (negative labels) in turn, from the first the turns push
             lines.append("        if label:")
-            lines.extend(branches)
+            functors = sorted(((label, body) for functor, label, body in branches if functor), reverse=True)
+            resumed = sorted((label, body) for functor, label, body in branches if not functor)
+            if functors:
+                lines.append("            if label < 0:")
+                lines.extend(_label_tree(functors, 4, len(functors)))
+                lines.append("            else:")
+            lines.extend(_label_tree(resumed, 4 if functors else 3, 3))
         lines.append("        if again:")
         beyond = " or len(path) >= bound" if self.paths else ""
         lines.append(f"            if n >= budget{beyond}: return (STAR, env, k0, n)")
@@ -336,6 +409,18 @@ class _Generator:
         lines.extend(turn)
         lines.append("")
 
+    def turn_end(self, indent: int, resumed: bool) -> None:
+        """The end of a turn that ran to its end: its steps (and the pop of the star's
+        continuation); a label when it pushed a functor the next turn dispatches on."""
+        self.pay(indent)
+        self.emit(indent, f"n += {self.steps + 1}")
+        if self.pushed is not None:
+            label = self.labels.setdefault(self.pushed, -1 - sum(type(key) is tuple for key in self.labels))
+            self.emit(indent, f"label = {label}")
+            self.emit(indent, "continue")
+        elif resumed:
+            self.emit(indent, "continue")
+
     def dispatch(self, choice: Code, indent: int) -> bool:
         """In a loop: choose the leaves of ``choice`` by its index, inline (never falls through)."""
         index = choice.d
@@ -354,22 +439,27 @@ class _Generator:
         self.plan((choice.c, 0), choice, indent + 2)
         for key, plan in plans.items():
             self.emit(indent + 1, f"elif {top}[0] == {key[0]!r} and len({top}) == {key[1]}:")
-            if type(plan) is not Sub:
-                self.plan(plan, choice, indent + 2, (loc, top, key))
-                continue
-            first = self.temp()
-            self.emit(indent + 2, f"{first} = {top}[{plan.position}]")
-            self.deref(indent + 2, first)
-            self.emit(indent + 2, f"if type({first}) is Cell:")
-            self.plan(plan.unbound, choice, indent + 3, (loc, top, key))
-            for sub_key, sub_plan in plan.plans.items():
-                self.emit(indent + 2, f"elif {first}[0] == {sub_key[0]!r} and len({first}) == {sub_key[1]}:")
-                self.plan(sub_plan, choice, indent + 3, (loc, top, key, first, sub_key, plan.position))
-            self.emit(indent + 2, "else:")
-            self.plan(plan.other, choice, indent + 3, (loc, top, key))
+            self.functor(plan, choice, loc, top, key, indent + 2)
         self.emit(indent + 1, "else:")
         self.plan(other, choice, indent + 2)
         return False
+
+    def functor(self, plan: Any, choice: Code, loc: str, top: str, key: tuple[str, int], indent: int) -> None:
+        """The leaves of ``choice`` for a top (in local ``top``) of functor ``key``: ``plan``,
+        or by the functor of one argument (a :class:`Sub`)."""
+        if type(plan) is not Sub:
+            self.plan(plan, choice, indent, (loc, top, key))
+            return
+        first = self.temp()
+        self.emit(indent, f"{first} = {top}[{plan.position}]")
+        self.deref(indent, first)
+        self.emit(indent, f"if type({first}) is Cell:")
+        self.plan(plan.unbound, choice, indent + 1, (loc, top, key))
+        for sub_key, sub_plan in plan.plans.items():
+            self.emit(indent, f"elif {first}[0] == {sub_key[0]!r} and len({first}) == {sub_key[1]}:")
+            self.plan(sub_plan, choice, indent + 1, (loc, top, key, first, sub_key, plan.position))
+        self.emit(indent, "else:")
+        self.plan(plan.other, choice, indent + 1, (loc, top, key))
 
     def plan(self, plan: Any, choice: Code, indent: int, known: tuple[Any, ...] = ()) -> None:
         """The leaves to try, as the machine's choice rule: none, one (entered here, the steps of
@@ -377,7 +467,7 @@ class _Generator:
         ``known``: the location looked at, the local holding its top followed, and the top's
         functor (then one argument's local, functor and position)."""
         tried, after = plan
-        saved = (dict(self.set), list(self.added), self.steps, dict(self.known), self.owed)
+        saved = (dict(self.set), list(self.added), self.steps, dict(self.known), self.owed, self.pushed)
         if not tried:
             self.emit(indent, self.failure(self.steps + after))
         else:
@@ -392,6 +482,7 @@ class _Generator:
                 env = self.env(indent)
                 for other, _, _ in tried[1:]:
                     self.resumable.setdefault(id(other), other)
+                    self.labels.setdefault(id(other), len(self.labels) + 1)
                 self.pay(indent)
                 self.emit(indent, "floor = len(trail)")
                 depth = "len(path)" if self.paths else "0"
@@ -409,12 +500,10 @@ class _Generator:
             self.steps += cost
             self.depth += 1
             if self.code(leaf, indent):
-                self.pay(indent)
-                self.emit(indent, f"n += {self.steps + 1}")
-                self.emit(indent, "continue")
+                self.turn_end(indent, True)
             self.depth -= 1
         self.set, self.added, self.steps, self.known = dict(saved[0]), list(saved[1]), saved[2], dict(saved[3])
-        self.owed = saved[4]
+        self.owed, self.pushed = saved[4], saved[5]
 
     def pay(self, indent: int) -> None:
         """Put the steps owed on the trail (deferred past the pops after a dispatch, so that a
@@ -531,9 +620,11 @@ class _Generator:
             self.pay(indent)  # below the push, so that the pop of what it pushes can cancel it
             item = self.build(node.b, indent)
             self.emit(indent, f"s = {stack}; s.append({item}); trail.append(s)")
+            self.track(node)
             return True
         fail = self.failure(self.steps)
         top = self.temp()
+        self.track(node)
         if known is not None and type(node.b) is not int and functor_of(node.b) == known[1]:
             # the top was looked at by the dispatch that led here: bound, with this functor
             if self.looping:  # a push met by its pop with no choice point between: neither is kept
@@ -555,6 +646,12 @@ class _Generator:
             self.emit(indent, f"{top} = s.pop(); trail.append((s, {top}))")
         self.match(node.b, top, indent, fail)
         return True
+
+    def track(self, node: Code) -> None:
+        """After a push or pop: which functor the turn's location has on top, if known."""
+        if self.turn is not None and node.a == self.turn[1]:
+            key = functor_of(node.b) if node.op == PUSH else None
+            self.pushed = key if key is not None and key in self.turn[2] else None
 
     # -- terms --------------------------------------------------------------------------------
 
