@@ -358,7 +358,7 @@ class _Generator:
             "            kk = cp[3]  # made by this loop, or by an earlier run of it (the same star, env and k0)"
         )
         lines.append(
-            f"            if cp[0] != {CP_LEAVES} or (kk is not k and (kk[2] is not k0 or kk[1] is not env or kk[0] is not STAR)):"
+            f"            if cp[0] != {CP_LEAVES} or (kk is not k and (kk is None or kk[2] is not k0 or kk[1] is not env or kk[0] is not STAR)):"
         )
         lines.append("                return (None, None, None, n)")
         lines.append("            tried, i = cp[5], cp[6]")
@@ -559,7 +559,7 @@ class _Generator:
 
     def materialize(self, indent: int, slot: int) -> None:
         if not self.is_set(slot):
-            self.emit(indent, f"v{slot} = Cell()")
+            self.emit(indent, f"v{slot} = Cell(); v{slot}.ref = None")
             self.set[slot] = True
 
     def exit_at(self, indent: int, node: Code) -> None:

@@ -13,18 +13,32 @@ from typing import Any, cast
 
 from machine_calculus.machine.rmc.code import Pat
 
-__all__ = ["Cell", "build", "occurs", "undo_to", "unify"]
+__all__ = ["Cell", "build", "cell", "cell_name", "occurs", "undo_to", "unify"]
 
 
 class Cell:
     """A first-order variable: ``ref`` is its binding (None while unbound); ``name`` is the
-    caller's name for it (None for a variable made by ``new``)."""
+    caller's name for it. Made by :func:`cell`, or in generated code by ``c = Cell(); c.ref =
+    None`` (no ``__init__`` to run: a cell is made per variable of every clause used, and a
+    Python ``__init__`` would double what that costs), whose ``name`` is then unset: read it
+    with :func:`cell_name`."""
 
     __slots__ = ("name", "ref")
+    ref: Any
+    name: str | None
 
-    def __init__(self, name: str | None = None) -> None:
-        self.ref: Any = None
-        self.name = name
+
+def cell(name: str | None = None) -> Cell:
+    """A new unbound cell."""
+    c = Cell()
+    c.ref = None
+    c.name = name
+    return c
+
+
+def cell_name(c: Cell) -> str | None:
+    """The caller's name for a cell (None for a variable made by ``new``)."""
+    return getattr(c, "name", None)
 
 
 def build(pattern: Any, env: tuple[Any, ...]) -> Any:
@@ -53,8 +67,32 @@ def build(pattern: Any, env: tuple[Any, ...]) -> Any:
     return done[id(pattern)]
 
 
+_SMALL = 64  #: nodes occurs walks before it keeps track of shared ones
+
+
 def occurs(cell: Cell, t: Any) -> bool:
-    """Does ``cell`` occur in ``t`` (bindings followed)? Each shared node walked once."""
+    """Does ``cell`` occur in ``t`` (bindings followed)? A small term is walked as it is; past
+    :data:`_SMALL` nodes the walk starts again, each shared node walked once."""
+    stack = [t]
+    small = _SMALL
+    while stack:
+        x = stack.pop()
+        while type(x) is Cell:
+            r = x.ref
+            if r is None:
+                break
+            x = r
+        if x is cell:
+            return True
+        if type(x) is tuple and len(x) > 1:
+            small -= 1
+            if not small:
+                return _occurs_shared(cell, t)
+            stack.extend(x[1:])
+    return False
+
+
+def _occurs_shared(cell: Cell, t: Any) -> bool:
     stack = [t]
     seen: set[int] = set()
     while stack:

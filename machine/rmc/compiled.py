@@ -64,7 +64,7 @@ from machine_calculus.calculus.rmc.firstorder import FVar, fn_built
 from machine_calculus.calculus.terms import Term, free_variables
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.rmc.blocks import compile_blocks
-from machine_calculus.machine.rmc.cells import Cell, build, undo_to, unify
+from machine_calculus.machine.rmc.cells import Cell, build, cell, cell_name, undo_to, unify
 from machine_calculus.machine.rmc.code import (
     CHOICE,
     CP_LEAVES,
@@ -102,12 +102,12 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 def _to_runtime(t: Term, cells: dict[str, Cell]) -> Any:
     """A first-order Term as a runtime term, its variables the caller's cells."""
 
-    def cell(name: str) -> Cell:
+    def variable(name: str) -> Cell:
         if name not in cells:
-            cells[name] = Cell(name)
+            cells[name] = cell(name)
         return cells[name]
 
-    return convert(t, cell, lambda symbol, args: (symbol, *args))
+    return convert(t, variable, lambda symbol, args: (symbol, *args))
 
 
 def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
@@ -132,8 +132,9 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
                 if type(y) is Cell:
                     v = names.get(id(y))
                     if v is None:
-                        if y.name is not None:
-                            v = FVar(y.name)
+                        name = cell_name(y)
+                        if name is not None:
+                            v = FVar(name)
                         else:
                             counter += 1
                             v = FVar("v" + str(counter).translate(_SUBSCRIPTS))
@@ -188,7 +189,7 @@ class Search(AnswerStream):
                 loc: [_to_runtime(t, cells) for t in items] for loc, items in normalize_memory(memory).items()
             }
             for name in free:
-                cells.setdefault(name, Cell(name))
+                cells.setdefault(name, cell(name))
             scope = Map({name: i for i, name in enumerate(free)})
             self._root = compile_term(term, scope)
             self._root_env = tuple(cells[name] for name in free)
@@ -423,7 +424,7 @@ class Search(AnswerStream):
                 node = SKIP_CODE if unify(node.b, top, env, trail) else None
             elif op == NEW:
                 names = node.a
-                env = env + tuple(Cell() for _ in names)
+                env = env + tuple(cell() for _ in names)
                 node = node.b
                 steps += len(names)
                 if steps > limit:
