@@ -22,7 +22,9 @@ sequence, pop of the continuation, push, pop and ``fail``, one per variable of `
 
 A **star's loop** (:meth:`_Generator.loop`) runs many turns of a star and the choices in its
 body in one function: ``loop(env, k, S, stacks, trail, choices, path, budget, bound)``, with
-the same result.
+the same result; a turn that pushes a functor the body dispatches on labels the next turn with
+it, which then goes straight to that functor's leaves. Without paths (depth-first, answers
+whose paths are not asked for) the loops keep no path and test no fork bound.
 
 Nodes the generator declines (patterns deeper than :data:`MAX_PATTERN_DEPTH`, scopes of more
 than :data:`MAX_SLOTS` variables, code past :data:`MAX_LINES` lines per term) have no block and

@@ -50,7 +50,9 @@ their band).
 loop (:mod:`machine.rmc.blocks`): turn after turn, choices dispatched inline by their index, the
 first leaf of several entered inline after a choice point for the others, a failure backtracking
 into the choice points the loop made (their next leaf resumed inline), until a choice point made
-elsewhere, a way out that may succeed, the fuel or the bound hands back to this loop.
+elsewhere, a way out that may succeed, the fuel or the bound hands back to this loop. A turn
+that ends by pushing a functor the body dispatches on leaves a label: the next turn enters that
+functor's leaves at once (see :meth:`machine.rmc.blocks._Generator.loop`).
 """
 
 from __future__ import annotations
