@@ -446,28 +446,38 @@ class _Generator:
         self.plan(other, choice, indent + 2)
         return False
 
-    def functor(self, plan: Any, choice: Code, loc: str, top: str, key: tuple[str, int], indent: int) -> None:
+    def functor(
+        self,
+        plan: Any,
+        choice: Code,
+        loc: str,
+        top: str,
+        key: tuple[str, int],
+        indent: int,
+        seen: tuple[tuple[str, tuple[str, int], int], ...] = (),
+    ) -> None:
         """The leaves of ``choice`` for a top (in local ``top``) of functor ``key``: ``plan``,
-        or by the functor of one argument (a :class:`Sub`)."""
+        or by the functor of an argument (a :class:`Sub`, maybe of another). ``seen``: the
+        arguments looked at on the way (local, functor, position), for the pop to skip."""
         if type(plan) is not Sub:
-            self.plan(plan, choice, indent, (loc, top, key))
+            self.plan(plan, choice, indent, (loc, top, key, *seen))
             return
         first = self.temp()
         self.emit(indent, f"{first} = {top}[{plan.position}]")
         self.deref(indent, first)
         self.emit(indent, f"if type({first}) is Cell:")
-        self.plan(plan.unbound, choice, indent + 1, (loc, top, key))
+        self.plan(plan.unbound, choice, indent + 1, (loc, top, key, *seen))
         for sub_key, sub_plan in plan.plans.items():
             self.emit(indent, f"elif {first}[0] == {sub_key[0]!r} and len({first}) == {sub_key[1]}:")
-            self.plan(sub_plan, choice, indent + 1, (loc, top, key, first, sub_key, plan.position))
+            self.functor(sub_plan, choice, loc, top, key, indent + 1, ((first, sub_key, plan.position), *seen))
         self.emit(indent, "else:")
-        self.plan(plan.other, choice, indent + 1, (loc, top, key))
+        self.plan(plan.other, choice, indent + 1, (loc, top, key, *seen))
 
     def plan(self, plan: Any, choice: Code, indent: int, known: tuple[Any, ...] = ()) -> None:
         """The leaves to try, as the machine's choice rule: none, one (entered here, the steps of
         the leaves skipped after it charged on backtracking), or several (a choice point).
         ``known``: the location looked at, the local holding its top followed, and the top's
-        functor (then one argument's local, functor and position)."""
+        functor (then, for each argument looked at, its local, functor and position)."""
         tried, after = plan
         saved = (dict(self.set), list(self.added), self.steps, dict(self.known), self.owed, self.pushed)
         if not tried:
@@ -700,7 +710,8 @@ class _Generator:
         ground = type(p) is tuple
         if ground and len(p) == 1:
             self.emit(indent, f"if type({x}) is Cell: {x}.ref = {self.constant(p)}; trail.append({x})")
-            self.emit(indent, f"elif {x} != {self.constant(p)}: {fail}")
+            k = self.constant(p)  # the same object as often as not (built from this constant)
+            self.emit(indent, f"elif {x} is not {k} and {x} != {k}: {fail}")
             return
         symbol, args = _parts(p)
         before = dict(self.set)
@@ -725,15 +736,18 @@ class _Generator:
         assert self.set == after or ground, "both branches use the same variables"
         self.set = after
 
-    def arguments(self, p: Any, x: str, indent: int, fail: str, first: tuple[Any, ...] = ()) -> None:
+    def arguments(self, p: Any, x: str, indent: int, fail: str, seen: tuple[Any, ...] = ()) -> None:
         """Match the arguments of ``p`` with those of the tuple in ``x`` (its functor checked),
-        right to left; ``first``: a local holding one argument followed, its functor and position."""
+        right to left; ``seen``: arguments a dispatch followed (a local holding each, its
+        functor and position), whose functors need no test."""
         args = _parts(p)[1]
+        followed = {position: (local, functor) for local, functor, position in seen}
         for i in range(len(args), 0, -1):
             arg = args[i - 1]
-            if first and i == first[2] and type(arg) is not int and functor_of(arg) == first[1]:
+            hit = followed.get(i)
+            if hit is not None and type(arg) is not int and functor_of(arg) == hit[1]:
                 if _parts(arg)[1]:
-                    self.arguments(arg, first[0], indent, fail)
+                    self.arguments(arg, hit[0], indent, fail)
                 continue
             y = self.temp()
             self.emit(indent, f"{y} = {x}[{i}]")

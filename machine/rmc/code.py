@@ -245,6 +245,7 @@ class Sub:
 
 
 _ANY = ("", -1)  # a functor no pattern has
+MAX_ARGUMENT_INDEX = 2  #: arguments an index looks at, one after the other
 
 
 Plan = tuple[tuple[tuple[Code, int, tuple[int, ...]], ...], int]
@@ -272,9 +273,9 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
         return None
     on_loc = [p[1] if p is not None and p[0] == loc else None for p in pops]
 
-    def plan(key: tuple[str, int] | None, first: tuple[str, int] | None = None, position: int = 1) -> Plan:
-        """The leaves to try when the top has functor ``key`` (None: the stack is empty) and its
-        argument at ``position`` functor ``first`` (None: a variable, or not known)."""
+    def plan(key: tuple[str, int] | None, fixed: tuple[tuple[int, tuple[str, int]], ...] = ()) -> Plan:
+        """The leaves to try when the top has functor ``key`` (None: the stack is empty) and,
+        for each ``(position, functor)`` of ``fixed``, that functor at that argument."""
         tried = []
         skipped = 0
         for (leaf, entered, bits), p, pattern in zip(leaves, pops, on_loc, strict=True):
@@ -282,7 +283,9 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
             if fails and key is not None:
                 own = _key(pattern)
                 fails = own is not None and own != key
-                if not fails and first is not None:
+                for position, first in fixed:
+                    if fails:
+                        break
                     own_first = _argument_key(pattern, position)
                     fails = own_first is not None and own_first != first
             if fails:
@@ -292,20 +295,32 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
                 skipped = 0
         return tuple(tried), skipped
 
-    plans: dict[tuple[str, int], Any] = {}
-    for key in dict.fromkeys(_key(p) for p in on_loc if _key(p) is not None):  # in the leaves' order
-        assert key is not None
-        same = [p for p in on_loc if _key(p) == key]
+    def by_argument(key: tuple[str, int], same: list[Any], fixed: tuple[tuple[int, tuple[str, int]], ...]) -> Any:
+        """The plan for functor ``key`` given ``fixed``, or a :class:`Sub` on the argument that
+        tells the leaves left (``same``: their patterns) apart best, then on another (up to
+        :data:`MAX_ARGUMENT_INDEX` arguments: ``neq(s(_), 0)`` and ``neq(s(X), s(Y))`` by both)."""
+        used = {position for position, _ in fixed}
         best, position = 0, 1
         for i in range(1, key[1]):  # the position telling most leaves apart
+            if i in used:
+                continue
             told = sum(1 for p in same if _argument_key(p, i) is not None)
             told *= len({_argument_key(p, i) for p in same} - {None}) > 1 or told == len(same)
             if told > best:
                 best, position = told, i
-        if len(same) > 1 and best:
-            firsts = dict.fromkeys(first for p in same if (first := _argument_key(p, position)) is not None)
-            sub = {first: plan(key, first, position) for first in firsts}
-            plans[key] = Sub(position, sub, plan(key), plan(key, _ANY, position))
-        else:
-            plans[key] = plan(key)
+        if len(same) < 2 or not best or len(fixed) >= MAX_ARGUMENT_INDEX:
+            return plan(key, fixed)
+        firsts = dict.fromkeys(first for p in same if (first := _argument_key(p, position)) is not None)
+        sub = {
+            first: by_argument(
+                key, [p for p in same if _argument_key(p, position) in (first, None)], ((position, first), *fixed)
+            )
+            for first in firsts
+        }
+        return Sub(position, sub, plan(key, fixed), plan(key, ((position, _ANY), *fixed)))
+
+    plans: dict[tuple[str, int], Any] = {}
+    for key in dict.fromkeys(_key(p) for p in on_loc if _key(p) is not None):  # in the leaves' order
+        assert key is not None
+        plans[key] = by_argument(key, [p for p in on_loc if _key(p) == key], ())
     return loc, plans, plan(_ANY), plan(None)

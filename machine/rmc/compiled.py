@@ -16,7 +16,8 @@ one iterative loop runs it:
 * **indexing**: the leaves of a tree of ``+`` that begin with a pop of a constant or functor
   on one location (as the Prolog translation's ``g⟨H⟩``, one per clause of the program) are
   dispatched on the top's functor when it is bound, then on the functor of the
-  argument that tells those leaves apart best (the first, unless another tells more); a star's
+  argument that tells those leaves apart best (the first, unless another tells more), then,
+  where several are left, on a second argument; a star's
   way out is skipped in the same way when its continuation begins with a pop that fails
   (``g⟨$end⟩`` while goals are left). The branches skipped would have failed at that pop, and
   their steps (their forks, sequence and ``new`` steps and the failing pop) are counted all the
@@ -164,6 +165,7 @@ def _to_terms(items: list[Any], unbound: set[str]) -> list[Term]:
 # -- the search ----------------------------------------------------------------------------------
 
 _NO_LIMIT = 1 << 62  # no bound (an int: comparing ints is faster than with a float)
+_LOOP_BUDGET = (1 << 30) - 1  # steps a star's loop runs before it hands back (a small int: fast to compare)
 _FEW_CUTS = 16  # fair: an iteration that cut fewer branches than its work / 16 deepens faster
 
 
@@ -343,7 +345,7 @@ class Search(AnswerStream):
                             top = top.ref
                         if type(top) is tuple:
                             tried = plans.get((top[0], len(top)), other)
-                            if type(tried) is Sub:  # on one argument too
+                            while type(tried) is Sub:  # on one argument too (then maybe another)
                                 first = top[tried.position]
                                 while type(first) is Cell and first.ref is not None:
                                     first = first.ref
@@ -382,7 +384,8 @@ class Search(AnswerStream):
                         steps += 1 + first[2]
                         path.append(1)
                         if node.loop is not None:  # the star's generated loop
-                            node, env, k, n = node.loop(env, k, S, stacks, trail, choices, path, limit - steps, bound)
+                            budget = min(limit - steps, _LOOP_BUDGET)
+                            node, env, k, n = node.loop(env, k, S, stacks, trail, choices, path, budget, bound)
                         else:
                             node, k, n = node.a, (node, env, k), 0
                         steps += n

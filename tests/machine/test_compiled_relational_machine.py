@@ -12,15 +12,18 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from immutables import Map
 
 from machine_calculus.calculus.fmc.syntax import Skip
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, arguments, fn, fn_built
 from machine_calculus.calculus.rmc.parser import parse_rmc
 from machine_calculus.calculus.rmc.syntax import Choice, New, Pop, Push, Seq, Star, converse
 from machine_calculus.calculus.strategies import first_order_terms, memories, rmc_terms
+from machine_calculus.calculus.terms import free_variables
 from machine_calculus.embeddings.prolog.compiler import compile_query, parse_program, parse_query
 from machine_calculus.embeddings.prolog.run import answer_bindings
 from machine_calculus.machine.rmc import blocks, compiled, small_step
+from machine_calculus.machine.rmc.code import CHOICE, Sub, compile_term
 from tests.machine.test_relational_machine import inputs
 
 HERE = Path(__file__).resolve().parents[1] / "embeddings" / "prolog"
@@ -216,3 +219,35 @@ def test_fair_deepening_keeps_up_with_a_bushy_infinite_frontier() -> None:
         if not missing:
             break
     assert not missing
+
+
+def test_an_index_looks_at_a_second_argument_where_the_first_leaves_several_clauses() -> None:
+    """``neq(s(_), 0)`` and ``neq(s(X), s(Y))`` share their first argument's functor: the index
+    then tells them apart by the second, so ``neq(s(0), s(s(0)))`` enters one clause only, and
+    runs as the small-step machine does (answers, paths, steps)."""
+    prog = program("queens.pl")
+    query = parse_query("neq(s(0), s(s(0)))")
+    term = compile_query(prog, query)
+    root = compile_term(term, Map({name: i for i, name in enumerate(sorted(free_variables(term)))}))
+    stack, subs = [root], []
+    seen: set[int] = set()
+    while stack:  # find the star's choice of clauses
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.op == CHOICE and node.d is not None:  # a choice with an index
+            plan = node.d[1].get(("neq", 3))
+            if plan is not None:
+                subs.append(plan)
+        stack.extend(x for x in (node.a, node.b) if hasattr(x, "op"))
+        if node.op == CHOICE and node.c:
+            stack.extend(leaf for leaf, _, _ in node.c)
+    assert subs and type(subs[0]) is Sub and subs[0].position == 1
+    inner = subs[0].plans[("s", 2)]
+    assert type(inner) is Sub and inner.position == 2
+    tried, _ = inner.plans[("s", 2)]
+    assert len(tried) == 1  # neq(s(X), s(Y)) alone
+    got = compiled.solve(term, fuel=None, order="depth-first")
+    ref = small_step.solve(term, fuel=None, order="depth-first")
+    assert len(got) == 1 and [(key(a), a.path, a.steps) for a in got] == [(key(a), a.path, a.steps) for a in ref]
