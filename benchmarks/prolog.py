@@ -247,12 +247,15 @@ class Yldprolog(System):
 
 def calibrate(system: System, w: Workload, target: float) -> int | None:
     """The least k = 1, 2, 4, ... whose run takes at least ``target`` CPU seconds (the budget
-    permitting: the larger run, 2k, must fit it too); None if a run was over the budget."""
+    permitting: the larger run, 2k, must fit it too, else the k before); None if no two sizes
+    fit the budget."""
     k = 1
     try:
         while True:
             seconds = system.run(w, k)
-            if seconds >= target or seconds * 2 > system.budget:
+            if seconds * 2 > system.budget:  # 2k would not fit
+                return k // 2 or None
+            if seconds >= target:
                 return k
             k *= 2
     except OverBudget:
