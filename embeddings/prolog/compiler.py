@@ -19,9 +19,9 @@ Choices are balanced trees (depth-first, they keep their left-to-right order). P
 unifies the goal with the clause's head (``new`` renames the clause apart) and the body's goals
 go on the stack, leftmost on top. Every clause of another predicate fails at that pop; the
 compiled machine never tries them (its index dispatches on the goal's functor, then on the
-argument that tells the predicate's clauses apart), the small-step machine tries each. The star may stop at any turn; ``g⟨$end⟩`` keeps only the runs
-that finished every goal. A goal of an undefined predicate has no choice and fails (SWI-Prolog
-raises an existence error). The depth-first order of the machine is Prolog's (goals left to
+argument that tells the predicate's clauses apart), the small-step machine tries each. The
+star may stop at any turn; ``g⟨$end⟩`` keeps only the runs that finished every goal. A goal
+of an undefined predicate has no choice and fails (SWI-Prolog raises an existence error). The depth-first order of the machine is Prolog's (goals left to
 right, clauses top to bottom, a disjunction when it is reached: SLD resolution as SWI-Prolog
 does it); its fair order is breadth-first over the same tree, so it also answers where
 depth-first search loops (left recursion).

@@ -278,6 +278,8 @@ class _Generator:
         self.labels: dict[Any, int] = {}  # id(leaf) of a resumed leaf, or a functor pushed -> its label
         index = star.a.d if star.a.op == CHOICE else None
         self.turn = (star.a, index[0], index[1]) if index is not None else None
+        # hand back to the machine before a turn the fuel (or the fair bound) does not allow
+        handback = "if n >= budget" + (" or len(path) >= bound" if self.paths else "") + ": return (STAR, env, k0, n)"
         body = self.body
         self.emit(2, "again = True")
         if self.code(star.a, 2):
@@ -307,10 +309,9 @@ class _Generator:
                 top = self.temp()
                 self.emit(5, f"{top} = {self.stack(loc)}[-1]")
                 self.functor(plans[item], choice, loc, top, item, 5)
-                beyond = " or len(path) >= bound" if self.paths else ""
                 lines = [
                     "                label = 0",
-                    f"                if n >= budget{beyond}: return (STAR, env, k0, n)",
+                    f"                {handback}",
                     f"                if fast{-label}:",
                     "                    n += out",
                     *(["                    path.append(1)"] if self.paths else []),
@@ -393,8 +394,7 @@ class _Generator:
                 lines.append("            else:")
             lines.extend(_label_tree(resumed, 4 if functors else 3, 3))
         lines.append("        if again:")
-        beyond = " or len(path) >= bound" if self.paths else ""
-        lines.append(f"            if n >= budget{beyond}: return (STAR, env, k0, n)")
+        lines.append(f"            {handback}")
         lines.append("            if fs:")
         lines.append("                top = fs[-1]")
         lines.append("                while type(top) is Cell:")

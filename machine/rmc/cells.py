@@ -93,6 +93,7 @@ def occurs(cell: Cell, t: Any) -> bool:
 
 
 def _occurs_shared(cell: Cell, t: Any) -> bool:
+    """:func:`occurs` on a large term: each shared node walked once."""
     stack = [t]
     seen: set[int] = set()
     while stack:

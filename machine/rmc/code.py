@@ -299,6 +299,8 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
         """The plan for functor ``key`` given ``fixed``, or a :class:`Sub` on the argument that
         tells the leaves left (``same``: their patterns) apart best, then on another (up to
         :data:`MAX_ARGUMENT_INDEX` arguments: ``neq(s(_), 0)`` and ``neq(s(X), s(Y))`` by both)."""
+        if len(same) < 2 or len(fixed) >= MAX_ARGUMENT_INDEX:
+            return plan(key, fixed)
         used = {position for position, _ in fixed}
         best, position = 0, 1
         for i in range(1, key[1]):  # the position telling most leaves apart
@@ -308,7 +310,7 @@ def _index(leaves: list[tuple[Code, int, tuple[int, ...]]]) -> Any:
             told *= len({_argument_key(p, i) for p in same} - {None}) > 1 or told == len(same)
             if told > best:
                 best, position = told, i
-        if len(same) < 2 or not best or len(fixed) >= MAX_ARGUMENT_INDEX:
+        if not best:
             return plan(key, fixed)
         firsts = dict.fromkeys(first for p in same if (first := _argument_key(p, position)) is not None)
         sub = {
