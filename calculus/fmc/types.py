@@ -240,18 +240,50 @@ class _Clash(Exception):
     pass
 
 
+class _Use:
+    """A variable's type where the variable is run: under extension per use, each run may
+    extend the variable's type below (``ρ_i·A ⇒ ρ_i·B`` for ``x : A ⇒ B``)."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, t: Any) -> None:
+        self.type = t
+
+
+#: the empty rest of memory: the value every generalized bottom row takes once inference ends
+_EPSILON = _MV(-1)
+#: marks a pushed term on the inference's stack: a value, not run
+_VALUE = object()
+
+
 class _Inference:
     """One inference run. With ``occurs_check=False`` (the fast path) variables are bound without
     the occurs check and cycles are looked for once at the end (:meth:`acyclic`); a term found
     cyclic is typed again with the check, which names the sub-term where it fails."""
 
-    def __init__(self, occurs_check: bool = True) -> None:
+    def __init__(self, occurs_check: bool = True, extend: bool = False, record: bool = False) -> None:
         self.counter = itertools.count()
+        # (rule, term, type, the variable's own type for a run) in post-order, when recording
+        self.judgements: list[tuple[str, Term, Any, Any]] | None = [] if record else None
         self.occurs_check = occurs_check
+        # extension per use: a run of a variable whose type is an arrow instantiates it below
+        # (:meth:`instantiate`); a pushed constant may be typed as its jump (:meth:`subsume`)
+        self.extend = extend
+        # each run of a variable of known type: (its type, the extension, the instance's
+        # memories, whether the type is a value's)
+        self.instances: list[tuple[_Arrow, _MV, list[_Mem], bool]] = []
+        self.arrows: list[_Arrow] = []  # every arrow made (to tell an exit a type does not have)
+        self.bindings = 0  # how many variables unification has bound (to see a fixed point)
+        self.subsumed: list[tuple[Any, Any]] = []  # (pushed value's type, the slot's type)
         self.created: list[Any] = []
         # type variables run as computations, not yet known to be thunks or constants: a constant
         # run is a jump, a thunk is the computation itself (decided when the variable is bound)
         self.runs: dict[int, tuple[_TV, list[_Arrow]]] = {}
+
+    def new_arrow(self, input: _Mem, output: _Mem, exits: dict[str, _Mem]) -> _Arrow:
+        a = _Arrow(input, output, exits)
+        self.arrows.append(a)
+        return a
 
     def tv(self) -> _TV:
         v = _TV(next(self.counter))
@@ -269,14 +301,18 @@ class _Inference:
 
     def arrow(self) -> _Arrow:
         row = self.mv()
-        return _Arrow(_Mem(row), _Mem(row), self.exits())
+        return self.new_arrow(_Mem(row), _Mem(row), self.exits())
 
     # -- resolution ---------------------------------------------------------------------------
     @staticmethod
     def prune(t: Any) -> Any:
-        while isinstance(t, _TV) and t.ref is not None:
-            t = t.ref
-        return t
+        """What a type variable is bound to, through its chain; the chain is then compressed."""
+        end = t
+        while isinstance(end, _TV) and end.ref is not None:
+            end = end.ref
+        while isinstance(t, _TV) and t.ref is not None and t.ref is not end:
+            t.ref, t = end, t.ref
+        return end
 
     @staticmethod
     def mem(m: _Mem) -> _Mem:
@@ -328,7 +364,7 @@ class _Inference:
                 elif isinstance(x, Base):
                     work.append(("m", y.input, y.exits[family_of_sort(x.name)]))
                 else:
-                    work.append(("t", x, y))
+                    work.append(("t", self.instantiate(x) if self.extend else x, y))
                 continue
             x, y = self.prune(x), self.prune(y)
             if x is y:
@@ -356,6 +392,7 @@ class _Inference:
         if self.occurs_check and any(x is v for x in self.walk(t)):
             raise _Clash("a type would contain itself (occurs check)")
         v.ref = t
+        self.bindings += 1
 
     def unify_memories(self, m1: _Mem, m2: _Mem, work: list[tuple[str, Any, Any]]) -> None:
         m1, m2 = self.mem(m1), self.mem(m2)
@@ -386,12 +423,15 @@ class _Inference:
             self.bind_row(r2, _Mem(r3, extra1))
 
     def bind_row(self, row: _MV, m: _Mem) -> None:
+        if row is _EPSILON:
+            raise _Clash("a stack would need items below the empty rest of its memory")
         if self.occurs_check:
             for vector in m.vectors.values():
                 for t in _items(vector):
                     if any(x is row for x in self.walk(t)):
                         raise _Clash("a memory type would contain itself (occurs check)")
         row.ref = m
+        self.bindings += 1
 
     def walk(self, t: Any) -> Iterator[Any]:
         """Every type variable, memory variable and sub-type reachable from ``t`` (iteratively)."""
@@ -455,7 +495,7 @@ class _Inference:
                 if isinstance(node, Push):
                     stack.append((1, node, None))
                     stack.append((0, node.body, None))
-                    stack.append((0, node.term, None))
+                    stack.append((0, node.term, _VALUE))
                 elif isinstance(node, Pop):
                     t = self.tv()
                     scope.setdefault(node.variable, []).append(t)
@@ -477,8 +517,12 @@ class _Inference:
                         results.append(self.primitive(node.name))
                     except _Clash as clash:
                         raise self.error(clash, node) from None
+                    self.judge("prim", node, results[-1])
                 elif isinstance(node, Var | Skip | Const):
-                    results.append(self.leaf(node, scope, free))
+                    try:
+                        results.append(self.leaf(node, scope, free, extra is _VALUE))
+                    except _Clash as clash:
+                        raise self.error(clash, node) from None
                 else:
                     raise TypingError(f"not a term of the FMC: {node.head}", node)
                 continue
@@ -489,6 +533,7 @@ class _Inference:
             finally:
                 if isinstance(node, Pop):
                     scope[node.variable].pop()
+            self.judge(type(node).__name__.lower(), node, results[-1])
         try:
             whole = self.computation(results[0], "term")
             self.settle()
@@ -496,25 +541,41 @@ class _Inference:
         except _Clash as clash:
             raise self.error(clash, term) from None
 
-    def leaf(self, node: Term, scope: dict[str, list[Any]], free: dict[str, Any]) -> Any:
+    def leaf(self, node: Term, scope: dict[str, list[Any]], free: dict[str, Any], value: bool) -> Any:
+        """Skip, a constant or a variable; ``value``: it is pushed (a value, typed as itself),
+        else it is run (a constant is a jump, a variable an instance of its type)."""
         if isinstance(node, Skip):
-            return self.arrow()
+            return self.judge("skip", node, self.arrow())
         if isinstance(node, Const):
-            return Base(base_sort(node.value))
+            sort = Base(base_sort(node.value))
+            return self.judge("value", node, sort) if value else self.judge("jump", node, self.computation(sort, ""))
         assert isinstance(node, Var)
         bound = scope.get(node.name)
-        # a variable is a value where it is pushed; where it is run, ``computation`` makes it an arrow
-        return bound[-1] if bound else free.setdefault(node.name, self.tv())
+        t = bound[-1] if bound else free.setdefault(node.name, self.tv())
+        if value:
+            return self.judge("value", node, t)
+        run = self.computation(_Use(t) if self.extend else t, "variable")
+        return self.judge("variable", node, run, t)
+
+    def judge(self, rule: str, node: Term, t: Any, assumption: Any = None) -> Any:
+        """Record the judgement ``node : t`` by ``rule`` (post-order) when a derivation is wanted."""
+        if self.judgements is not None:
+            self.judgements.append((rule, node, t, assumption))
+        return t
 
     def computation(self, t: Any, part: str) -> _Arrow:
+        if isinstance(t, _Use):  # a variable run: an instance of its type, extended below
+            t = self.prune(t.type)
+            if isinstance(t, _Arrow):
+                return self.instantiate(t)
         t = self.prune(t)
         if isinstance(t, _Arrow):
             return t
         if isinstance(t, Base):  # FMC III: a constant run is a jump with a label of its family
-            a = _Arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
+            a = self.new_arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
             self.drain([("m", a.input, a.exits[family_of_sort(t.name)])])
             return a
-        a = _Arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
+        a = self.new_arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
         if isinstance(t, _TV):
             self.runs.setdefault(id(t), (t, []))[1].append(a)
         else:
@@ -522,15 +583,95 @@ class _Inference:
         return a
 
     def settle(self) -> None:
-        """Variables run but never bound are thunks: each is the computation it was run as."""
-        while self.runs:
-            _, (v, arrows) = self.runs.popitem()
-            if self.prune(v) is v:
-                self.drain([("t", v, arrows[0])])
-                rest = arrows[1:]
+        """Variables run but never bound are thunks: each is the computation it was run as (a
+        variable with no value to tell its type runs at one depth: its uses are unified).
+        Pushed constants whose slot is still open are then typed as themselves."""
+        while True:
+            self.subsume(final=False)
+            if self.runs:
+                _, (v, arrows) = self.runs.popitem()
+                if self.prune(v) is v:  # no value tells its type: its first run does
+                    self.drain([("t", v, arrows[0])])
+                    if self.extend:
+                        self.drain([("t", self.instantiate(arrows[0], of_value=False), a) for a in arrows[1:]])
+                    else:
+                        self.drain([("t", arrows[0], a) for a in arrows[1:]])
+                else:
+                    self.drain([("run", v, a) for a in arrows])
+                continue
+            if not self.subsume(final=True):
+                break
+        self.extend_instances()
+
+    def instantiate(self, t: _Arrow, of_value: bool = True) -> _Arrow:
+        """A run of a variable of type ``A ⇒ {⋆: B, j: C...}``: an instance
+        ``E·A ⇒ {⋆: E·B, j: E·C...}`` with ``E`` fresh, the variable's type extended below.
+
+        The type may still grow below while inference goes on, so each memory of the instance
+        gets a bottom of its own, and :meth:`extend_instances` makes it ``E`` followed by what
+        the type's memory grew by, once inference ends; the type's own bottoms are then the
+        empty rest ε. ``of_value``: the type is a value's (or a declared one), so an output or
+        exit that nothing in the type produces is one the value does not have (see
+        :meth:`absent`); a variable typed by its first run (no value) has every exit."""
+        copies = [_Mem(self.mv(), dict(self.mem(m).vectors)) for m in t.memories()]
+        self.instances.append((t, self.mv(), copies, of_value))
+        return self.new_arrow(copies[0], copies[1], dict(zip(t.exits, copies[2:], strict=True)))
+
+    def absent(self, t: _Arrow) -> list[bool]:
+        """Which memories of a value's type ``t`` are exits it does not have: an output or exit
+        with nothing on it whose row occurs nowhere else in ``t`` (a value that exits with j
+        leaves a memory it made from its input, so that exit's row is found in its input or
+        under something it pushed)."""
+        counts: dict[int, int] = {}
+        for x in self.walk(t):
+            if isinstance(x, _MV):
+                counts[id(x)] = counts.get(id(x), 0) + 1
+        return [
+            i > 0 and not m.vectors and m.row is not _EPSILON and counts.get(id(m.row), 0) <= 1
+            for i, m in enumerate(map(self.mem, t.memories()))
+        ]
+
+    def extend_instances(self) -> None:
+        """Each instance's memory is ``E`` followed by its type's memory (the type's bottoms taken
+        as ε), unified until nothing changes; then the types' bottoms are set to ε. A value's
+        exit it does not have is left apart (its instance's memory says nothing)."""
+        while True:
+            before = self.bindings
+            for t, extension, copies, of_value in self.instances:
+                absent = self.absent(t) if of_value else [False] * len(copies)
+                self.drain(
+                    [
+                        ("m", copy, _Mem(extension, dict(self.mem(m).vectors)))
+                        for m, copy, away in zip(t.memories(), copies, absent, strict=True)
+                        if not away
+                    ]
+                )
+            if self.bindings == before:
+                break
+        for t, _, _, of_value in self.instances:
+            absent = self.absent(t) if of_value else [False] * len(t.memories())
+            for m, away in zip(map(self.mem, t.memories()), absent, strict=True):
+                if not away and m.row is not _EPSILON:
+                    self.bind_row(m.row, _Mem(_EPSILON))
+
+    def subsume(self, final: bool) -> bool:
+        """``[c].M`` with c a constant (or a variable of base sort): the slot holds c's sort, or,
+        where the slot's value is run, c's jump ``ρ ⇒ {family: ρ}`` (a constant run is a jump).
+        Pairs still open wait; with ``final`` they are unified. Returns whether one was settled."""
+        waiting: list[tuple[Any, Any]] = []
+        settled = False
+        for pushed, slot in self.subsumed:
+            p, s = self.prune(pushed), self.prune(slot)
+            if isinstance(p, Base) and isinstance(s, _Arrow):
+                self.drain([("m", s.input, s.exits[family_of_sort(p.name)])])
+            elif final or isinstance(p, _Arrow) or isinstance(s, Base) or p is s:
+                self.unify(p, s)
             else:
-                rest = arrows
-            self.drain([("run", v, a) for a in rest])
+                waiting.append((pushed, slot))
+                continue
+            settled = True
+        self.subsumed = waiting
+        return settled
 
     def primitive(self, name: str) -> _Arrow:
         """``ρ·λ(v1 ... vn) ⇒ ρ·λ(r)``: + - * % take two of one sort to it, comparisons two of one
@@ -541,7 +682,7 @@ class _Inference:
         if name == "not":
             arguments, result = [Base("bool")], Base("bool")
         elif name == "error":
-            return _Arrow(_Mem(row, {DEFAULT: (Base("str"), None)}), _Mem(self.mv()), self.exits())
+            return self.new_arrow(_Mem(row, {DEFAULT: (Base("str"), None)}), _Mem(self.mv()), self.exits())
         else:
             sort = self.tv()
             arguments = [sort, sort]
@@ -549,21 +690,27 @@ class _Inference:
         vector: Vector = None
         for item in reversed(arguments):  # the first argument on top
             vector = (item, vector)
-        return _Arrow(_Mem(row, {DEFAULT: vector}), _Mem(row, {DEFAULT: (result, None)}), self.exits())
+        return self.new_arrow(_Mem(row, {DEFAULT: vector}), _Mem(row, {DEFAULT: (result, None)}), self.exits())
 
     def build(self, node: Term, extra: Any, results: list[Any]) -> Any:
         if isinstance(node, Push):
             body = self.computation(results.pop(), "body")
             pushed = results.pop()
+            if isinstance(pushed, _Use):
+                pushed = pushed.type
+            if self.extend and isinstance(node.term, Var | Const):
+                slot = self.tv()  # a constant (or a variable holding one) may be pushed as its jump
+                self.subsumed.append((pushed, slot))
+                pushed = slot
             rest = _Mem(self.mv())
             self.drain([("m", body.input, _Mem(rest.row, {node.location: (pushed, None)}))])
-            return _Arrow(rest, body.output, body.exits)
+            return self.new_arrow(rest, body.output, body.exits)
         if isinstance(node, Pop):
             body = self.computation(results.pop(), "body")
             m = self.mem(body.input)
             vectors = dict(m.vectors)
             vectors[node.location] = (extra, vectors.get(node.location))
-            return _Arrow(_Mem(m.row, vectors), body.output, body.exits)
+            return self.new_arrow(_Mem(m.row, vectors), body.output, body.exits)
         if isinstance(node, Loop):
             return self.loop(node, self.computation(results.pop(), "body of the loop"))
         if isinstance(node, Case):
@@ -577,13 +724,13 @@ class _Inference:
         first = self.computation(results.pop(), "first part of the sequence")
         self.drain([("m", first.output, then.input)])
         self.drain([("m", first.exits[f], then.exits[f]) for f in FAMILIES])  # exits of N pass M
-        return _Arrow(first.input, then.output, then.exits)
+        return self.new_arrow(first.input, then.output, then.exits)
 
     def case(self, first: _Arrow, arms: list[tuple[Any, _Arrow]]) -> _Arrow:
         """``N ; {j -> Mj | ...}``: each branch starts from N's exit memory for its label's family
         (``⋆``: N's output); all branches and what passes end alike. A family with some labels
         caught may have others that pass (or reach ``_``): its memory is shared with them."""
-        out = _Arrow(first.input, _Mem(self.mv()), self.exits())
+        out = self.new_arrow(first.input, _Mem(self.mv()), self.exits())
         work: list[tuple[str, Any, Any]] = []
         labels = [label for label, _ in arms]
         default = next((body for label, body in arms if label == ANY), None)
@@ -606,9 +753,9 @@ class _Inference:
         """``M^j``: exit j runs M again, so j's memory is M's input; other exits leave."""
         if node.label == STAR:
             self.drain([("m", body.output, body.input)])
-            return _Arrow(body.input, _Mem(self.mv()), body.exits)
+            return self.new_arrow(body.input, _Mem(self.mv()), body.exits)
         self.drain([("m", body.exits[family_of_label(node.label)], body.input)])
-        return _Arrow(body.input, body.output, body.exits)
+        return self.new_arrow(body.input, body.output, body.exits)
 
     def error(self, clash: _Clash, node: Term) -> TypingError:
         from machine_calculus.calculus.fmc.printer import to_unicode
@@ -623,11 +770,12 @@ class _Inference:
         return TypingError(f"cannot type {shown}: {message}", node)
 
     # -- back to immutable types --------------------------------------------------------------
-    def freeze(self, t: Any, counts: dict[int, int] | None = None) -> Type:
+    def freeze(self, t: Any, counts: dict[int, int] | None = None, memo: dict[int, Type] | None = None) -> Type:
         """The immutable type of ``t`` (iterative; the graph must be acyclic). Exit memories that
-        say nothing are left out (``counts``: row occurrences over everything being frozen)."""
+        say nothing are left out (``counts``: row occurrences over everything being frozen);
+        ``memo`` shares the frozen parts between several calls."""
         counts = self.row_counts(t) if counts is None else counts
-        memo: dict[int, Type] = {}
+        memo = {} if memo is None else memo
         stack: list[tuple[Any, bool]] = [(t, False)]
         while stack:
             x, ready = stack.pop()
@@ -653,12 +801,13 @@ class _Inference:
     def idle(self, m: _Mem, counts: dict[int, int]) -> bool:
         """An exit memory that says nothing: an unbound row with no vectors, found nowhere else."""
         m = self.mem(m)
-        return not m.vectors and counts.get(id(m.row), 0) <= 1
+        return not m.vectors and (counts.get(id(m.row), 0) <= 1 or m.row is _EPSILON)
 
-    def row_counts(self, t: Any) -> dict[int, int]:
-        """How many memories of the type graph from ``t`` have each row variable."""
+    def row_counts(self, t: Any, seen: set[int] | None = None) -> dict[int, int]:
+        """How many memories of the type graph from ``t`` have each row variable (``seen``: arrows
+        already counted, shared between calls)."""
         counts: dict[int, int] = {}
-        stack, seen = [t], set()
+        stack, seen = [t], set() if seen is None else seen
         while stack:
             x = self.prune(stack.pop())
             if id(x) in seen or not isinstance(x, _Arrow):
@@ -677,14 +826,14 @@ class _Inference:
             for loc, vector in sorted(m.vectors.items(), key=lambda kv: (kv[0] != DEFAULT, kv[0]))
             if vector is not None
         )
-        return MemoryType(f"r{m.row.id}", stacks)
+        return MemoryType("ε" if m.row is _EPSILON else f"r{m.row.id}", stacks)
 
     def thaw(self, t: Type, variables: dict[str, Any]) -> Any:
         """A mutable copy of ``t`` whose variables are those in ``variables`` (made fresh on demand)."""
         return fold_type(
             t,
             lambda v: variables.setdefault("t:" + v.name, self.tv()),
-            lambda a, result: _Arrow(
+            lambda a, result: self.new_arrow(
                 self.thaw_mem(a.input, result, variables),
                 self.thaw_mem(a.output, result, variables),
                 {
@@ -697,7 +846,7 @@ class _Inference:
         )
 
     def thaw_mem(self, m: MemoryType, result: Callable[[Type], Any], variables: dict[str, Any]) -> _Mem:
-        row = variables.setdefault("r:" + m.row, self.mv())
+        row = _EPSILON if m.row == "ε" else variables.setdefault("r:" + m.row, self.mv())
         vectors: dict[str, Vector] = {}
         for loc, items in m.stacks:
             vector: Vector = None
@@ -771,25 +920,45 @@ def base_sort(value: Any) -> str:
 
 
 def infer(term: Term, env: Mapping[str, Type] | None = None) -> Typing:
-    """The principal type of ``term`` (free variables get types too); raises :class:`TypingError`."""
+    """The principal type of ``term`` (free variables get types too); raises :class:`TypingError`.
+
+    First with each variable's type used as it is (every run at one depth, which finds the
+    principal type when one exists); a term that fails so is typed again with **extension per
+    use**: each run of a variable whose type is known may extend it below, and a pushed constant
+    may be typed as its jump (docs/types-and-effects.md says which terms this types)."""
+    return typed(term, env)[0]
+
+
+def typed(term: Term, env: Mapping[str, Type] | None = None, record: bool = False) -> tuple[Typing, Any]:
+    """:func:`infer`, with the inference itself (its judgements when ``record``)."""
     with collector_paused():
-        for occurs_check in (False, True):
-            inference = _Inference(occurs_check)
-            variables: dict[str, Any] = {}
-            thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
+        try:
+            return _infer(term, env, extend=False, record=record)
+        except TypingError as monomorphic:
             try:
-                t, free = inference.infer(term, thawed)
+                return _infer(term, env, extend=True, record=record)
             except TypingError:
-                if occurs_check:
-                    raise
-                continue  # the checked run gives the error, with the occurs check where it bites
-            if occurs_check or inference.acyclic():
-                counts: dict[int, int] = {}
-                for x in (t, *free.values()):
-                    for row, n in inference.row_counts(x).items():
-                        counts[row] = counts.get(row, 0) + n
-                frozen = inference.freeze(t, counts)
-                return Typing(frozen, {name: inference.freeze(v, counts) for name, v in free.items()})
+                raise monomorphic from None
+
+
+def _infer(term: Term, env: Mapping[str, Type] | None, extend: bool, record: bool = False) -> tuple[Typing, Any]:
+    for occurs_check in (False, True):
+        inference = _Inference(occurs_check, extend, record)
+        variables: dict[str, Any] = {}
+        thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
+        try:
+            t, free = inference.infer(term, thawed)
+        except TypingError:
+            if occurs_check:
+                raise
+            continue  # the checked run gives the error, with the occurs check where it bites
+        if occurs_check or inference.acyclic():
+            counts: dict[int, int] = {}
+            for x in (t, *free.values()):
+                for row, n in inference.row_counts(x).items():
+                    counts[row] = counts.get(row, 0) + n
+            frozen = inference.freeze(t, counts)
+            return Typing(frozen, {name: inference.freeze(v, counts) for name, v in free.items()}), inference
     raise AssertionError("unreachable: the checked inference either types the term or raises")
 
 
@@ -823,25 +992,32 @@ def instance_of(specific: Type, general: Type) -> bool:
 # -- printing ----------------------------------------------------------------------------------------
 
 _SYMBOLS = {
-    "unicode": {"arrow": " ⇒ ", "dot": "·", "empty": "ε", "skip": "⋆"},
-    "ascii": {"arrow": " => ", "dot": ".", "empty": "e", "skip": "*"},
-    "latex": {"arrow": r" \Rightarrow ", "dot": r"\cdot ", "empty": r"\varepsilon", "skip": r"\star"},
+    "unicode": {"arrow": " ⇒ ", "dot": "·", "empty": "ε", "skip": "⋆", "open": "{", "close": "}"},
+    "ascii": {"arrow": " => ", "dot": ".", "empty": "e", "skip": "*", "open": "{", "close": "}"},
+    "latex": {
+        "arrow": r" \Rightarrow ",
+        "dot": r"\cdot ",
+        "empty": r"\varepsilon",
+        "skip": r"\star",
+        "open": r"\{",
+        "close": r"\}",
+    },
 }
 _ASCII_ROWS = {"ρ": "r", "σ": "s", "π": "p", "κ": "k"}
 _LATEX_ROWS = {"ρ": r"\rho", "σ": r"\sigma", "π": r"\pi", "κ": r"\kappa"}
 
 
-def pretty_type(t: Type, notation: str = "unicode") -> str:
+def pretty_type(t: Type, notation: str = "unicode", names: _Names | None = None) -> str:
     """``t`` as the docs write it: ``λ(t u) ⇒ λ(u t)``; λ first; each vector **top first** (the order
     its items are popped: a push prepends). Variables are named in order of appearance.
 
     A memory variable is shown only where it is not simply the unchanged rest of the memory:
     when an arrow's input and output have the same variable and it occurs nowhere else, it is
-    left out.
+    left out. ``names`` shares variable names between several types (a derivation's).
     """
     counts, exit_only = _row_counts(t)
     symbols = _SYMBOLS[notation]
-    names = _Names()
+    names = _Names() if names is None else names
     out: list[str] = []
     stack: list[Any] = [(t, False)]
     while stack:
@@ -864,13 +1040,14 @@ def pretty_type(t: Type, notation: str = "unicode") -> str:
             pieces += _memory_pieces(item.input, hide, notation)
             pieces.append(symbols["arrow"])
             if exits:
-                pieces.append("{")
+                pieces.append(symbols["open"])
                 if not silent:
                     pieces += [symbols["skip"] + ": ", *_memory_pieces(item.output, hide, notation)]
                 for i, (family, m) in enumerate(exits):
                     pieces.append(", " if i or not silent else "")
-                    pieces += [family + ": ", *_memory_pieces(m, False, notation)]
-                pieces.append("}")
+                    shown = family if notation != "latex" else rf"\mathsf{{{family}}}"
+                    pieces += [shown + ": ", *_memory_pieces(m, False, notation)]
+                pieces.append(symbols["close"])
             else:
                 pieces += _memory_pieces(item.output, hide, notation)
             pieces.append(")" if nested else "")
@@ -889,6 +1066,7 @@ def _row_text(name: str, notation: str) -> str:
 
 def _memory_pieces(m: MemoryType, hide_row: bool, notation: str) -> list[Any]:
     symbols = _SYMBOLS[notation]
+    hide_row = hide_row or m.row == "ε"  # the empty rest: what extension below leaves implicit
     if not m.stacks and hide_row:
         return [symbols["empty"]]
     pieces: list[Any] = []

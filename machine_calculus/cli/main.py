@@ -4,7 +4,7 @@
     mcalc run FILE|TERM [--calculus fmc|rmc] [--stack LOC=v1,v2,...]... [--fuel N] [--trace] [--json]
                         [--machine fast|small-step] [--limit N] [--order fair|depth-first]
     mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced] [--json]
-    mcalc type FILE|TERM [--notation unicode|ascii|latex] [--json]
+    mcalc type FILE|TERM [--notation unicode|ascii|latex] [--derivation] [--json]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
     mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
     mcalc confluence FILE.trs [--json]
@@ -179,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     typing.add_argument("source", metavar="FILE|TERM")
     typing.add_argument("--notation", choices=list(NOTATIONS), default="unicode", help="default: unicode")
     typing.add_argument("--json", action="store_true", help="print one JSON object (ASCII and Unicode types)")
+    typing.add_argument(
+        "--derivation",
+        action="store_true",
+        help="print the typing derivation (text; with --notation latex, mathpartir LaTeX; with --json, in the JSON)",
+    )
     add_while_parser(sub, _natural)
     add_prolog_parser(sub, _natural)
     add_confluence_parser(sub)
@@ -504,6 +509,9 @@ def command_type(args: argparse.Namespace, out: Console) -> int:
         else:
             out.print(Text(f"untypable: {exc}"))
         return 1
+    from machine_calculus.calculus.fmc.derivations import derivation_latex, derivation_text, derive
+
+    derivation = derive(term) if args.derivation else None
     if args.json:
         free = sorted(typing.free.items())
         payload = {
@@ -514,7 +522,14 @@ def command_type(args: argparse.Namespace, out: Console) -> int:
             "free_unicode": {x: pretty_type(t, "unicode") for x, t in free},
             "error": None,
         }
+        if derivation is not None:
+            payload["derivation"] = derivation_text(derivation, "ascii")
+            payload["derivation_latex"] = derivation_latex(derivation)
         print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    if derivation is not None:
+        shown = derivation_latex(derivation) if args.notation == "latex" else derivation_text(derivation, args.notation)
+        out.print(Text(shown), soft_wrap=True)
         return 0
     for variable, t in sorted(typing.free.items()):
         out.print(Text(f"{variable} : {pretty_type(t, args.notation)}"))
