@@ -23,7 +23,8 @@ Building and printing are iterative: a term nested 100,000 deep has a derivation
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from machine_calculus.calculus.fmc.printer import pretty
@@ -34,6 +35,8 @@ __all__ = ["Derivation", "derivation_html", "derivation_latex", "derivation_text
 
 #: how many characters of a term a text or HTML judgement shows
 TERM_LIMIT = 72
+#: how many characters of a term's LaTeX a judgement shows (its commands take room)
+LATEX_TERM_LIMIT = 160
 #: deeper than this, text indentation stops growing (the depth is written instead)
 INDENT_LIMIT = 40
 
@@ -101,10 +104,43 @@ def _walk(d: Derivation) -> list[tuple[Derivation, int]]:
     return out
 
 
-def _judgement(d: Derivation, notation: str, names: _Names, limit: int | None) -> str:
-    term = pretty(d.term, notation if notation != "latex" else "latex", limit)
-    if limit is not None and len(term) > limit:
-        term = term[:limit] + ("..." if notation != "unicode" else "…")
+def _cut_latex(text: str, limit: int) -> str:
+    """The first ``limit`` characters of LaTeX ``text`` as LaTeX that still compiles: a command
+    cut in two is dropped, open groups are closed, and ``\\ldots`` marks the cut."""
+    text = re.sub(r"\\[A-Za-z]*$", "", text[:limit])
+    depth = 0
+    for brace in re.findall(r"\\.|[{}]", text):
+        depth += {"{": 1, "}": -1}.get(brace, 0)
+    return text + "}" * max(depth, 0) + r"\ldots"
+
+
+def _nest(
+    d: Derivation, opening: Callable[[Derivation], str], between: str, closing: Callable[[Derivation], str]
+) -> str:
+    """Each node as ``opening(node)``, its premises' texts with ``between`` them, then
+    ``closing(node)``: written out in one pass (no text is copied into its parent's)."""
+    out: list[str] = []
+    stack: list[Derivation | str] = [d]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        out.append(opening(item))
+        stack.append(closing(item))
+        for i, premise in enumerate(reversed(item.premises)):
+            stack.append(premise)
+            if i < len(item.premises) - 1:
+                stack.append(between)
+    return "".join(out)
+
+
+def _judgement(d: Derivation, notation: str, names: _Names, limit: int) -> str:
+    term = pretty(d.term, notation, limit)
+    if len(term) > limit:
+        term = (
+            _cut_latex(term, limit) if notation == "latex" else term[:limit] + ("…" if notation == "unicode" else "...")
+        )
     t = pretty_type(d.type, notation, names)
     if notation == "latex":
         text = rf"\vdash {term} : {t}"
@@ -133,14 +169,13 @@ def derivation_latex(d: Derivation, standalone: bool = False) -> str:
     """``\\inferrule*[right=rule]{premises}{conclusion}`` (mathpartir), nested; ``standalone``
     wraps it in a document that ``pdflatex`` compiles."""
     names = _Names()
-    order = _walk(d)
-    # names follow the pre-order, as in the text; the nesting is built bottom-up
-    judgements = {id(node): _judgement(node, "latex", names, None) for node, _ in order}
-    done: dict[int, str] = {}
-    for node, _ in reversed(order):
-        premises = r" \\ ".join(done.pop(id(p)) for p in node.premises)
-        done[id(node)] = rf"\inferrule*[right=\textsc{{{node.rule}}}]{{{premises}}}{{{judgements[id(node)]}}}"
-    body = done[id(d)]
+    judgements = {id(node): _judgement(node, "latex", names, LATEX_TERM_LIMIT) for node, _ in _walk(d)}
+    body = _nest(
+        d,
+        lambda node: rf"\inferrule*[right=\textsc{{{node.rule}}}]{{",
+        r" \\ ",
+        lambda node: "}{" + judgements[id(node)] + "}",
+    )
     if not standalone:
         return body
     return (
@@ -159,13 +194,13 @@ _STYLE = (
 def derivation_html(d: Derivation) -> str:
     """A proof tree: each rule's premises side by side above a line, its judgement below."""
     names = _Names()
-    order = _walk(d)
-    judgements = {id(node): html.escape(_judgement(node, "unicode", names, TERM_LIMIT)) for node, _ in order}
-    done: dict[int, str] = {}
-    for node, _ in reversed(order):
-        premises = "".join(done.pop(id(p)) for p in node.premises)
-        done[id(node)] = (
-            f'<div class="mc-d"><div class="mc-p">{premises}</div><div class="mc-c">'
-            f'{judgements[id(node)]}<span class="mc-r">{html.escape(node.rule)}</span></div></div>'
-        )
-    return _STYLE + done[id(d)]
+    judgements = {id(node): html.escape(_judgement(node, "unicode", names, TERM_LIMIT)) for node, _ in _walk(d)}
+    return _STYLE + _nest(
+        d,
+        lambda node: '<div class="mc-d"><div class="mc-p">',
+        "",
+        lambda node: (
+            f'</div><div class="mc-c">{judgements[id(node)]}'
+            f'<span class="mc-r">{html.escape(node.rule)}</span></div></div>'
+        ),
+    )
