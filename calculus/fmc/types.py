@@ -64,6 +64,7 @@ __all__ = [
     "family_of_sort",
     "fold_type",
     "ground",
+    "has_type",
     "infer",
     "inhabitant",
     "input_memory",
@@ -261,7 +262,9 @@ class _Inference:
     the occurs check and cycles are looked for once at the end (:meth:`acyclic`); a term found
     cyclic is typed again with the check, which names the sub-term where it fails."""
 
-    def __init__(self, occurs_check: bool = True, extend: bool = False, record: bool = False) -> None:
+    def __init__(
+        self, occurs_check: bool = True, extend: bool = False, record: bool = False, jumps: bool | None = None
+    ) -> None:
         self.counter = itertools.count()
         # (rule, term, type, the variable's own type for a run) in post-order, when recording
         self.judgements: list[tuple[str, Term, Any, Any]] | None = [] if record else None
@@ -269,6 +272,7 @@ class _Inference:
         # extension per use: a run of a variable whose type is an arrow instantiates it below
         # (:meth:`instantiate`); a pushed constant may be typed as its jump (:meth:`subsume`)
         self.extend = extend
+        self.jumps = extend if jumps is None else jumps  # the second alone: constants as jumps
         # each run of a variable of known type: (its type, the extension, the instance's
         # memories, whether the type is a value's)
         self.instances: list[tuple[_Arrow, _MV, list[_Mem], bool]] = []
@@ -279,6 +283,9 @@ class _Inference:
         # type variables run as computations, not yet known to be thunks or constants: a constant
         # run is a jump, a thunk is the computation itself (decided when the variable is bound)
         self.runs: dict[int, tuple[_TV, list[_Arrow]]] = {}
+        self.sorts: set[int] = set()  # type variables of primitives' arguments: base sorts only
+        self.roots: list[Any] = []  # the term's type and its variables': their rows are the caller's
+        self.declared_absent: set[int] = set()  # rows of exits a given type does not list
 
     def new_arrow(self, input: _Mem, output: _Mem, exits: dict[str, _Mem]) -> _Arrow:
         a = _Arrow(input, output, exits)
@@ -389,6 +396,10 @@ class _Inference:
                 raise _Clash(f"a constant of sort {base.name} is used as a computation {{arrow}}", base, arrow)
 
     def bind(self, v: _TV, t: Any) -> None:
+        if id(v) in self.sorts:
+            if isinstance(t, _Arrow):
+                raise _Clash("a primitive's argument would be a computation, not a value of a base sort")
+            self.sorts.add(id(t))
         if self.occurs_check and any(x is v for x in self.walk(t)):
             raise _Clash("a type would contain itself (occurs check)")
         v.ref = t
@@ -413,10 +424,10 @@ class _Inference:
                 loc = next(iter(extra1 or extra2))
                 raise _Clash(f"location {loc} would need a stack of two different depths")
             return
-        if not extra1:
+        if not extra1 and r1 is not _EPSILON:
             self.bind_row(r1, _Mem(r2, extra2))
-        elif not extra2:
-            self.bind_row(r2, _Mem(r1, extra1))
+        elif not extra2 and (r2 is not _EPSILON or extra1):
+            self.bind_row(r2, _Mem(r1, extra1))  # ε = ρ·(extra) raises
         else:
             r3 = self.mv()
             self.bind_row(r1, _Mem(r3, extra2))
@@ -483,8 +494,10 @@ class _Inference:
         return []
 
     # -- the rules ----------------------------------------------------------------------------
-    def infer(self, term: Term, env: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
-        """Post-order over the term with an explicit stack; returns (type, free-variable types)."""
+    def infer(self, term: Term, env: Mapping[str, Any], expected: Any = None) -> tuple[Any, dict[str, Any]]:
+        """Post-order over the term with an explicit stack; returns (type, free-variable types).
+        ``expected``: a type the term's is unified with before the open ends are settled (so
+        the lengths it gives are known when they are)."""
         scope: dict[str, list[Any]] = {name: [t] for name, t in env.items()}
         free: dict[str, Any] = {}
         results: list[Any] = []
@@ -536,6 +549,9 @@ class _Inference:
             self.judge(type(node).__name__.lower(), node, results[-1])
         try:
             whole = self.computation(results[0], "term")
+            if expected is not None:
+                self.unify(whole, expected)
+            self.roots = [whole, *free.values(), *env.values()]
             self.settle()
             return whole, free
         except _Clash as clash:
@@ -617,17 +633,22 @@ class _Inference:
         self.instances.append((t, self.mv(), copies, of_value))
         return self.new_arrow(copies[0], copies[1], dict(zip(t.exits, copies[2:], strict=True)))
 
-    def absent(self, t: _Arrow) -> list[bool]:
+    def absent(self, t: _Arrow, exposed: set[int]) -> list[bool]:
         """Which memories of a value's type ``t`` are exits it does not have: an output or exit
         with nothing on it whose row occurs nowhere else in ``t`` (a value that exits with j
         leaves a memory it made from its input, so that exit's row is found in its input or
-        under something it pushed)."""
+        under something it pushed). A row in ``exposed`` (one the term's type or its
+        variables' show) is never absent: the caller chooses it, a value may well exit there."""
         counts: dict[int, int] = {}
         for x in self.walk(t):
             if isinstance(x, _MV):
                 counts[id(x)] = counts.get(id(x), 0) + 1
         return [
-            i > 0 and not m.vectors and m.row is not _EPSILON and counts.get(id(m.row), 0) <= 1
+            i > 0
+            and not m.vectors
+            and m.row is not _EPSILON
+            and counts.get(id(m.row), 0) <= 1
+            and id(m.row) not in exposed
             for i, m in enumerate(map(self.mem, t.memories()))
         ]
 
@@ -637,8 +658,9 @@ class _Inference:
         exit it does not have is left apart (its instance's memory says nothing)."""
         while True:
             before = self.bindings
+            exposed = self.exposed()
             for t, extension, copies, of_value in self.instances:
-                absent = self.absent(t) if of_value else [False] * len(copies)
+                absent = self.absent(t, exposed) if of_value else [False] * len(copies)
                 self.drain(
                     [
                         ("m", copy, _Mem(extension, dict(self.mem(m).vectors)))
@@ -648,11 +670,17 @@ class _Inference:
                 )
             if self.bindings == before:
                 break
+        exposed = self.exposed()
         for t, _, _, of_value in self.instances:
-            absent = self.absent(t) if of_value else [False] * len(t.memories())
+            absent = self.absent(t, exposed) if of_value else [False] * len(t.memories())
             for m, away in zip(map(self.mem, t.memories()), absent, strict=True):
                 if not away and m.row is not _EPSILON:
                     self.bind_row(m.row, _Mem(_EPSILON))
+
+    def exposed(self) -> set[int]:
+        """The rows the term's type and its variables' types show (:attr:`roots`)."""
+        rows = {id(x) for root in self.roots for x in self.walk(root) if isinstance(x, _MV)}
+        return rows - self.declared_absent
 
     def subsume(self, final: bool) -> bool:
         """``[c].M`` with c a constant (or a variable of base sort): the slot holds c's sort, or,
@@ -685,6 +713,7 @@ class _Inference:
             return self.new_arrow(_Mem(row, {DEFAULT: (Base("str"), None)}), _Mem(self.mv()), self.exits())
         else:
             sort = self.tv()
+            self.sorts.add(id(sort))
             arguments = [sort, sort]
             result = Base("bool") if name in ("==", "!=", "<", "<=", ">", ">=") else sort
         vector: Vector = None
@@ -698,7 +727,7 @@ class _Inference:
             pushed = results.pop()
             if isinstance(pushed, _Use):
                 pushed = pushed.type
-            if self.extend and isinstance(node.term, Var | Const):
+            if self.jumps and isinstance(node.term, Var | Const):
                 slot = self.tv()  # a constant (or a variable holding one) may be pushed as its jump
                 self.subsumed.append((pushed, slot))
                 pushed = slot
@@ -976,17 +1005,80 @@ def instance_of(specific: Type, general: Type) -> bool:
     rigid: dict[str, Any] = {}
     target = inference.thaw(specific, rigid)
     pattern = inference.thaw(general, {})
-    rigid_ids = {id(v) for v in rigid.values()}
     try:
         inference.unify(pattern, target)
     except _Clash:
         return False
-    # the specific type's own variables must not have been bound
-    return all(
-        (isinstance(v, _TV) and v.ref is None) or (isinstance(v, _MV) and v.ref is None)
-        for v in rigid.values()
-        if id(v) in rigid_ids
-    )
+    return _still_rigid(inference, rigid)
+
+
+def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool:
+    """Does ``term`` have the type ``t`` (its variables held fixed)? Checking against a type, the
+    lengths ``t`` gives are known before the open ends of inference are settled, so this is
+    complete where :func:`infer` must pick one of several incomparable types (an open
+    parameter such as f in the CBV image of ``λf g a b. g (f a) (f b)``: f may return any
+    number of values; :func:`infer` gives the one its first run needs).
+
+    First: is ``t`` an instance of the inferred type? Then the term is inferred again with its
+    type unified with ``t`` before the open ends are settled (one depth, then constants as
+    jumps, then extension per use)."""
+    try:
+        inferred = infer(term, env)
+    except TypingError:
+        pass
+    else:
+        if not inferred.free and instance_of(t, inferred.type):
+            return True
+    with collector_paused():
+        for extend, jumps in ((False, False), (False, True), (True, True)):
+            inference = _Inference(True, extend, jumps=jumps)
+            variables: dict[str, Any] = {}
+            thawed = {name: inference.thaw(x, variables) for name, x in (env or {}).items()}
+            rigid: dict[str, Any] = {}
+            expected = inference.thaw(t, rigid)
+            inference.declared_absent = {id(v) for k, v in rigid.items() if k.startswith("r:exit ")}
+            try:
+                inference.infer(term, thawed, expected)
+            except TypingError:
+                continue
+            if _still_rigid(inference, rigid):
+                return True
+    return False
+
+
+def _still_rigid(inference: _Inference, rigid: Mapping[str, Any]) -> bool:
+    """After unification: are the variables in ``rigid`` (thawed from the fixed type) still
+    distinct unbound variables (each row with nothing pushed on it), that is, was only the other
+    side substituted? The rows of exits the fixed type does not list (families it does not exit
+    with) may be one another, never one of its other variables."""
+    ends: set[int] = set()
+    for key, v in rigid.items():
+        if key.startswith("r:exit "):
+            continue
+        end = _unbound_end(inference, v)
+        if end is None or id(end) in ends:
+            return False
+        ends.add(id(end))
+    for key, row in rigid.items():
+        if key.startswith("r:exit "):
+            m = inference.mem(_Mem(row))
+            if m.row is _EPSILON and not any(x is not None for x in m.vectors.values()):
+                continue  # an exit to the empty memory, which a frozen type leaves out
+            end = _unbound_end(inference, row)
+            if end is None or id(end) in ends:
+                return False
+    return True
+
+
+def _unbound_end(inference: _Inference, v: Any) -> Any:
+    """The unbound variable ``v`` now is, or None (it was bound to a structure, or to ε)."""
+    if isinstance(v, _TV):
+        end = inference.prune(v)
+        return end if isinstance(end, _TV) else None
+    m = inference.mem(_Mem(v))
+    if any(x is not None for x in m.vectors.values()) or m.row is _EPSILON:
+        return None
+    return m.row
 
 
 # -- printing ----------------------------------------------------------------------------------------

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy
 from hypothesis import given
 
 from machine_calculus.calculus.fmc.parser import parse
-from machine_calculus.calculus.fmc.syntax import STAR, Prim, Push, Seq, Term
+from machine_calculus.calculus.fmc.printer import to_unicode
+from machine_calculus.calculus.fmc.syntax import STAR, Const, Prim, Push, Seq, Term
 from machine_calculus.calculus.fmc.syntax import exit_label as exit_label_of
 from machine_calculus.calculus.fmc.types import (
+    Arrow,
     Base,
     TypingError,
     family_of_label,
     ground,
+    has_type,
     infer,
     instance_of,
     pretty_type,
@@ -80,10 +84,15 @@ def test_the_final_memory_has_the_type_of_the_exit(example: TypedTerm) -> None:
 def fits(expected: Any, value: Term) -> bool:
     """Has ``value`` the (ground) type ``expected``? A ``sym`` is a symbolic number expression,
     and symbolic arithmetic may simplify it to a number (``$n - $n`` is ``0``, ``$n * 0`` is
-    ``0``): an int or a rat fits where a sym is expected."""
+    ``0``): an int or a rat fits where a sym is expected. A comparison of symbols that sympy
+    cannot decide (``$n < $n`` for a complex n) is a symbolic truth value: it fits a bool."""
     found = value_type(value)
     if expected == Base("sym") and found in (Base("int"), Base("rat")):
         return True
+    if expected == Base("bool") and isinstance(value, Const) and isinstance(value.value, sympy.logic.boolalg.Boolean):
+        return True
+    if isinstance(expected, Arrow) and isinstance(value, Const):  # a constant typed as its jump
+        return instance_of(expected, infer(value).type)
     return instance_of(expected, found)
 
 
@@ -110,8 +119,9 @@ def test_subject_reduction_on_the_machine(example: TypedTerm) -> None:
     states = trace.states()
     initial = infer(state_term(states[0])).type
     for state in states[1:]:
-        later = infer(state_term(state)).type  # raises if a step broke typability
-        assert instance_of(initial, later), (pretty_type(initial), pretty_type(later))
+        # the state has the first one's type (``has_type``: where extension per use leaves
+        # several incomparable types, the state's inferred one may be another of them)
+        assert has_type(state_term(state), initial), (pretty_type(initial), to_unicode(state_term(state)))
 
 
 def test_state_term_of_a_store_run() -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_ascii
 from machine_calculus.calculus.fmc.syntax import Push, Term
-from machine_calculus.calculus.fmc.types import TypingError, infer, instance_of, pretty_type
+from machine_calculus.calculus.fmc.types import has_type, infer, instance_of, pretty_type
 from machine_calculus.calculus.strategies import TypedTerm, typed_terms
 from machine_calculus.rewriting.rules import reducts
 
@@ -29,15 +29,12 @@ def inside_a_pushed_argument(t: Term, position: tuple[int, ...]) -> bool:
 
 @given(typed_terms(control=True))
 def test_subject_reduction(example: TypedTerm) -> None:
+    """The reduct has the term's type (``has_type``: where extension per use leaves several
+    incomparable types, the reduct's inferred one may be another of them)."""
     for rule, position, reduct in reducts(example.term):
         if inside_a_pushed_argument(example.term, position):
             continue
-        try:
-            later = infer(reduct).type
-        except TypingError as error:  # pragma: no cover - the property fails
-            message = f"{rule} at {position}: {to_ascii(example.term)} -> {to_ascii(reduct)}: {error}"
-            raise AssertionError(message) from None
-        assert instance_of(example.type, later), (rule, to_ascii(reduct), pretty_type(example.type), pretty_type(later))
+        assert has_type(reduct, example.type), (rule, position, to_ascii(example.term), to_ascii(reduct))
 
 
 def test_the_known_gap_inside_a_pushed_argument() -> None:
