@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.calculus.fmc.types import Arrow, Base, MemoryType, Type, TypeVariable, base_sort, family_of_sort
+from machine_calculus.calculus.layout import Text, assemble
 from machine_calculus.calculus.terms import Term
 from machine_calculus.embeddings.lam import App, Lam, LConst, LVar
 
@@ -92,22 +93,15 @@ def _arguments(t: SimpleType) -> tuple[list[SimpleType], SimpleType]:
 
 def pretty_simple(t: SimpleType) -> str:
     """``(a → b) → a → b``: arrows to the right, parenthesized on the left."""
-    out: list[str] = []
-    stack: list[SimpleType | str] = [t]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, SimpleArrow):
-            stack.append(item.result)
-            stack.append(" → ")
-            if isinstance(item.argument, SimpleArrow):
-                stack.extend([")", item.argument, "("])
-            else:
-                stack.append(item.argument)
-        else:
-            out.append(item.name)
-    return "".join(out)
+
+    def pieces(x: SimpleType) -> list[object]:
+        if not isinstance(x, SimpleArrow):
+            return [Text(x.name)]
+        if isinstance(x.argument, SimpleArrow):
+            return [Text("("), x.argument, Text(") → "), x.result]
+        return [x.argument, Text(" → "), x.result]
+
+    return assemble(t, pieces)
 
 
 # -- inference --------------------------------------------------------------------------------------

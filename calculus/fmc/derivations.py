@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from machine_calculus.calculus.fmc.printer import pretty
 from machine_calculus.calculus.fmc.syntax import Case, Loop, Pop, Push, Seq, Term, branches
 from machine_calculus.calculus.fmc.types import Type, _Names, pretty_type, typed
+from machine_calculus.calculus.layout import Text, assemble
 
 __all__ = ["Derivation", "derivation_html", "derivation_latex", "derivation_text", "derive"]
 
@@ -119,20 +120,14 @@ def _nest(
 ) -> str:
     """Each node as ``opening(node)``, its premises' texts with ``between`` them, then
     ``closing(node)``: written out in one pass (no text is copied into its parent's)."""
-    out: list[str] = []
-    stack: list[Derivation | str] = [d]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
-            continue
-        out.append(opening(item))
-        stack.append(closing(item))
-        for i, premise in enumerate(reversed(item.premises)):
-            stack.append(premise)
-            if i < len(item.premises) - 1:
-                stack.append(between)
-    return "".join(out)
+
+    def pieces(node: Derivation) -> list[object]:
+        inner: list[object] = [Text(opening(node))]
+        for i, premise in enumerate(node.premises):
+            inner += [Text(between), premise] if i else [premise]
+        return [*inner, Text(closing(node))]
+
+    return assemble(d, pieces)
 
 
 def _judgement(d: Derivation, notation: str, names: _Names, limit: int) -> str:
