@@ -412,6 +412,9 @@ class _Inference:
         for loc in m1.vectors.keys() | m2.vectors.keys():
             v1, v2 = m1.vectors.get(loc), m2.vectors.get(loc)
             while v1 is not None and v2 is not None:
+                if v1 is v2:  # a shared tail: the rest is alike item by item
+                    v1 = v2 = None
+                    break
                 work.append(("t", v1[0], v2[0]))
                 v1, v2 = v1[1], v2[1]
             if v1 is not None:

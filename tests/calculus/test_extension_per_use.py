@@ -20,7 +20,16 @@ from hypothesis import strategies as st
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_unicode
 from machine_calculus.calculus.fmc.syntax import Name, Term
-from machine_calculus.calculus.fmc.types import Arrow, TypingError, has_type, infer, input_memory, pretty_type
+from machine_calculus.calculus.fmc.types import (
+    Arrow,
+    Base,
+    TypingError,
+    has_type,
+    infer,
+    input_memory,
+    pretty_type,
+    typed,
+)
 from machine_calculus.calculus.strategies import fmc_terms, terms
 from machine_calculus.embeddings.lam import App, Lam, LConst, LVar, cbn, cbv, parse_lambda
 from machine_calculus.embeddings.lam_types import cbn_type, cbv_type, pretty_simple, simple_type
@@ -70,6 +79,14 @@ def test_encoded_programs_type(source: str, encoding: Any, expected: str) -> Non
     typing = infer(term)
     assert pretty_type(typing.type) == expected
     assert fast.run(term, fuel=FUEL).status == "done"
+
+
+def test_a_variable_run_at_many_depths_is_typed() -> None:
+    """20,000 runs, each one item deeper: extension per use, in linear time (an instance's memory
+    and its extension share their tail, compared at once)."""
+    n = 20_000
+    typing, inference = typed(parse("[*].<x>.(" + " ; ".join(["[A].x"] * n) + ")"))
+    assert inference.extend and typing.type.output.stack("λ") == (Base("name"),) * n
 
 
 def test_recursion_stays_untypable() -> None:
