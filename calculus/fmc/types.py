@@ -978,6 +978,7 @@ def _infer(term: Term, env: Mapping[str, Type] | None, extend: bool, record: boo
         inference = _Inference(occurs_check, extend, record)
         variables: dict[str, Any] = {}
         thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
+        inference.declared_absent = _unlisted_exits(variables)
         try:
             t, free = inference.infer(term, thawed)
         except TypingError:
@@ -1039,7 +1040,7 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
             thawed = {name: inference.thaw(x, variables) for name, x in (env or {}).items()}
             rigid: dict[str, Any] = {}
             expected = inference.thaw(t, rigid)
-            inference.declared_absent = {id(v) for k, v in rigid.items() if k.startswith("r:exit ")}
+            inference.declared_absent = _unlisted_exits(rigid) | _unlisted_exits(variables)
             try:
                 inference.infer(term, thawed, expected)
             except TypingError:
@@ -1047,6 +1048,11 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
             if _still_rigid(inference, rigid):
                 return True
     return False
+
+
+def _unlisted_exits(variables: Mapping[str, Any]) -> set[int]:
+    """The rows :meth:`_Inference.thaw` made for exits a given type does not list."""
+    return {id(v) for k, v in variables.items() if k.startswith("r:exit ")}
 
 
 def _still_rigid(inference: _Inference, rigid: Mapping[str, Any]) -> bool:
