@@ -6,7 +6,9 @@ choice. Each encoding is a function building FMC terms from FMC terms.
     read     in⟨x⟩.M    write  [N]out
     choice   M ⊕ N      rnd⟨b⟩.[N].[M].b     (b a Church boolean: true runs M)
 
-Reduction proves the laws of state; :mod:`tests` check them as equal machine behaviour.
+Reduction proves "update then lookup" and "two updates"; the laws on distinct cells need the
+e-graph (docs/types-and-effects.md has the table); tests/rewriting/test_laws_of_state.py shows
+each, and the tests check them as equal machine behaviour.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ laws, implications, are not included). Push/pop unification: ``[t]a ; a⟨t⟩ =
 ``[f(t1..tn)]a ; a⟨f(u1..un)⟩ = [t1]a ; ... ; [tn]a ; a⟨un⟩ ; ... ; a⟨u1⟩``; actions on distinct
 locations commute.
 
-**FMC** (docs/introduction.md, "Reduction"; Plotkin and Power's laws of state follow from these):
+**FMC** (docs/introduction.md, "Reduction"; of Plotkin and Power's laws of state, reduction
+proves two, and the others need these equations in the e-graph: docs/types-and-effects.md):
 
     beta        [N]a.a⟨x⟩.M -> {N/x}M
     push-push   [N]a.[P]b.M -> [P]b.[N]a.M                  a > b
