@@ -24,8 +24,9 @@ uses alone (docs/types-and-effects.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT
 from machine_calculus.calculus.fmc.types import Arrow, Base, MemoryType, Type, TypeVariable, base_sort, family_of_sort
@@ -42,6 +43,7 @@ __all__ = [
     "cbn_type",
     "cbv_type",
     "cbv_value_type",
+    "fold_simple",
     "order",
     "pretty_simple",
     "simple_type",
@@ -72,6 +74,7 @@ class SimpleArrow:
 
 
 SimpleType = SimpleVariable | SimpleBase | SimpleArrow
+R = TypeVar("R")
 
 
 class SimpleTypeError(Exception):
@@ -80,15 +83,6 @@ class SimpleTypeError(Exception):
     def __init__(self, message: str, term: Term | None = None) -> None:
         super().__init__(message)
         self.term = term
-
-
-def _arguments(t: SimpleType) -> tuple[list[SimpleType], SimpleType]:
-    """``A1 → ... → An → r`` as ([A1, ..., An], r), r not an arrow."""
-    arguments: list[SimpleType] = []
-    while isinstance(t, SimpleArrow):
-        arguments.append(t.argument)
-        t = t.result
-    return arguments, t
 
 
 def pretty_simple(t: SimpleType) -> str:
@@ -190,13 +184,7 @@ def simple_type(term: Term) -> SimpleType:
 
 def order(t: SimpleType) -> int:
     """``order(α) = order(b) = 0``, ``order(A → B) = max(order(A) + 1, order(B))``."""
-    done: dict[int, int] = {}
-    for x in _postorder(t):
-        if isinstance(x, SimpleArrow):
-            done[id(x)] = max(done[id(x.argument)] + 1, done[id(x.result)])
-        else:
-            done[id(x)] = 0
-    return done[id(t)]
+    return fold_simple(t, lambda _: 0, lambda argument, result: max(argument + 1, result))
 
 
 def simple_typing(term: Term) -> tuple[SimpleType, list[SimpleType]]:
@@ -256,46 +244,49 @@ def _memory(row: str, items: list[Type]) -> MemoryType:
     return MemoryType(row, ((DEFAULT, tuple(reversed(items))),) if items else ())
 
 
-def _postorder(t: SimpleType) -> Iterator[SimpleType]:
-    """Each sub-type once per occurrence, arguments before results before the arrow."""
+def fold_simple(
+    t: SimpleType,
+    leaf: Callable[[SimpleVariable | SimpleBase], R],
+    arrow: Callable[[R, R], R],
+) -> R:
+    """Bottom-up over a simple type, iteratively: ``leaf(x)`` for α or b, ``arrow(a, b)`` for
+    ``A → B`` from the values ``a`` of A and ``b`` of B (a sub-type met twice is done once)."""
+    memo: dict[int, R] = {}
     stack: list[tuple[SimpleType, bool]] = [(t, False)]
     while stack:
         x, ready = stack.pop()
-        if isinstance(x, SimpleArrow) and not ready:
+        if id(x) in memo:
+            continue
+        if not isinstance(x, SimpleArrow):
+            memo[id(x)] = leaf(x)
+        elif not ready:
             stack.extend([(x, True), (x.result, False), (x.argument, False)])
         else:
-            yield x
+            memo[id(x)] = arrow(memo[id(x.argument)], memo[id(x.result)])
+    return memo[id(t)]
 
 
 def cbn_type(t: SimpleType) -> Arrow:
     """``⟦A⟧``: the type of the call-by-name image of a term of type ``A`` (module docstring)."""
-    done: dict[int, Arrow] = {}
-    for x in _postorder(t):
-        if isinstance(x, SimpleVariable):
-            done[id(x)] = Arrow(MemoryType(f"ρ{x.name}"), MemoryType(f"σ{x.name}"))
-        elif isinstance(x, SimpleBase):
-            row = MemoryType(f"ρ{x.name}")
-            done[id(x)] = Arrow(row, MemoryType(f"σ{x.name}"), ((family_of_sort(x.name), row),))
-        else:
-            assert isinstance(x, SimpleArrow)
-            result = done[id(x.result)]
-            on_top = [done[id(x.argument)], *reversed(result.input.stack(DEFAULT))]
-            done[id(x)] = Arrow(_memory(result.input.row, on_top), result.output, result.exits)
-    return done[id(t)]
+
+    def leaf(x: SimpleVariable | SimpleBase) -> Arrow:
+        row, output = MemoryType(f"ρ{x.name}"), MemoryType(f"σ{x.name}")
+        return Arrow(row, output, ((family_of_sort(x.name), row),) if isinstance(x, SimpleBase) else ())
+
+    def arrow(argument: Arrow, result: Arrow) -> Arrow:  # the argument on top of the result's input
+        on_top = [argument, *reversed(result.input.stack(DEFAULT))]
+        return Arrow(_memory(result.input.row, on_top), result.output, result.exits)
+
+    return fold_simple(t, leaf, arrow)
 
 
 def cbv_value_type(t: SimpleType) -> Type:
     """``⟦A⟧ᵥ``: the type of the value a call-by-value term of type ``A`` leaves on λ."""
-    done: dict[int, Type] = {}
-    for x in _postorder(t):
-        if isinstance(x, SimpleVariable):
-            done[id(x)] = TypeVariable(x.name)
-        elif isinstance(x, SimpleBase):
-            done[id(x)] = Base(x.name)
-        else:
-            assert isinstance(x, SimpleArrow)
-            done[id(x)] = Arrow(_memory("ε", [done[id(x.argument)]]), _memory("ε", [done[id(x.result)]]))
-    return done[id(t)]
+    return fold_simple(
+        t,
+        lambda x: TypeVariable(x.name) if isinstance(x, SimpleVariable) else Base(x.name),
+        lambda argument, result: Arrow(_memory("ε", [argument]), _memory("ε", [result])),
+    )
 
 
 def cbv_type(t: SimpleType) -> Arrow:
