@@ -282,11 +282,14 @@ def cbn_type(t: SimpleType) -> Arrow:
 
 def cbv_value_type(t: SimpleType) -> Type:
     """``⟦A⟧ᵥ``: the type of the value a call-by-value term of type ``A`` leaves on λ."""
-    return fold_simple(
-        t,
-        lambda x: TypeVariable(x.name) if isinstance(x, SimpleVariable) else Base(x.name),
-        lambda argument, result: Arrow(_memory("ε", [argument]), _memory("ε", [result])),
-    )
+
+    def leaf(x: SimpleVariable | SimpleBase) -> Type:
+        return TypeVariable(x.name) if isinstance(x, SimpleVariable) else Base(x.name)
+
+    def arrow(argument: Type, result: Type) -> Type:
+        return Arrow(_memory("ε", [argument]), _memory("ε", [result]))
+
+    return fold_simple(t, leaf, arrow)
 
 
 def cbv_type(t: SimpleType) -> Arrow:

@@ -164,12 +164,11 @@ def derivation_latex(d: Derivation, standalone: bool = False) -> str:
     """``\\inferrule*[right=rule]{premises}{conclusion}`` (mathpartir), nested; ``standalone``
     wraps it in a document that ``pdflatex`` compiles."""
     names = _Names()
-    judgements = {id(node): _judgement(node, "latex", names, LATEX_TERM_LIMIT) for node, _ in _walk(d)}
-    body = _nest(
+    body = _nest(  # ``closing`` is called in pre-order, as the text names its variables
         d,
         lambda node: rf"\inferrule*[right=\textsc{{{node.rule}}}]{{",
         r" \\ ",
-        lambda node: "}{" + judgements[id(node)] + "}",
+        lambda node: "}{" + _judgement(node, "latex", names, LATEX_TERM_LIMIT) + "}",
     )
     if not standalone:
         return body
@@ -189,13 +188,12 @@ _STYLE = (
 def derivation_html(d: Derivation) -> str:
     """A proof tree: each rule's premises side by side above a line, its judgement below."""
     names = _Names()
-    judgements = {id(node): html.escape(_judgement(node, "unicode", names, TERM_LIMIT)) for node, _ in _walk(d)}
     return _STYLE + _nest(
         d,
         lambda node: '<div class="mc-d"><div class="mc-p">',
         "",
         lambda node: (
-            f'</div><div class="mc-c">{judgements[id(node)]}'
+            f'</div><div class="mc-c">{html.escape(_judgement(node, "unicode", names, TERM_LIMIT))}'
             f'<span class="mc-r">{html.escape(node.rule)}</span></div></div>'
         ),
     )

@@ -399,7 +399,8 @@ class _Inference:
         if id(v) in self.sorts:
             if isinstance(t, _Arrow):
                 raise _Clash("a primitive's argument would be a computation, not a value of a base sort")
-            self.sorts.add(id(t))
+            if isinstance(t, _TV):
+                self.sorts.add(id(t))
         if self.occurs_check and any(x is v for x in self.walk(t)):
             raise _Clash("a type would contain itself (occurs check)")
         v.ref = t
@@ -871,7 +872,7 @@ class _Inference:
                 {
                     f: self.thaw_mem(dict(a.exits)[f], result, variables)
                     if f in dict(a.exits)
-                    else _Mem(variables.setdefault(f"r:exit {len(variables)}", self.mv()))
+                    else _Mem(variables.setdefault(f"{_EXIT_KEY}{len(variables)}", self.mv()))
                     for f in FAMILIES
                 },
             ),
@@ -886,6 +887,10 @@ class _Inference:
                 vector = (result(item), vector)
             vectors[loc] = vector
         return _Mem(row, vectors)
+
+
+#: the key :meth:`_Inference.thaw` gives the row of an exit a type does not list
+_EXIT_KEY = "r:exit "
 
 
 class _Names:
@@ -1052,7 +1057,7 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
 
 def _unlisted_exits(variables: Mapping[str, Any]) -> set[int]:
     """The rows :meth:`_Inference.thaw` made for exits a given type does not list."""
-    return {id(v) for k, v in variables.items() if k.startswith("r:exit ")}
+    return {id(v) for k, v in variables.items() if k.startswith(_EXIT_KEY)}
 
 
 def _still_rigid(inference: _Inference, rigid: Mapping[str, Any]) -> bool:
@@ -1062,14 +1067,14 @@ def _still_rigid(inference: _Inference, rigid: Mapping[str, Any]) -> bool:
     with) may be one another, never one of its other variables."""
     ends: set[int] = set()
     for key, v in rigid.items():
-        if key.startswith("r:exit "):
+        if key.startswith(_EXIT_KEY):
             continue
         end = _unbound_end(inference, v)
         if end is None or id(end) in ends:
             return False
         ends.add(id(end))
     for key, row in rigid.items():
-        if key.startswith("r:exit "):
+        if key.startswith(_EXIT_KEY):
             m = inference.mem(_Mem(row))
             if m.row is _EPSILON and not any(x is not None for x in m.vectors.values()):
                 continue  # an exit to the empty memory, which a frozen type leaves out
