@@ -49,6 +49,7 @@ from machine_calculus.calculus.fmc.syntax import (
     Var,
     branches,
 )
+from machine_calculus.calculus.terms import children
 
 __all__ = [
     "FAMILIES",
@@ -60,6 +61,7 @@ __all__ = [
     "Typing",
     "TypingError",
     "base_sort",
+    "exit_memory",
     "family_of_label",
     "family_of_sort",
     "fold_type",
@@ -69,6 +71,7 @@ __all__ = [
     "inhabitant",
     "input_memory",
     "instance_of",
+    "label_key",
     "pretty_type",
     "type_of",
     "value_type",
@@ -263,7 +266,12 @@ class _Inference:
     cyclic is typed again with the check, which names the sub-term where it fails."""
 
     def __init__(
-        self, occurs_check: bool = True, extend: bool = False, record: bool = False, jumps: bool | None = None
+        self,
+        occurs_check: bool = True,
+        extend: bool = False,
+        record: bool = False,
+        jumps: bool | None = None,
+        eager: bool = False,
     ) -> None:
         self.counter = itertools.count()
         # (rule, term, type, the variable's own type for a run) in post-order, when recording
@@ -278,14 +286,32 @@ class _Inference:
         self.instances: list[tuple[_Arrow, _MV, list[_Mem], bool]] = []
         self.arrows: list[_Arrow] = []  # every arrow made (to tell an exit a type does not have)
         self.bindings = 0  # how many variables unification has bound (to see a fixed point)
-        self.subsumed: list[tuple[Any, Any]] = []  # (pushed value's type, the slot's type)
+        # (pushed value's type, the slot's type, the constant's label where a constant is pushed)
+        self.subsumed: list[tuple[Any, Any, Any]] = []
         self.created: list[Any] = []
         # type variables run as computations, not yet known to be thunks or constants: a constant
         # run is a jump, a thunk is the computation itself (decided when the variable is bound)
         self.runs: dict[int, tuple[_TV, list[_Arrow]]] = {}
         self.sorts: set[int] = set()  # type variables of primitives' arguments: base sorts only
-        self.roots: list[Any] = []  # the term's type and its variables': their rows are the caller's
+        self.roots: list[Any] = []  # the term's input and its variables' types: the caller's rows
         self.declared_absent: set[int] = set()  # rows of exits a given type does not list
+        self.extended: set[int] = set()  # the indices of :attr:`instances` already extended
+        # extend the instances made so far before a variable is typed by its first run
+        self.eager = eager
+        # the exit keys every arrow has: the families, then the names listed on their own
+        self.keys: tuple[str, ...] = FAMILIES
+
+    def list_labels(self, *sources: Any) -> None:
+        """List on its own each label that ``sources`` (terms, given types) catch or list."""
+        own = set(self.keys[len(FAMILIES) :])
+        for source in sources:
+            own |= _terms_labels(source) if isinstance(source, Term) else _types_labels(source)
+        self.keys = FAMILIES + tuple(sorted(own))
+
+    def key(self, label: Any) -> str:
+        """The exit key of a label: a label listed on its own is its own key, else its family's."""
+        own = label_key(label)
+        return own if own is not None and own in self.keys else family_of_label(label)
 
     def new_arrow(self, input: _Mem, output: _Mem, exits: dict[str, _Mem]) -> _Arrow:
         a = _Arrow(input, output, exits)
@@ -304,7 +330,7 @@ class _Inference:
 
     def exits(self) -> dict[str, _Mem]:
         """A fresh memory for each family of exit labels."""
-        return {family: _Mem(self.mv()) for family in FAMILIES}
+        return {key: _Mem(self.mv()) for key in self.keys}
 
     def arrow(self) -> _Arrow:
         row = self.mv()
@@ -369,7 +395,7 @@ class _Inference:
                 if isinstance(x, _TV):
                     self.runs.setdefault(id(x), (x, []))[1].append(y)
                 elif isinstance(x, Base):
-                    work.append(("m", y.input, y.exits[family_of_sort(x.name)]))
+                    work.extend(self.jump(x.name, y))
                 else:
                     work.append(("t", self.instantiate(x) if self.extend else x, y))
                 continue
@@ -390,7 +416,7 @@ class _Inference:
                     seen.add((id(x), id(y)))
                     work.append(("m", x.input, y.input))
                     work.append(("m", x.output, y.output))
-                    work.extend(("m", x.exits[f], y.exits[f]) for f in FAMILIES)
+                    work.extend(("m", x.exits[f], y.exits[f]) for f in self.keys)
             else:
                 base, arrow = (x, y) if isinstance(x, Base) else (y, x)
                 raise _Clash(f"a constant of sort {base.name} is used as a computation {{arrow}}", base, arrow)
@@ -555,7 +581,8 @@ class _Inference:
             whole = self.computation(results[0], "term")
             if expected is not None:
                 self.unify(whole, expected)
-            self.roots = [whole, *free.values(), *env.values()]
+            # what the caller gives: the input memory (a pseudo-arrow to walk it), the variables
+            self.roots = [_Arrow(whole.input, _Mem(_EPSILON), {}), *free.values(), *env.values()]
             self.settle()
             return whole, free
         except _Clash as clash:
@@ -568,7 +595,9 @@ class _Inference:
             return self.judge("skip", node, self.arrow())
         if isinstance(node, Const):
             sort = Base(base_sort(node.value))
-            return self.judge("value", node, sort) if value else self.judge("jump", node, self.computation(sort, ""))
+            if value:
+                return self.judge("value", node, sort)
+            return self.judge("jump", node, self.computation(sort, "", node.value))
         assert isinstance(node, Var)
         bound = scope.get(node.name)
         t = bound[-1] if bound else free.setdefault(node.name, self.tv())
@@ -583,7 +612,16 @@ class _Inference:
             self.judgements.append((rule, node, t, assumption))
         return t
 
-    def computation(self, t: Any, part: str) -> _Arrow:
+    def jump(self, sort: str, a: _Arrow, label: Any = None) -> list[tuple[str, Any, Any]]:
+        """A constant run as ``a``: ``ρ ⇒ {j: ρ}``, the input left at the label's exit key. A
+        constant whose label is not known (a value of a sort) may be any of its sort: its jump
+        may leave at the family or at any label of the sort listed on its own."""
+        if label is not None:
+            return [("m", a.input, a.exits[self.key(label)])]
+        keys = [family_of_sort(sort), *(k for k in self.keys[len(FAMILIES) :] if _key_sort(k) == sort)]
+        return [("m", a.input, a.exits[k]) for k in keys]
+
+    def computation(self, t: Any, part: str, label: Any = None) -> _Arrow:
         if isinstance(t, _Use):  # a variable run: an instance of its type, extended below
             t = self.prune(t.type)
             if isinstance(t, _Arrow):
@@ -593,7 +631,7 @@ class _Inference:
             return t
         if isinstance(t, Base):  # FMC III: a constant run is a jump with a label of its family
             a = self.new_arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
-            self.drain([("m", a.input, a.exits[family_of_sort(t.name)])])
+            self.drain(self.jump(t.name, a, label))
             return a
         a = self.new_arrow(_Mem(self.mv()), _Mem(self.mv()), self.exits())
         if isinstance(t, _TV):
@@ -604,11 +642,24 @@ class _Inference:
 
     def settle(self) -> None:
         """Variables run but never bound are thunks: each is the computation it was run as (a
-        variable with no value to tell its type runs at one depth: its uses are unified).
+        variable with no value to tell its type runs at one depth: its uses are unified). The
+        slot of a pushed constant (directly or through variables) that is run and that nothing
+        else types is settled first: it holds the constant, each run its jump ``ρ ⇒ {j: ρ}``.
         Pushed constants whose slot is still open are then typed as themselves."""
         while True:
             self.subsume(final=False)
             if self.runs:
+                slots = self.open_slots()
+                key = next((k for k in self.runs if k in slots), None)
+                if key is not None:  # a pushed constant's slot, run: it holds the constant's jump
+                    v, arrows = self.runs.pop(key)
+                    sort, label = slots[key]
+                    self.bind(v, sort)
+                    self.drain([w for a in arrows for w in self.jump(sort.name, a, label)])
+                    continue
+                open_only = all(self.prune(v) is v for v, _ in self.runs.values())
+                if self.eager and open_only and self.extend_instances(complete_only=True):
+                    continue  # the extensions may tell the open variables' types
                 _, (v, arrows) = self.runs.popitem()
                 if self.prune(v) is v:  # no value tells its type: its first run does
                     self.drain([("t", v, arrows[0])])
@@ -622,6 +673,31 @@ class _Inference:
             if not self.subsume(final=True):
                 break
         self.extend_instances()
+
+    def open_slots(self) -> dict[int, tuple[Base, Any]]:
+        """The slots still open (type variables) that hold a pushed constant, directly or through
+        slots of variables holding one (``[3].⟨x⟩.[x]``): the constant's sort and label."""
+        pushed_into: dict[int, tuple[Any, Any]] = {}
+        for pushed, slot, label in self.subsumed:
+            s = self.prune(slot)
+            if isinstance(s, _TV):
+                pushed_into[id(s)] = (self.prune(pushed), label)
+        slots: dict[int, tuple[Base, Any]] = {}
+        for start in pushed_into:
+            chain, key = [start], start
+            while key in pushed_into and key not in slots:
+                p, label = pushed_into[key]
+                if isinstance(p, Base):
+                    slots[key] = (p, label)
+                    break
+                if not isinstance(p, _TV) or id(p) in chain:
+                    break
+                key = id(p)
+                chain.append(key)
+            found = slots.get(key)
+            if found is not None:
+                slots.update((k, found) for k in chain)
+        return slots
 
     def instantiate(self, t: _Arrow, of_value: bool = True) -> _Arrow:
         """A run of a variable of type ``A ⇒ {⋆: B, j: C...}``: an instance
@@ -656,14 +732,26 @@ class _Inference:
             for i, m in enumerate(map(self.mem, t.memories()))
         ]
 
-    def extend_instances(self) -> None:
+    def extend_instances(self, complete_only: bool = False) -> bool:
         """Each instance's memory is ``E`` followed by its type's memory (the type's bottoms taken
         as ε), unified until nothing changes; then the types' bottoms are set to ε. A value's
-        exit it does not have is left apart (its instance's memory says nothing)."""
+        exit it does not have is left apart (its instance's memory says nothing). Instances
+        extended before (:attr:`extended`) are done; with ``complete_only``, so are those whose
+        type still reaches a variable whose runs are open (its type may yet grow, and what it
+        does not have is not known). Returns whether any instance was extended."""
+        pending = set(self.runs)
+        chosen = [
+            i
+            for i, (t, _, _, _) in enumerate(self.instances)
+            if i not in self.extended
+            and not (complete_only and any(id(x) in pending for x in self.walk(t) if isinstance(x, _TV)))
+        ]
+        self.extended.update(chosen)
+        instances = [self.instances[i] for i in chosen]
         while True:
             before = self.bindings
             exposed = self.exposed()
-            for t, extension, copies, of_value in self.instances:
+            for t, extension, copies, of_value in instances:
                 absent = self.absent(t, exposed) if of_value else [False] * len(copies)
                 self.drain(
                     [
@@ -675,14 +763,17 @@ class _Inference:
             if self.bindings == before:
                 break
         exposed = self.exposed()
-        for t, _, _, of_value in self.instances:
+        for t, _, _, of_value in instances:
             absent = self.absent(t, exposed) if of_value else [False] * len(t.memories())
             for m, away in zip(map(self.mem, t.memories()), absent, strict=True):
                 if not away and m.row is not _EPSILON:
                     self.bind_row(m.row, _Mem(_EPSILON))
+        return bool(chosen)
 
     def exposed(self) -> set[int]:
-        """The rows the term's type and its variables' types show (:attr:`roots`)."""
+        """The rows the caller chooses: those of the term's input memory and of its variables'
+        types (:attr:`roots`). A value the term itself leaves in its output has the exits its
+        own type gives it: its unused rows may be absent exits."""
         rows = {id(x) for root in self.roots for x in self.walk(root) if isinstance(x, _MV)}
         return rows - self.declared_absent
 
@@ -690,16 +781,16 @@ class _Inference:
         """``[c].M`` with c a constant (or a variable of base sort): the slot holds c's sort, or,
         where the slot's value is run, c's jump ``ρ ⇒ {family: ρ}`` (a constant run is a jump).
         Pairs still open wait; with ``final`` they are unified. Returns whether one was settled."""
-        waiting: list[tuple[Any, Any]] = []
+        waiting: list[tuple[Any, Any, Any]] = []
         settled = False
-        for pushed, slot in self.subsumed:
+        for pushed, slot, label in self.subsumed:
             p, s = self.prune(pushed), self.prune(slot)
             if isinstance(p, Base) and isinstance(s, _Arrow):
-                self.drain([("m", s.input, s.exits[family_of_sort(p.name)])])
+                self.drain(self.jump(p.name, s, label))
             elif final or isinstance(p, _Arrow) or isinstance(s, Base) or p is s:
                 self.unify(p, s)
             else:
-                waiting.append((pushed, slot))
+                waiting.append((pushed, slot, label))
                 continue
             settled = True
         self.subsumed = waiting
@@ -733,7 +824,7 @@ class _Inference:
                 pushed = pushed.type
             if self.jumps and isinstance(node.term, Var | Const):
                 slot = self.tv()  # a constant (or a variable holding one) may be pushed as its jump
-                self.subsumed.append((pushed, slot))
+                self.subsumed.append((pushed, slot, node.term.value if isinstance(node.term, Const) else None))
                 pushed = slot
             rest = _Mem(self.mv())
             self.drain([("m", body.input, _Mem(rest.row, {node.location: (pushed, None)}))])
@@ -756,39 +847,47 @@ class _Inference:
         then = self.computation(results.pop(), "second part of the sequence")
         first = self.computation(results.pop(), "first part of the sequence")
         self.drain([("m", first.output, then.input)])
-        self.drain([("m", first.exits[f], then.exits[f]) for f in FAMILIES])  # exits of N pass M
+        self.drain([("m", first.exits[f], then.exits[f]) for f in self.keys])  # exits of N pass M
         return self.new_arrow(first.input, then.output, then.exits)
 
     def case(self, first: _Arrow, arms: list[tuple[Any, _Arrow]]) -> _Arrow:
-        """``N ; {j -> Mj | ...}``: each branch starts from N's exit memory for its label's family
-        (``⋆``: N's output); all branches and what passes end alike. A family with some labels
-        caught may have others that pass (or reach ``_``): its memory is shared with them."""
+        """``N ; {j -> Mj | ...}``: each branch starts from N's exit memory for its label's key
+        (``⋆``: N's output); all branches and what passes end alike. A name listed on its own is
+        caught whole; a family with some labels caught (an int, a string, one of True and
+        False) may have others that pass (or reach ``_``): its memory is shared with them."""
         out = self.new_arrow(first.input, _Mem(self.mv()), self.exits())
         work: list[tuple[str, Any, Any]] = []
         labels = [label for label, _ in arms]
         default = next((body for label, body in arms if label == ANY), None)
+        caught = {self.key(label) for label in labels if label not in (STAR, ANY)} - set(FAMILIES)
+        if Name("True") in labels and Name("False") in labels:
+            caught.add("bool")
         for label, body in arms:
             if label == STAR:
                 work.append(("m", body.input, first.output))
             elif label != ANY:
-                work.append(("m", body.input, first.exits[family_of_label(label)]))
+                work.append(("m", body.input, first.exits[self.key(label)]))
             work.append(("m", body.output, out.output))
-            work.extend(("m", body.exits[f], out.exits[f]) for f in FAMILIES)
+            work.extend(("m", body.exits[f], out.exits[f]) for f in self.keys)
         passing = out if default is None else default
         if STAR not in labels:
             work.append(("m", first.output, passing.output if default is None else default.input))
-        for f in FAMILIES:
-            work.append(("m", first.exits[f], out.exits[f] if default is None else default.input))
+        for f in self.keys:
+            if f not in caught:
+                work.append(("m", first.exits[f], out.exits[f] if default is None else default.input))
         self.drain(work)
         return out
 
     def loop(self, node: Loop, body: _Arrow) -> _Arrow:
-        """``M^j``: exit j runs M again, so j's memory is M's input; other exits leave."""
+        """``M^j``: exit j runs M again, so j's memory is M's input; other exits leave (j itself
+        never leaves where it is listed on its own; a family's other labels do)."""
         if node.label == STAR:
             self.drain([("m", body.output, body.input)])
             return self.new_arrow(body.input, _Mem(self.mv()), body.exits)
-        self.drain([("m", body.exits[family_of_label(node.label)], body.input)])
-        return self.new_arrow(body.input, body.output, body.exits)
+        key = self.key(node.label)
+        self.drain([("m", body.exits[key], body.input)])
+        exits = body.exits if key in FAMILIES else {**body.exits, key: _Mem(self.mv())}
+        return self.new_arrow(body.input, body.output, exits)
 
     def error(self, clash: _Clash, node: Term) -> TypingError:
         from machine_calculus.calculus.fmc.printer import to_unicode
@@ -872,11 +971,21 @@ class _Inference:
                 {
                     f: self.thaw_mem(dict(a.exits)[f], result, variables)
                     if f in dict(a.exits)
-                    else _Mem(variables.setdefault(f"{_EXIT_KEY}{len(variables)}", self.mv()))
-                    for f in FAMILIES
+                    else self.unlisted_exit(a, f, result, variables)
+                    for f in self.keys
                 },
             ),
         )
+
+    def unlisted_exit(self, a: Arrow, key: str, result: Callable[[Type], Any], variables: dict[str, Any]) -> _Mem:
+        """The exit memory for ``key`` of a given type that does not list it: a label not listed on
+        its own is one of its family (the family's memory, where listed); else an exit the type
+        does not have (a row of its own, :data:`_EXIT_KEY`)."""
+        listed = dict(a.exits)
+        family = key if key in FAMILIES else family_of_sort(_key_sort(key))
+        if key != family and family in listed:
+            return self.thaw_mem(listed[family], result, variables)
+        return _Mem(variables.setdefault(f"{_EXIT_KEY}{len(variables)}", self.mv()))
 
     def thaw_mem(self, m: MemoryType, result: Callable[[Type], Any], variables: dict[str, Any]) -> _Mem:
         row = _EPSILON if m.row == "ε" else variables.setdefault("r:" + m.row, self.mv())
@@ -920,12 +1029,89 @@ def _nth(base: tuple[str, ...], n: int) -> str:
 
 #: The families of exit labels a type tells apart: capitalized names (True and False among them),
 #: integers, rationals, strings and symbolic constants. ``⋆`` is the arrow's output.
-FAMILIES = ("name", "int", "rat", "str", "sym")
+FAMILIES = ("bool", "name", "int", "rat", "str", "sym")
 
 
 def family_of_sort(sort: str) -> str:
     """The label family a constant of base sort ``sort`` jumps with when run."""
-    return "name" if sort in ("bool", "name") else sort
+    return sort
+
+
+def label_key(label: Any) -> str | None:
+    """The key a label has where a type lists it on its own: a name as itself (``Cons``), a string
+    quoted (``"break"``), a number as written (``3``, ``1/2``); None for True and False (bool
+    is one family, True+False) and for symbolic labels (their equality is not decided)."""
+    if isinstance(label, Name):
+        return None if label.text in ("True", "False") else label.text
+    if isinstance(label, str):
+        return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if is_sympy(label) and label.is_Rational:
+        return str(label)
+    return None
+
+
+def _key_sort(key: str) -> str:
+    """The sort of the labels a key listed on its own stands for (the inverse of :func:`label_key`)."""
+    if key.startswith('"'):
+        return "str"
+    if key[0].isupper():
+        return "name"
+    return "rat" if "/" in key else "int"
+
+
+def exit_memory(t: Arrow, label: Any) -> MemoryType | None:
+    """The memory ``t`` says an exit with ``label`` leaves (``⋆``: the output): the label's own
+    entry where ``t`` lists it, else its family's; None where ``t`` has no such exit."""
+    if label == STAR:
+        return t.output
+    listed = dict(t.exits)
+    own = label_key(label)
+    if own is not None and own in listed:
+        return listed[own]
+    return listed.get(family_of_label(label))
+
+
+#: at most this many labels are listed on their own (each arrow has an exit per key: more would
+#: make inference cost labels × nodes); the rest are typed by their families
+MAX_OWN_LABELS = 64
+
+
+def _terms_labels(term: Term) -> set[str]:
+    """The labels a term lists on its own: those it catches (case frames' and loops' labels),
+    then the names it jumps with (a constant run), at most :data:`MAX_OWN_LABELS` in all."""
+    caught: set[str] = set()
+    jumped: set[str] = set()
+    seen: set[int] = set()
+    stack: list[Term] = [term]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Push):  # a pushed constant is a value, not a jump
+            stack.extend((node.body,) if isinstance(node.term, Const) else (node.body, node.term))
+            continue
+        if isinstance(node, Const):
+            if isinstance(node.value, Name):
+                jumped.add(label_key(node.value) or "")
+        elif isinstance(node, Case):
+            caught.update(k for k in map(label_key, (label for label, _ in branches(node.frame))) if k)
+        elif isinstance(node, Loop):
+            caught.add(label_key(node.label) or "")
+        stack.extend(children(node))
+    ordered = sorted(caught - {""}) + sorted(jumped - caught - {""})
+    return set(ordered[:MAX_OWN_LABELS])
+
+
+def _types_labels(t: Type) -> set[str]:
+    """The names a given type lists on their own (its exits' keys that are no family)."""
+    own: set[str] = set()
+    fold_type(
+        t,
+        lambda v: None,
+        lambda a, result: own.update(k for k, _ in a.exits if k not in FAMILIES),
+    )
+    return own
 
 
 def family_of_label(label: Any) -> str:
@@ -956,36 +1142,54 @@ def base_sort(value: Any) -> str:
     raise ValueError(f"not a constant value: {value!r}")
 
 
-def infer(term: Term, env: Mapping[str, Type] | None = None) -> Typing:
+def infer(term: Term, env: Mapping[str, Type] | None = None, given: Type | None = None) -> Typing:
     """The principal type of ``term`` (free variables get types too); raises :class:`TypingError`.
 
     First with each variable's type used as it is (every run at one depth, which finds the
     principal type when one exists); a term that fails so is typed again with **extension per
     use**: each run of a variable whose type is known may extend it below, and a pushed constant
-    may be typed as its jump (docs/types-and-effects.md says which terms this types)."""
-    return typed(term, env)[0]
+    may be typed as its jump (docs/types-and-effects.md says which terms this types); then with
+    the instances extended before open variables are typed from their first runs.
+
+    ``given``: what is known of the type (say, the input memory's cells, the rest left to
+    variables): the result is the most general type found that is an instance of it. It is
+    unified before the open ends are settled, as in :func:`has_type`."""
+    return typed(term, env, given=given)[0]
 
 
-def typed(term: Term, env: Mapping[str, Type] | None = None, record: bool = False) -> tuple[Typing, Any]:
+def typed(
+    term: Term, env: Mapping[str, Type] | None = None, record: bool = False, given: Type | None = None
+) -> tuple[Typing, Any]:
     """:func:`infer`, with the inference itself (its judgements when ``record``)."""
     with collector_paused():
         try:
-            return _infer(term, env, extend=False, record=record)
+            return _infer(term, env, extend=False, record=record, given=given)
         except TypingError as monomorphic:
-            try:
-                return _infer(term, env, extend=True, record=record)
-            except TypingError:
-                raise monomorphic from None
+            for eager in (False, True):
+                try:
+                    return _infer(term, env, extend=True, record=record, eager=eager, given=given)
+                except TypingError:
+                    pass
+            raise monomorphic from None
 
 
-def _infer(term: Term, env: Mapping[str, Type] | None, extend: bool, record: bool = False) -> tuple[Typing, Any]:
+def _infer(
+    term: Term,
+    env: Mapping[str, Type] | None,
+    extend: bool,
+    record: bool = False,
+    eager: bool = False,
+    given: Type | None = None,
+) -> tuple[Typing, Any]:
     for occurs_check in (False, True):
-        inference = _Inference(occurs_check, extend, record)
+        inference = _Inference(occurs_check, extend, record, eager=eager)
+        inference.list_labels(term, *(env or {}).values(), *([] if given is None else [given]))
         variables: dict[str, Any] = {}
         thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
+        expected = None if given is None else inference.thaw(given, variables)
         inference.declared_absent = _unlisted_exits(variables)
         try:
-            t, free = inference.infer(term, thawed)
+            t, free = inference.infer(term, thawed, expected)
         except TypingError:
             if occurs_check:
                 raise
@@ -1011,6 +1215,7 @@ def type_of(term: Term) -> Type:
 def instance_of(specific: Type, general: Type) -> bool:
     """Is ``specific`` an instance of ``general`` (substituting for the latter's variables only)?"""
     inference = _Inference()
+    inference.list_labels(specific, general)
     rigid: dict[str, Any] = {}
     target = inference.thaw(specific, rigid)
     pattern = inference.thaw(general, {})
@@ -1039,8 +1244,14 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
         if not inferred.free and instance_of(t, inferred.type):
             return True
     with collector_paused():
-        for extend, jumps in ((False, False), (False, True), (True, True)):
-            inference = _Inference(True, extend, jumps=jumps)
+        for extend, jumps, eager in (
+            (False, False, False),
+            (False, True, False),
+            (True, True, False),
+            (True, True, True),
+        ):
+            inference = _Inference(True, extend, jumps=jumps, eager=eager)
+            inference.list_labels(term, t, *(env or {}).values())
             variables: dict[str, Any] = {}
             thawed = {name: inference.thaw(x, variables) for name, x in (env or {}).items()}
             rigid: dict[str, Any] = {}

@@ -127,14 +127,17 @@ def _constant_term(v: Value) -> Term:
     raise TypeError(f"not a While value: {v!r}")
 
 
-def compile_program(program: Program) -> Term:
-    """The FMC III term of a While program."""
-    return _Compiler(program).block(program.body)
+def compile_program(program: Program, checked_conditions: bool = True) -> Term:
+    """The FMC III term of a While program. ``checked_conditions=False`` leaves out the ``_``
+    arms that stop a run on a condition that is not a Boolean: such a value then exits the
+    frame with its own label (what typing looks for, :mod:`.types`)."""
+    return _Compiler(program, checked_conditions).block(program.body)
 
 
 class _Compiler:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, checked_conditions: bool = True) -> None:
         self.arities = program.arities()
+        self.checked = checked_conditions
         self.names = (f"v{i}" for i in itertools.count(1))
 
     def fresh(self) -> str:
@@ -195,8 +198,12 @@ class _Compiler:
     def branch(self, condition: Expr, what: str, if_true: Term, if_false: Term) -> Term:
         """``E⟦c⟧ ; ⟨b⟩.(b ; {True -> if_true | False -> if_false | _ -> error})``."""
         b = self.fresh()
-        frame = case(Var(b), (TRUE, if_true), (FALSE, if_false), (ANY, self.error(compiled_not_boolean(what), b)))
+        frame = case(Var(b), (TRUE, if_true), (FALSE, if_false), *self.not_boolean(what, b))
         return Seq(self.expression(condition), Pop(DEFAULT, b, frame))
+
+    def not_boolean(self, what: str, value_variable: str) -> tuple[tuple[Any, Term], ...]:
+        """The ``_`` arm of a condition's frame: stop, naming the value (none when unchecked)."""
+        return ((ANY, self.error(compiled_not_boolean(what), value_variable)),) if self.checked else ()
 
     def match(self, s: Match) -> Term:
         v = self.fresh()
@@ -267,7 +274,7 @@ class _Compiler:
                 Var(b),
                 (TRUE, Push(Const(TRUE), DEFAULT, SKIP)),
                 (FALSE, Push(Const(FALSE), DEFAULT, SKIP)),
-                (ANY, self.error(compiled_not_boolean(e.operator), b)),
+                *self.not_boolean(e.operator, b),
             ),
         )
         right = Seq(self.expression(e.right), check)
@@ -276,5 +283,5 @@ class _Compiler:
         arms = ((TRUE, stop), (FALSE, right)) if e.operator == "or" else ((TRUE, right), (FALSE, stop))
         return Seq(
             self.expression(e.left),
-            Pop(DEFAULT, a, case(Var(a), *arms, (ANY, self.error(compiled_not_boolean(e.operator), a)))),
+            Pop(DEFAULT, a, case(Var(a), *arms, *self.not_boolean(e.operator, a))),
         )

@@ -41,7 +41,18 @@ from machine_calculus.embeddings.imperative.syntax import (
     While,
 )
 
-__all__ = ["TYPES", "VARIABLES", "conditions", "expressions", "integer_expressions", "programs", "stores", "values"]
+__all__ = [
+    "TYPED_VARIABLES",
+    "TYPES",
+    "VARIABLES",
+    "conditions",
+    "expressions",
+    "integer_expressions",
+    "programs",
+    "stores",
+    "typed_programs",
+    "values",
+]
 
 TYPES = (
     DataType("List", (("Nil", ()), ("Cons", ("h", "t")))),
@@ -107,28 +118,32 @@ def _number(n: int) -> Literal:
 
 
 @cache  # strategies are immutable: built once per argument, not per draw
-def integer_expressions(depth: int = 2, names: tuple[str, ...] = _INTEGERS) -> st.SearchStrategy[Expr]:
+def integer_expressions(
+    depth: int = 2, names: tuple[str, ...] = _INTEGERS, operators: tuple[str, ...] = _ARITHMETIC
+) -> st.SearchStrategy[Expr]:
     """Arithmetic on the integer variables ``names`` and small literals (``/`` makes rationals,
     ``%`` of a rational and division by zero go wrong: corner cases, now and then)."""
     leaf = st.one_of(st.integers(-3, 9).map(_number), st.sampled_from(names).map(Variable))
     if depth <= 0:
         return leaf
-    sub = integer_expressions(depth - 1, names)
+    sub = integer_expressions(depth - 1, names, operators)
     return st.one_of(
         leaf,
-        st.builds(Binary, st.sampled_from(_ARITHMETIC), sub, sub),
+        st.builds(Binary, st.sampled_from(operators), sub, sub),
         sub.map(lambda e: Unary("-", e)),
     )
 
 
 @cache  # strategies are immutable: built once per argument, not per draw
-def conditions(depth: int = 1, names: tuple[str, ...] = _INTEGERS) -> st.SearchStrategy[Expr]:
+def conditions(
+    depth: int = 1, names: tuple[str, ...] = _INTEGERS, operators: tuple[str, ...] = _ARITHMETIC
+) -> st.SearchStrategy[Expr]:
     """Comparisons of integer expressions, combined by ``and``, ``or``, ``not``."""
-    ints = integer_expressions(1, names)
+    ints = integer_expressions(1, names, operators)
     comparison = st.builds(Binary, st.sampled_from(_COMPARISONS), ints, ints)
     if depth <= 0:
         return comparison
-    sub = conditions(depth - 1, names)
+    sub = conditions(depth - 1, names, operators)
     return st.one_of(
         comparison, st.builds(Binary, st.sampled_from(("and", "or")), sub, sub), sub.map(lambda e: Unary("not", e))
     )
@@ -263,3 +278,74 @@ def programs(draw: st.DrawFn, depth: int = 3) -> Program:
         prelude.extend(Assign(x, _number(draw(st.integers(-3, 9)))) for x in _INTEGERS)
         prelude.append(Assign("xs", _list_literal(draw(st.lists(st.integers(-3, 9), max_size=4)))))
     return Program(TYPES, (*prelude, *draw(_statements(depth, (), [], least=3))))
+
+
+# -- programs the FMC III type system accepts -----------------------------------------------------
+
+#: the variables of :func:`typed_programs` and their sorts (``p`` holds a ``Pair`` of integers)
+TYPED_VARIABLES: dict[str, str] = {"a": "int", "b": "int", "c": "int", "u": "int", "v": "int", "z": "int"}
+TYPED_VARIABLES.update({"f": "bool", "p": "Pair"})
+_TYPED_INTEGERS = ("a", "b", "c", "u", "v", "z")
+_EXACT = ("+", "-", "*", "%", "+")  # no ``/``: its result is an int or a rat (no simple type)
+
+
+@st.composite
+def _typed_block(
+    draw: st.DrawFn, depth: int, loops: tuple[str, ...], catchable: frozenset[str], counters: list[int], top: bool
+) -> list[Stmt]:
+    out: list[Stmt] = []
+    names = (*_TYPED_INTEGERS, *loops)
+    ints = integer_expressions(1, names, _EXACT)
+    guard = conditions(1, names, _EXACT) | st.just(Variable("f"))
+    for _ in range(draw(st.integers(1 if top else 0, 4 if top else 3))):
+        kinds = ["assign", "assign", "flag"] + (["print", "print"] if top else [])
+        kinds += ["break", "continue"] if loops else []
+        kinds += ["throw"] if catchable else []
+        kinds += ["if", "loop", "try", "match"] if depth > 0 else []
+        kind = draw(st.sampled_from(kinds))
+        inner = _typed_block(depth - 1, loops, catchable, counters, False)
+        if kind == "assign":
+            out.append(Assign(draw(st.sampled_from(_TYPED_INTEGERS)), draw(ints)))
+        elif kind == "flag":
+            out.append(Assign("f", draw(conditions(1, names, _EXACT))))
+        elif kind == "print":
+            out.append(Print(draw(ints | st.just(Variable("f")))))
+        elif kind in ("break", "continue"):
+            out.append(If(draw(guard), (Break() if kind == "break" else Continue(),), ()))
+        elif kind == "throw":
+            name = draw(st.sampled_from(sorted(catchable)))
+            out.append(If(draw(guard), (Throw(name, draw(ints) if name == "E1" else None),), ()))
+        elif kind == "if":
+            out.append(If(draw(guard), tuple(draw(inner)), tuple(draw(inner))))
+        elif kind == "loop":
+            k = _counter(counters)
+            body = draw(_typed_block(depth - 1, (*loops, k), catchable, counters, False))
+            out.extend(_counted(draw, k, 0, body, draw(st.none() | guard)))
+        elif kind == "try":
+            caught = draw(st.lists(st.sampled_from(["E1", "E2"]), min_size=1, max_size=2, unique=True))
+            body = draw(_typed_block(depth - 1, loops, catchable | frozenset(caught), counters, False))
+            for n in caught:  # each handler has a throw to catch (a dead one types its payload from nothing)
+                throw = Throw(n, draw(ints) if n == "E1" else None)
+                body.insert(draw(st.integers(0, len(body))), If(draw(guard), (throw,), ()))
+            handlers = tuple(Catch(n, "z" if n == "E1" else None, tuple(draw(inner))) for n in caught)
+            out.append(Try(tuple(body), handlers))
+        else:  # build a pair and take it apart
+            out.append(Assign("p", Construct("Pair", (draw(ints), draw(ints)))))
+            out.append(Match(Variable("p"), (MatchArm("Pair", ("u", "v"), tuple(draw(inner))),)))
+    return out
+
+
+@st.composite
+def typed_programs(draw: st.DrawFn, depth: int = 3) -> Program:
+    """Terminating While programs in the class the FMC III type system accepts (docs/control.md):
+    every variable holds one sort throughout (:data:`TYPED_VARIABLES`, all set first), every
+    exception thrown is caught (``E1`` always with an integer payload, ``E2`` never with one),
+    ``print`` only at the top level (so that every run prints the same sorts in the same order),
+    no ``input()`` and no ``/``; bounded loops, conditionals, ``break``, ``continue``, ``try``
+    and ``match`` on a ``Pair`` nest freely."""
+    counters: list[int] = []
+    body = draw(_typed_block(depth, (), frozenset(), counters, True))
+    prelude: list[Stmt] = [Assign(x, _number(0)) for x in _TYPED_INTEGERS]
+    prelude += [Assign("f", Literal(True)), Assign("p", Construct("Pair", (_number(0), _number(0))))]
+    prelude += [Assign(f"k{i}", _number(0)) for i in range(len(counters))]
+    return Program((DataType("Pair", (("Pair", ("l", "r")),)),), (*prelude, *body))

@@ -16,19 +16,21 @@ from hypothesis import given
 
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.printer import to_unicode
-from machine_calculus.calculus.fmc.syntax import STAR, Const, Prim, Push, Seq, Term
+from machine_calculus.calculus.fmc.syntax import Const, Prim, Push, Seq, Term
 from machine_calculus.calculus.fmc.syntax import exit_label as exit_label_of
 from machine_calculus.calculus.fmc.types import (
     Arrow,
     Base,
     TypingError,
-    family_of_label,
     ground,
     has_type,
     infer,
     instance_of,
     pretty_type,
     value_type,
+)
+from machine_calculus.calculus.fmc.types import (
+    exit_memory as exit_memory_of,
 )
 from machine_calculus.calculus.strategies import TypedTerm, typed_terms
 from machine_calculus.machine.fmc import fast, small_step
@@ -57,11 +59,7 @@ def test_typed_loop_free_fmc3_terms_terminate(example: TypedTerm) -> None:
 
 def exit_memory(example: TypedTerm, exit_label: Term | None) -> dict[str, tuple[Any, ...]] | None:
     """The memory type the type gives for the run's exit (None: the type does not say)."""
-    label = exit_label_of(exit_label)
-    if label is STAR:
-        return dict(example.type.output.stacks)
-    family = family_of_label(label)
-    found = dict(example.type.exits).get(family)
+    found = exit_memory_of(example.type, exit_label_of(exit_label))
     return None if found is None else dict(found.stacks)
 
 

@@ -38,7 +38,7 @@ def test_runtime_error_is_a_stuck_run(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_types_with_exits(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "type", "[1]out.Overflow ; [2]out", "--notation", "ascii")
-    assert code == 0 and out.strip() == "r => {*: s.out(int), name: r.out(int)}" and not err
+    assert code == 0 and out.strip() == "r => {*: s.out(int), Overflow: r.out(int)}" and not err
     code, out, err = run(capsys, "type", "[1].[2]./")
     assert code == 1 and "'/' has no simple type" in out and not err
 

@@ -1,0 +1,73 @@
+"""The FMC III types of While programs: the type of the compiled program, with the sorts of the
+initial store's variables given (docs/control.md says which programs the type system accepts).
+
+A variable ``x`` is location ``x`` holding one cell, the thunk ``[v]`` of its value, so a store
+where x holds an int is the memory type ``x((ε ⇒ λ(int)))`` (:func:`cell_type`). A program's type
+is ``ρ·x(t)... ⇒ ρ·x(C)... out(...)``: each cell before and after, and what it prints, bottom first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from machine_calculus.calculus.fmc.types import Arrow, Base, MemoryType, Type, TypeVariable, Typing, TypingError, infer
+from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.syntax import If, Match, Program, Stmt, Throw, Try, While
+
+__all__ = ["SORTS", "cell_type", "program_typing", "store_memory"]
+
+#: the sorts a variable of the initial store may be given
+SORTS = ("int", "rat", "str", "bool")
+
+
+def cell_type(sort: str | Type) -> Arrow:
+    """The type of a cell holding a value of ``sort``: the thunk ``[v] : ε ⇒ λ(sort)``, run at any
+    depth (extension per use)."""
+    item = Base(sort) if isinstance(sort, str) else sort
+    return Arrow(MemoryType("ε"), MemoryType("ε", (("λ", (item,)),)))
+
+
+def store_memory(store: Mapping[str, str | Type], row: str = "ρ") -> MemoryType:
+    """The memory type of a store whose variables hold values of the given sorts."""
+    for name, sort in store.items():
+        if isinstance(sort, str) and sort not in SORTS:
+            raise ValueError(f"variable {name}: {sort!r} is not a sort ({', '.join(SORTS)})")
+    return MemoryType(row, tuple((name, (cell_type(sort),)) for name, sort in sorted(store.items())))
+
+
+def program_typing(program: Program, store: Mapping[str, str | Type] | None = None) -> Typing:
+    """The type of the compiled ``program`` (:func:`calculus.fmc.types.infer`); raises
+    ``TypingError``. The initial store holds values: a variable in ``store`` one of the sort given,
+    any other one of a type variable's (a cell ``x((ε ⇒ λ(t_x)))``). The program is typed with
+    its conditions unchecked (:func:`compile_program`), so that a condition that may not be a
+    Boolean shows as an exit, and is refused; an exit with the name of an exception the program
+    throws is that exception, uncaught. The free variables are the markers of variables a
+    handler may leave unassigned."""
+    cells: dict[str, str | Type] = {x: TypeVariable("t_" + x) for x in program.variables()}
+    cells.update(store or {})
+    memory = store_memory(cells)
+    given = Arrow(memory, MemoryType("σ"))
+    typing = infer(compile_program(program, checked_conditions=False), given=given)
+    thrown = {s.name for s in _statements(program) if isinstance(s, Throw)}
+    assert isinstance(typing.type, Arrow)
+    for key, _ in typing.type.exits:
+        if key not in thrown:
+            raise TypingError(f"a condition may not be a Boolean: the program may end with a jump of {key}")
+    return typing
+
+
+def _statements(program: Program) -> Iterator[Stmt]:
+    """Every statement of the program, nested ones too (iteratively)."""
+    stack: list[Stmt] = list(program.body)
+    while stack:
+        s = stack.pop()
+        yield s
+        if isinstance(s, If):
+            stack.extend((*s.then, *s.otherwise))
+        elif isinstance(s, While):
+            stack.extend(s.body)
+        elif isinstance(s, Try):
+            stack.extend(s.body)
+            stack.extend(x for h in s.handlers for x in h.handler)
+        elif isinstance(s, Match):
+            stack.extend(x for arm in s.arms for x in arm.body)
