@@ -12,12 +12,13 @@ from collections.abc import Iterator, Mapping
 
 from machine_calculus.calculus.fmc.types import Arrow, Base, MemoryType, Type, TypeVariable, Typing, TypingError, infer
 from machine_calculus.embeddings.imperative.compiler import compile_program
+from machine_calculus.embeddings.imperative.printer import to_source
 from machine_calculus.embeddings.imperative.syntax import If, Match, Program, Stmt, Throw, Try, While
 
 __all__ = ["SORTS", "cell_type", "program_typing", "store_memory"]
 
 #: the sorts a variable of the initial store may be given
-SORTS = ("int", "rat", "str", "bool")
+SORTS = ("int", "rat", "str", "bool", "sym")
 
 
 def cell_type(sort: str | Type) -> Arrow:
@@ -46,14 +47,40 @@ def program_typing(program: Program, store: Mapping[str, str | Type] | None = No
     cells: dict[str, str | Type] = {x: TypeVariable("t_" + x) for x in program.variables()}
     cells.update(store or {})
     memory = store_memory(cells)
-    given = Arrow(memory, MemoryType("σ"))
-    typing = infer(compile_program(program, checked_conditions=False), given=given)
+    try:
+        return _typing(program, memory)
+    except TypingError as error:
+        raise _at_statement(program, memory, error) from None
+
+
+def _typing(program: Program, memory: MemoryType) -> Typing:
+    typing = infer(compile_program(program, checked_conditions=False), given=Arrow(memory, MemoryType("σ")))
     thrown = {s.name for s in _statements(program) if isinstance(s, Throw)}
     assert isinstance(typing.type, Arrow)
     for key, _ in typing.type.exits:
         if key not in thrown:
             raise TypingError(f"a condition may not be a Boolean: the program may end with a jump of {key}")
     return typing
+
+
+#: a program with more top-level statements than this is not searched for the one to blame
+_BLAME_LIMIT = 200
+
+
+def _at_statement(program: Program, memory: MemoryType, error: TypingError) -> TypingError:
+    """``error`` naming the first top-level statement with which the program stops having a type
+    (the shortest untypable prefix), in While's words: ``line 4: while (...) ...: <why>``."""
+    body = program.body
+    if len(body) > _BLAME_LIMIT:
+        return error
+    for n in range(1, len(body) + 1):
+        try:
+            _typing(Program(program.types, body[:n]), memory)
+        except TypingError as at:
+            statement = body[n - 1]
+            first = to_source(Program((), (statement,))).splitlines()[0]
+            return TypingError(f"line {statement.line}: {first}: {at.message}", error.term)
+    return error
 
 
 def _statements(program: Program) -> Iterator[Stmt]:

@@ -1,4 +1,4 @@
-"""``mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--term]``.
+"""``mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--term | --type]``.
 
 Runs a While program through its compilation to FMC III on the machine (``--reference``: the
 reference interpreter instead). A ``--set`` value is a While expression (``3``, ``"s"``,
@@ -51,6 +51,11 @@ def add_while_parser(sub: Any, natural: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object (the stable contract)")
     p.add_argument("--reference", action="store_true", help="run the reference interpreter instead of the machine")
     p.add_argument("--term", action="store_true", help="print the compiled FMC III term (ASCII) and stop")
+    p.add_argument(
+        "--type",
+        action="store_true",
+        help="print the program's FMC III type (the --set values give their variables' sorts) and stop",
+    )
 
 
 def _value(text: str, types: tuple[DataType, ...], label: str, argument: str, start: int) -> Value:
@@ -146,6 +151,8 @@ def command_while(
         else:
             out.print(Text(to_ascii(term)), soft_wrap=True)
         return 0
+    if args.type:
+        return _print_type(program, store, args, out)
     symbolic = any(isinstance(v, sympy.Basic) and v.free_symbols for v in [*store.values(), *inputs])
     if symbolic and not args.reference:
         paths = symbolic_paths(program, store, inputs, fuel=args.fuel)
@@ -163,6 +170,37 @@ def command_while(
     else:
         _print_outcome(outcome, out, args.max_output)
     return 1 if outcome.outcome == "error" else 0
+
+
+def _print_type(program: Program, store: dict[str, Value], args: argparse.Namespace, out: Console) -> int:
+    """``--type``: the program's type (:func:`embeddings.imperative.types.program_typing`), each
+    variable set by ``--set`` holding a value of that value's sort (a data value's: any)."""
+    import sympy
+
+    from machine_calculus.calculus.fmc.types import TypingError, base_sort, pretty_type
+    from machine_calculus.embeddings.imperative.compiler import value_term
+    from machine_calculus.embeddings.imperative.syntax import Data
+    from machine_calculus.embeddings.imperative.types import program_typing
+
+    sorts = {  # a symbol stands for an unknown integer
+        x: "int" if isinstance(v, sympy.Basic) and v.free_symbols else base_sort(value_term(v).value)  # type: ignore[attr-defined]
+        for x, v in store.items()
+        if not isinstance(v, Data)
+    }
+    try:
+        typing = program_typing(program, sorts)
+    except TypingError as exc:
+        if args.json:
+            print(json.dumps({"typable": False, "type": None, "type_unicode": None, "error": exc.message}))
+        else:
+            out.print(Text(f"untypable: {exc.message}"), soft_wrap=True)
+        return 1
+    if args.json:
+        shown = {"type": pretty_type(typing.type, "ascii"), "type_unicode": pretty_type(typing.type)}
+        print(json.dumps({"typable": True, **shown, "error": None}, ensure_ascii=False))
+    else:
+        out.print(Text(pretty_type(typing.type)), soft_wrap=True)
+    return 0
 
 
 def _print_outcome(outcome: Outcome, out: Console, max_output: int, indent: str = "") -> None:

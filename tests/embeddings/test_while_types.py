@@ -4,6 +4,7 @@ without going wrong, and programs with a type error are refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,17 @@ def test_a_typed_program_has_no_type_error_at_run_time(program: Program) -> None
     event("typed")
     outcome = run_while(program)
     assert not any(e in (outcome.error or "") for e in _TYPE_ERRORS), outcome.error
+
+
+def test_command_line_type(capsys: pytest.CaptureFixture[str]) -> None:
+    from machine_calculus.cli.main import main
+
+    assert main(["while", str(EXAMPLES / "factorial.while"), "--set", "n=10", "--type"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "f((ε ⇒ λ(t))) n((ε ⇒ λ(int))) ⇒ f((ε ⇒ λ(int))) n((ε ⇒ λ(int))) out(int)"
+    )
+    assert main(["while", "x = 1;\nx = 1 + True;", "--type", "--json"]) == 1
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["typable"] is False and answer["error"].startswith("line 2: x = (1 + True);: ")
+    assert main(["while", "y = x * 2;", "--set", "x=$x", "--type"]) == 0  # a symbol: an integer
+    assert "x((ε ⇒ λ(int)))" in capsys.readouterr().out
