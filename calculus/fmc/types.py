@@ -271,7 +271,6 @@ class _Inference:
         extend: bool = False,
         record: bool = False,
         jumps: bool | None = None,
-        eager: bool = False,
     ) -> None:
         self.counter = itertools.count()
         # (rule, term, type, the variable's own type for a run) in post-order, when recording
@@ -295,9 +294,6 @@ class _Inference:
         self.sorts: set[int] = set()  # type variables of primitives' arguments: base sorts only
         self.roots: list[Any] = []  # the term's input and its variables' types: the caller's rows
         self.declared_absent: set[int] = set()  # rows of exits a given type does not list
-        self.extended: set[int] = set()  # the indices of :attr:`instances` already extended
-        # extend the instances made so far before a variable is typed by its first run
-        self.eager = eager
         # the exit keys every arrow has: the families, then the names listed on their own
         self.keys: tuple[str, ...] = FAMILIES
 
@@ -657,9 +653,6 @@ class _Inference:
                     self.bind(v, sort)
                     self.drain([w for a in arrows for w in self.jump(sort.name, a, label)])
                     continue
-                open_only = all(self.prune(v) is v for v, _ in self.runs.values())
-                if self.eager and open_only and self.extend_instances(complete_only=True):
-                    continue  # the extensions may tell the open variables' types
                 _, (v, arrows) = self.runs.popitem()
                 if self.prune(v) is v:  # no value tells its type: its first run does
                     self.drain([("t", v, arrows[0])])
@@ -709,7 +702,11 @@ class _Inference:
         empty rest ε. ``of_value``: the type is a value's (or a declared one), so an output or
         exit that nothing in the type produces is one the value does not have (see
         :meth:`absent`); a variable typed by its first run (no value) has every exit."""
-        copies = [_Mem(self.mv(), dict(self.mem(m).vectors)) for m in t.memories()]
+        # memories of the type that share a row share one in the copy: the instance of a type
+        # ``ρ·A ⇒ ρ·B`` is ``E·A ⇒ E·B`` at once, so what the run's input holds below A is known
+        # below B while inference goes on (a store cell read at several depths keeps its type)
+        rows: dict[int, _MV] = {}
+        copies = [_Mem(rows.setdefault(id(m.row), self.mv()), dict(m.vectors)) for m in map(self.mem, t.memories())]
         self.instances.append((t, self.mv(), copies, of_value))
         return self.new_arrow(copies[0], copies[1], dict(zip(t.exits, copies[2:], strict=True)))
 
@@ -732,22 +729,11 @@ class _Inference:
             for i, m in enumerate(map(self.mem, t.memories()))
         ]
 
-    def extend_instances(self, complete_only: bool = False) -> bool:
+    def extend_instances(self) -> None:
         """Each instance's memory is ``E`` followed by its type's memory (the type's bottoms taken
         as ε), unified until nothing changes; then the types' bottoms are set to ε. A value's
-        exit it does not have is left apart (its instance's memory says nothing). Instances
-        extended before (:attr:`extended`) are done; with ``complete_only``, so are those whose
-        type still reaches a variable whose runs are open (its type may yet grow, and what it
-        does not have is not known). Returns whether any instance was extended."""
-        pending = set(self.runs)
-        chosen = [
-            i
-            for i, (t, _, _, _) in enumerate(self.instances)
-            if i not in self.extended
-            and not (complete_only and any(id(x) in pending for x in self.walk(t) if isinstance(x, _TV)))
-        ]
-        self.extended.update(chosen)
-        instances = [self.instances[i] for i in chosen]
+        exit it does not have is left apart (its instance's memory says nothing)."""
+        instances = self.instances
         while True:
             before = self.bindings
             exposed = self.exposed()
@@ -768,7 +754,6 @@ class _Inference:
             for m, away in zip(map(self.mem, t.memories()), absent, strict=True):
                 if not away and m.row is not _EPSILON:
                     self.bind_row(m.row, _Mem(_EPSILON))
-        return bool(chosen)
 
     def exposed(self) -> set[int]:
         """The rows the caller chooses: those of the term's input memory and of its variables'
@@ -1148,8 +1133,7 @@ def infer(term: Term, env: Mapping[str, Type] | None = None, given: Type | None 
     First with each variable's type used as it is (every run at one depth, which finds the
     principal type when one exists); a term that fails so is typed again with **extension per
     use**: each run of a variable whose type is known may extend it below, and a pushed constant
-    may be typed as its jump (docs/types-and-effects.md says which terms this types); then with
-    the instances extended before open variables are typed from their first runs.
+    may be typed as its jump (docs/types-and-effects.md says which terms this types).
 
     ``given``: what is known of the type (say, the input memory's cells, the rest left to
     variables): the result is the most general type found that is an instance of it. It is
@@ -1165,12 +1149,10 @@ def typed(
         try:
             return _infer(term, env, extend=False, record=record, given=given)
         except TypingError as monomorphic:
-            for eager in (False, True):
-                try:
-                    return _infer(term, env, extend=True, record=record, eager=eager, given=given)
-                except TypingError:
-                    pass
-            raise monomorphic from None
+            try:
+                return _infer(term, env, extend=True, record=record, given=given)
+            except TypingError:
+                raise monomorphic from None
 
 
 def _infer(
@@ -1178,11 +1160,10 @@ def _infer(
     env: Mapping[str, Type] | None,
     extend: bool,
     record: bool = False,
-    eager: bool = False,
     given: Type | None = None,
 ) -> tuple[Typing, Any]:
     for occurs_check in (False, True):
-        inference = _Inference(occurs_check, extend, record, eager=eager)
+        inference = _Inference(occurs_check, extend, record)
         inference.list_labels(term, *(env or {}).values(), *([] if given is None else [given]))
         variables: dict[str, Any] = {}
         thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
@@ -1244,13 +1225,8 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
         if not inferred.free and instance_of(t, inferred.type):
             return True
     with collector_paused():
-        for extend, jumps, eager in (
-            (False, False, False),
-            (False, True, False),
-            (True, True, False),
-            (True, True, True),
-        ):
-            inference = _Inference(True, extend, jumps=jumps, eager=eager)
+        for extend, jumps in ((False, False), (False, True), (True, True)):
+            inference = _Inference(True, extend, jumps=jumps)
             inference.list_labels(term, t, *(env or {}).values())
             variables: dict[str, Any] = {}
             thawed = {name: inference.thaw(x, variables) for name, x in (env or {}).items()}

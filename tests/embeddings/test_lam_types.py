@@ -147,8 +147,7 @@ def first_order_parameters(term: Any) -> bool:
 @pytest.mark.parametrize("source", [r"(\y x. y (x A) x) (\y x. x y)", r"\z. z A (\z. z A (\x. x))"])
 def test_higher_order_parameters_under_cbv(source: str) -> None:
     """Parameters of order 2 or more (docs/types-and-effects.md): the CBV image has the
-    translation (checked: the last mode extends the instances before typing a parameter from its
-    first run), although ``infer`` may pick no type or another one for it."""
+    translation (checked against it), although ``infer`` may pick no type or another one."""
     term = parse_lambda(source)
     a = simple_type(term)
     assert not first_order_parameters(term)
