@@ -33,7 +33,7 @@ def test_throughput_quick_run_checks_its_workloads() -> None:
 
 
 def test_typing_benchmark_smoke_run() -> None:
-    assert smoke_run("type_inference.py", "--depth", "1000").count("\n| ") == 8  # header and seven workloads
+    assert smoke_run("type_inference.py", "--depth", "1000").count("\n| ") == 9  # header and eight workloads
 
 
 def test_control_benchmark_smoke_run() -> None:

@@ -254,6 +254,9 @@ class _Use:
         self.type = t
 
 
+#: the sorts arithmetic and the orders take (the machine's primitives refuse the others)
+_NUMBER_SORTS = ("int", "rat", "sym")
+
 #: the empty rest of memory: the value every generalized bottom row takes once inference ends
 _EPSILON = _MV(-1)
 #: marks a pushed term on the inference's stack: a value, not run
@@ -292,6 +295,7 @@ class _Inference:
         # run is a jump, a thunk is the computation itself (decided when the variable is bound)
         self.runs: dict[int, tuple[_TV, list[_Arrow]]] = {}
         self.sorts: set[int] = set()  # type variables of primitives' arguments: base sorts only
+        self.numbers: set[int] = set()  # of arithmetic's and orders' arguments: int, rat or sym
         self.roots: list[Any] = []  # the term's input and its variables' types: the caller's rows
         self.declared_absent: set[int] = set()  # rows of exits a given type does not list
         # the exit keys every arrow has: the families, then the names listed on their own
@@ -423,6 +427,11 @@ class _Inference:
                 raise _Clash("a primitive's argument would be a computation, not a value of a base sort")
             if isinstance(t, _TV):
                 self.sorts.add(id(t))
+        if id(v) in self.numbers:
+            if isinstance(t, Base) and t.name not in _NUMBER_SORTS:
+                raise _Clash(f"arithmetic and orders take numbers, not {t.name}")
+            if isinstance(t, _TV):
+                self.numbers.add(id(t))
         if self.occurs_check and any(x is v for x in self.walk(t)):
             raise _Clash("a type would contain itself (occurs check)")
         v.ref = t
@@ -782,8 +791,9 @@ class _Inference:
         return settled
 
     def primitive(self, name: str) -> _Arrow:
-        """``ρ·λ(v1 ... vn) ⇒ ρ·λ(r)``: + - * % take two of one sort to it, comparisons two of one
-        sort to bool, not bool to bool; error takes a string and never exits."""
+        """``ρ·λ(v1 ... vn) ⇒ ρ·λ(r)``: + - * % take two numbers of one sort (int, rat, sym) to it,
+        the orders two numbers of one sort to bool, == and != two constants of one sort to bool,
+        not bool to bool; error takes a string and never exits."""
         if name == "/":
             raise _Clash("'/' has no simple type: its result is an int or a rat depending on the values")
         row = self.mv()
@@ -794,6 +804,8 @@ class _Inference:
         else:
             sort = self.tv()
             self.sorts.add(id(sort))
+            if name not in ("==", "!="):
+                self.numbers.add(id(sort))
             arguments = [sort, sort]
             result = Base("bool") if name in ("==", "!=", "<", "<=", ">", ">=") else sort
         vector: Vector = None
@@ -1133,7 +1145,8 @@ def infer(term: Term, env: Mapping[str, Type] | None = None, given: Type | None 
     First with each variable's type used as it is (every run at one depth, which finds the
     principal type when one exists); a term that fails so is typed again with **extension per
     use**: each run of a variable whose type is known may extend it below, and a pushed constant
-    may be typed as its jump (docs/types-and-effects.md says which terms this types).
+    may be typed as its jump (docs/types-and-effects.md says which terms this types); then
+    with extension per use alone (a thunk pushed through variables is then never a slot to settle).
 
     ``given``: what is known of the type (say, the input memory's cells, the rest left to
     variables): the result is the most general type found that is an instance of it. It is
@@ -1149,10 +1162,12 @@ def typed(
         try:
             return _infer(term, env, extend=False, record=record, given=given)
         except TypingError as monomorphic:
-            try:
-                return _infer(term, env, extend=True, record=record, given=given)
-            except TypingError:
-                raise monomorphic from None
+            for jumps in (True, False):  # constants pushed through variables as jumps, or not
+                try:
+                    return _infer(term, env, extend=True, record=record, given=given, jumps=jumps)
+                except TypingError:
+                    pass
+            raise monomorphic from None
 
 
 def _infer(
@@ -1161,9 +1176,10 @@ def _infer(
     extend: bool,
     record: bool = False,
     given: Type | None = None,
+    jumps: bool | None = None,
 ) -> tuple[Typing, Any]:
     for occurs_check in (False, True):
-        inference = _Inference(occurs_check, extend, record)
+        inference = _Inference(occurs_check, extend, record, jumps=jumps)
         inference.list_labels(term, *(env or {}).values(), *([] if given is None else [given]))
         variables: dict[str, Any] = {}
         thawed = {name: inference.thaw(t, variables) for name, t in (env or {}).items()}
@@ -1216,7 +1232,7 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
 
     First: is ``t`` an instance of the inferred type? Then the term is inferred again with its
     type unified with ``t`` before the open ends are settled (one depth, then constants as
-    jumps, then extension per use)."""
+    jumps, then extension per use with constants as jumps, then without)."""
     try:
         inferred = infer(term, env)
     except TypingError:
@@ -1225,7 +1241,7 @@ def has_type(term: Term, t: Type, env: Mapping[str, Type] | None = None) -> bool
         if not inferred.free and instance_of(t, inferred.type):
             return True
     with collector_paused():
-        for extend, jumps in ((False, False), (False, True), (True, True)):
+        for extend, jumps in ((False, False), (False, True), (True, True), (True, False)):
             inference = _Inference(True, extend, jumps=jumps)
             inference.list_labels(term, t, *(env or {}).values())
             variables: dict[str, Any] = {}

@@ -91,7 +91,8 @@ def fits(expected: Any, value: Term) -> bool:
         return True
     if isinstance(expected, Arrow) and isinstance(value, Const):  # a constant typed as its jump
         return instance_of(expected, infer(value).type)
-    return instance_of(expected, found)
+    # a thunk: an instance of its principal type, or (extension per use) of the given one
+    return instance_of(expected, found) or (isinstance(expected, Arrow) and has_type(value, expected))
 
 
 def pretty_type_of(value: Term) -> str:
