@@ -82,7 +82,9 @@ def test_environment_gives_variables_types() -> None:
         # self-application (omega): found when the variable run is settled, so the whole term is named
         ("[<x>.[x].x].<x>.[x].x", "[⟨x⟩.[x].x].⟨x⟩.[x].x", "contain itself"),
         ("<x>.[x].x", "⟨x⟩.[x].x", "contain itself"),
-        ('[1].["s"].+', '[1].["s"].+', "str ≠ int"),
+        ('[1].["s"].+', '["s"].+', "arithmetic and orders take numbers, not str"),
+        ("[1].[True].<", "[True].<", "arithmetic and orders take numbers, not bool"),
+        ('[1].["s"].==', '[1].["s"].==', "str ≠ int"),  # == takes two constants of one sort
         ("[<x>.x].[1].+", "[⟨x⟩.x].[1].+", "constant of sort int is used as a computation"),
         ("[1].[2]./", "/", "'/' has no simple type"),
         ("(<x>.x)^A", "(⟨x⟩.x)^A", "contain itself"),
