@@ -154,6 +154,16 @@ def test_higher_order_parameters_under_cbv(source: str) -> None:
     assert has_type(cbn(term), cbn_type(a)) and has_type(cbv(term), cbv_type(a))
 
 
+@pytest.mark.xfail(strict=True, reason="has_type is incomplete here: found by the deep profile (docs)")
+def test_a_cbv_image_has_type_refuses() -> None:
+    """Known incompleteness (docs/types-and-effects.md), also before this check was widened: the
+    parameter y is typed from its first run, inside the argument's own redex."""
+    term = parse_lambda(r"\y. (\x. x A) y A A")
+    a = simple_type(term)
+    assert has_type(cbn(term), cbn_type(a))
+    assert has_type(cbv(term), cbv_type(a))
+
+
 @given(LAMBDA_TERMS)
 def test_images_have_the_translations_of_their_types(term: Any) -> None:
     """Item 3 of the types issue: CBN and CBV preserve types, as translated."""
