@@ -26,7 +26,7 @@ rest, unchanged": swap ``⟨x⟩.⟨y⟩.[x].[y]`` has type ``λ(t u) ⇒ λ(u t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,11 +269,7 @@ class _Inference:
     cyclic is typed again with the check, which names the sub-term where it fails."""
 
     def __init__(
-        self,
-        occurs_check: bool = True,
-        extend: bool = False,
-        record: bool = False,
-        jumps: bool | None = None,
+        self, occurs_check: bool = True, extend: bool = False, record: bool = False, jumps: bool | None = None
     ) -> None:
         self.counter = itertools.count()
         # (rule, term, type, the variable's own type for a run) in post-order, when recording
@@ -310,8 +306,7 @@ class _Inference:
 
     def key(self, label: Any) -> str:
         """The exit key of a label: a label listed on its own is its own key, else its family's."""
-        own = label_key(label)
-        return own if own is not None and own in self.keys else family_of_label(label)
+        return _exit_key(label, self.keys)
 
     def new_arrow(self, input: _Mem, output: _Mem, exits: dict[str, _Mem]) -> _Arrow:
         a = _Arrow(input, output, exits)
@@ -329,7 +324,7 @@ class _Inference:
         return v
 
     def exits(self) -> dict[str, _Mem]:
-        """A fresh memory for each family of exit labels."""
+        """A fresh memory for each exit key (:attr:`keys`)."""
         return {key: _Mem(self.mv()) for key in self.keys}
 
     def arrow(self) -> _Arrow:
@@ -742,11 +737,10 @@ class _Inference:
         """Each instance's memory is ``E`` followed by its type's memory (the type's bottoms taken
         as ε), unified until nothing changes; then the types' bottoms are set to ε. A value's
         exit it does not have is left apart (its instance's memory says nothing)."""
-        instances = self.instances
         while True:
             before = self.bindings
             exposed = self.exposed()
-            for t, extension, copies, of_value in instances:
+            for t, extension, copies, of_value in self.instances:
                 absent = self.absent(t, exposed) if of_value else [False] * len(copies)
                 self.drain(
                     [
@@ -758,7 +752,7 @@ class _Inference:
             if self.bindings == before:
                 break
         exposed = self.exposed()
-        for t, _, _, of_value in instances:
+        for t, _, _, of_value in self.instances:
             absent = self.absent(t, exposed) if of_value else [False] * len(t.memories())
             for m, away in zip(map(self.mem, t.memories()), absent, strict=True):
                 if not away and m.row is not _EPSILON:
@@ -1024,8 +1018,9 @@ def _nth(base: tuple[str, ...], n: int) -> str:
 # -- the public functions -------------------------------------------------------------------------
 
 
-#: The families of exit labels a type tells apart: capitalized names (True and False among them),
-#: integers, rationals, strings and symbolic constants. ``⋆`` is the arrow's output.
+#: The families of exit labels a type tells apart: True and False, the other capitalized names,
+#: integers, rationals, strings and symbolic constants; a label listed on its own has its own key
+#: (:func:`label_key`). ``⋆`` is the arrow's output.
 FAMILIES = ("bool", "name", "int", "rat", "str", "sym")
 
 
@@ -1056,16 +1051,19 @@ def _key_sort(key: str) -> str:
     return "rat" if "/" in key else "int"
 
 
+def _exit_key(label: Any, listed: Collection[str]) -> str:
+    """The key of ``label`` among the exit keys ``listed``: its own, if listed, else its family."""
+    own = label_key(label)
+    return own if own is not None and own in listed else family_of_label(label)
+
+
 def exit_memory(t: Arrow, label: Any) -> MemoryType | None:
     """The memory ``t`` says an exit with ``label`` leaves (``⋆``: the output): the label's own
     entry where ``t`` lists it, else its family's; None where ``t`` has no such exit."""
     if label == STAR:
         return t.output
     listed = dict(t.exits)
-    own = label_key(label)
-    if own is not None and own in listed:
-        return listed[own]
-    return listed.get(family_of_label(label))
+    return listed.get(_exit_key(label, listed))
 
 
 #: at most this many labels are listed on their own (each arrow has an exit per key: more would
@@ -1076,8 +1074,8 @@ MAX_OWN_LABELS = 64
 def _terms_labels(term: Term) -> set[str]:
     """The labels a term lists on its own: those it catches (case frames' and loops' labels),
     then the names it jumps with (a constant run), at most :data:`MAX_OWN_LABELS` in all."""
-    caught: set[str] = set()
-    jumped: set[str] = set()
+    caught: list[Any] = []  # labels caught; True, False, ⋆ and _ have no key of their own
+    jumped: list[Any] = []
     seen: set[int] = set()
     stack: list[Term] = [term]
     while stack:
@@ -1088,15 +1086,16 @@ def _terms_labels(term: Term) -> set[str]:
         if isinstance(node, Push):  # a pushed constant is a value, not a jump
             stack.extend((node.body,) if isinstance(node.term, Const) else (node.body, node.term))
             continue
-        if isinstance(node, Const):
-            if isinstance(node.value, Name):
-                jumped.add(label_key(node.value) or "")
+        if isinstance(node, Const) and isinstance(node.value, Name):
+            jumped.append(node.value)
         elif isinstance(node, Case):
-            caught.update(k for k in map(label_key, (label for label, _ in branches(node.frame))) if k)
+            caught.extend(label for label, _ in branches(node.frame))
         elif isinstance(node, Loop):
-            caught.add(label_key(node.label) or "")
+            caught.append(node.label)
         stack.extend(children(node))
-    ordered = sorted(caught - {""}) + sorted(jumped - caught - {""})
+    own_caught = {k for k in map(label_key, caught) if k is not None}
+    own_jumped = {k for k in map(label_key, jumped) if k is not None} - own_caught
+    ordered = sorted(own_caught) + sorted(own_jumped)
     return set(ordered[:MAX_OWN_LABELS])
 
 

@@ -16,7 +16,7 @@ values :class:`Data` and, with symbolic inputs, sympy expressions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,6 +249,13 @@ class Program:
     def arities(self) -> dict[str, int]:
         """Every declared constructor and its number of fields."""
         return {con: len(fields) for t in self.types for con, fields in t.constructors}
+
+    def nodes(self) -> Iterator[Any]:
+        """Every node of the program (statements, expressions, arms), each distinct object once,
+        in preorder, iteratively."""
+        roots: tuple[Any, ...] = self.body  # not terms: walked by their fields (_children)
+        for root in roots:
+            yield from iter_distinct_nodes(root, _children)
 
     def variables(self) -> list[str]:
         """The store variables the program assigns, reads or catches into, in order of appearance."""

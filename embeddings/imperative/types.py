@@ -8,12 +8,12 @@ is ``ρ·x(t)... ⇒ ρ·x(C)... out(...)``: each cell before and after, and wha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from machine_calculus.calculus.fmc.types import Arrow, Base, MemoryType, Type, TypeVariable, Typing, TypingError, infer
 from machine_calculus.embeddings.imperative.compiler import compile_program
 from machine_calculus.embeddings.imperative.printer import to_source
-from machine_calculus.embeddings.imperative.syntax import If, Match, Program, Stmt, Throw, Try, While
+from machine_calculus.embeddings.imperative.syntax import Program, Throw
 
 __all__ = ["SORTS", "cell_type", "program_typing", "store_memory"]
 
@@ -55,7 +55,7 @@ def program_typing(program: Program, store: Mapping[str, str | Type] | None = No
 
 def _typing(program: Program, memory: MemoryType) -> Typing:
     typing = infer(compile_program(program, checked_conditions=False), given=Arrow(memory, MemoryType("σ")))
-    thrown = {s.name for s in _statements(program) if isinstance(s, Throw)}
+    thrown = {node.name for node in program.nodes() if isinstance(node, Throw)}
     assert isinstance(typing.type, Arrow)
     for key, _ in typing.type.exits:
         if key not in thrown:
@@ -81,20 +81,3 @@ def _at_statement(program: Program, memory: MemoryType, error: TypingError) -> T
             first = to_source(Program((), (statement,))).splitlines()[0]
             return TypingError(f"line {statement.line}: {first}: {at.message}", error.term)
     return error
-
-
-def _statements(program: Program) -> Iterator[Stmt]:
-    """Every statement of the program, nested ones too (iteratively)."""
-    stack: list[Stmt] = list(program.body)
-    while stack:
-        s = stack.pop()
-        yield s
-        if isinstance(s, If):
-            stack.extend((*s.then, *s.otherwise))
-        elif isinstance(s, While):
-            stack.extend(s.body)
-        elif isinstance(s, Try):
-            stack.extend(s.body)
-            stack.extend(x for h in s.handlers for x in h.handler)
-        elif isinstance(s, Match):
-            stack.extend(x for arm in s.arms for x in arm.body)
