@@ -139,6 +139,31 @@ class Term:
         """IPython's (and hypothesis's) pretty printer: the same text as ``repr``."""
         printer.text(_repr(self))
 
+    def __str__(self) -> str:
+        """The term in its calculus's Unicode notation (``[A].⟨x⟩.x``, ``[a] + [b]``)."""
+        return self.text()
+
+    def text(self, notation: str = "unicode", limit: int | None = None) -> str:
+        """The term in its calculus's ``notation`` (``"unicode"``, ``"ascii"``, or ``"latex"``
+        where the calculus has it); with ``limit``, at most ``limit + 1`` characters."""
+        from machine_calculus.calculus.notation import notation_text
+
+        return notation_text(self, notation, limit)
+
+    def _repr_html_(self) -> str:
+        """A notebook's display: the notation in a code element (a huge term is cut, and says
+        how much of it is shown)."""
+        from machine_calculus.calculus.notation import term_html
+
+        return term_html(self)
+
+    def _repr_latex_(self) -> str | None:
+        """The LaTeX notation between ``$``, where the calculus has one (the FMC's)."""
+        from machine_calculus.calculus.notation import latex_text
+
+        latex = latex_text(self)
+        return None if latex is None else f"${latex}$"
+
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _HASH_PLANS: dict[type, tuple[tuple[int, bool], ...]] = {}

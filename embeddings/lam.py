@@ -24,9 +24,12 @@ from typing import ClassVar, Literal
 
 from machine_calculus.calculus.errors import ParseError
 from machine_calculus.calculus.fmc.parser import PUNCTUATION, parse_constant
+from machine_calculus.calculus.fmc.printer import constant_text
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
 from machine_calculus.calculus.fmc.syntax import Term as FMCTerm
+from machine_calculus.calculus.layout import Text, assemble
 from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, STRING, SYMBOL, tokenize
+from machine_calculus.calculus.notation import register
 from machine_calculus.calculus.terms import Term, fresh_name, substitute
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "cbv_value",
     "evaluate_cbn",
     "evaluate_cbv",
+    "lambda_text",
     "parse_lambda",
 ]
 
@@ -83,6 +87,44 @@ class LConst(Term):
     value: object
     _tag: ClassVar[int] = 104
     sorts: ClassVar[tuple[str, ...]] = ("constant",)
+
+
+# -- printing ------------------------------------------------------------------------------------------
+
+# contexts: the whole term or a body (an abstraction extends to the right), a function (an
+# abstraction needs parentheses), an argument (an application needs them too)
+_BODY, _FUNCTION, _ARGUMENT = 0, 1, 2
+
+
+def lambda_text(term: Term, notation: str = "unicode", limit: int | None = None) -> str:
+    """``λx y.M N`` (``\\x y. M N`` in ASCII), as :func:`parse_lambda` reads it back: application
+    left-associative, an abstraction as far right as possible, consecutive binders merged.
+    Iterative; with ``limit``, at most ``limit + 1`` characters."""
+    lam, dot = ("\\", ". ") if notation == "ascii" else ("λ", ".")
+
+    def pieces(item: tuple[Term, int]) -> list[object]:
+        node, ctx = item
+        if isinstance(node, LVar):
+            return [Text(node.name)]
+        if isinstance(node, LConst):
+            return [Text(constant_text(node.value))]  # type: ignore[arg-type]
+        if (ctx != _BODY and isinstance(node, Lam)) or (ctx == _ARGUMENT and isinstance(node, App)):
+            return [Text("("), (node, _BODY), Text(")")]
+        if isinstance(node, Lam):
+            names = [node.variable]
+            body = node.body
+            while isinstance(body, Lam):
+                names.append(body.variable)
+                body = body.body
+            return [Text(lam + " ".join(names) + dot), (body, _BODY)]
+        if isinstance(node, App):
+            return [(node.function, _FUNCTION), Text(" "), (node.argument, _ARGUMENT)]
+        raise TypeError(f"not a lambda term: {node!r}")
+
+    return assemble((term, _BODY), pieces, limit)  # type: ignore[arg-type]
+
+
+register((LVar, Lam, App, LConst), lambda t, notation, limit: lambda_text(t, notation, limit))
 
 
 # -- parsing -------------------------------------------------------------------------------------------
