@@ -27,13 +27,12 @@ or their texts (``{"in": ["2", "1"]}``: 1 is popped first).
 
 
 Importing this module is cheap: each function imports what it needs when it is first called.
-In IPython and Jupyter, importing it also registers the HTML display of results, traces and
-answers (:mod:`machine_calculus.machine.display`).
+In notebooks (Jupyter, VS Code) every object shows itself, in notation: terms, types, results,
+traces, answers, graphs and proofs have ``_repr_html_`` (and ``_repr_latex_`` where LaTeX fits).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -315,13 +314,3 @@ def __getattr__(name: str) -> Any:
         return TypingError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-def _register_display() -> None:
-    """In IPython, draw results, traces and answers as HTML tables."""
-    if "IPython" in sys.modules:
-        from machine_calculus.machine.display import register
-
-        register()
-
-
-_register_display()

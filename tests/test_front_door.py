@@ -6,9 +6,7 @@ from __future__ import annotations
 import doctest
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -125,24 +123,13 @@ def test_importing_the_front_door_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
-def test_display_registers_html_with_a_shell() -> None:
-    from machine_calculus.machine.display import register
-
-    class Formatter:
-        def __init__(self) -> None:
-            self.types: dict[type, Callable[[object], str]] = {}
-
-        def for_type(self, cls: type, render: Callable[[object], str]) -> None:
-            self.types[cls] = render
-
-    html = Formatter()
-    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"text/html": html}))
-    assert register(shell)
-    result = mc.run("[A]")
-    assert "<table" in html.types[type(result)](result)
-    answers = mc.solve("[a] + [b]")
-    assert "<table" in html.types[type(answers)](answers)
-    assert not register() or "IPython" in sys.modules  # plain Python: no shell to register with
+def test_what_the_front_door_returns_displays_itself() -> None:
+    """In a notebook the objects show themselves (``_repr_html_``): no registration, no helper."""
+    assert "<table" in mc.run("[A]")._repr_html_()
+    assert "<table" in mc.solve("[a] + [b]")._repr_html_()
+    assert "<table" in mc.trace("[A].<x>.x")._repr_html_()
+    assert "⟨x⟩" in mc.parse("[A].<x>.x")._repr_html_()
+    assert "⇒" in mc.infer("<x>.[x]")._repr_html_()
 
 
 def test_pretty_prints_either_calculus_and_reads_back() -> None:

@@ -58,6 +58,10 @@ class Derivation:
     def _repr_html_(self) -> str:
         return derivation_html(self)
 
+    def _repr_latex_(self) -> str:
+        """The proof tree in LaTeX (bussproofs' ``\\AxiomC``/``\\UnaryInfC``... commands)."""
+        return derivation_latex(self)
+
 
 def _arity(rule: str, node: Term) -> int:
     if isinstance(node, Push):

@@ -81,22 +81,40 @@ __all__ = [
 # -- types (immutable, what inference returns) ----------------------------------------------------
 
 
+class _Shown:
+    """How a type shows itself: ``str`` is its Unicode text, a notebook shows it as HTML (the
+    text in a code element) or LaTeX."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return pretty_type(self)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<code style="white-space:pre-wrap">{html.escape(str(self))}</code>'
+
+    def _repr_latex_(self) -> str:
+        return f"${pretty_type(self, 'latex')}$"  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, slots=True)
-class TypeVariable:
+class TypeVariable(_Shown):
     """A type variable ``t``."""
 
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class Base:
+class Base(_Shown):
     """A base sort: ``int``, ``rat``, ``str``, ``bool``, ``sym`` or ``name``."""
 
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryType:
+class MemoryType(_Shown):
     """``ρ·a(t1 ... tn)...``: vectors on top of the memory variable ``row``.
 
     ``stacks`` holds each location's vector **bottom to top** (like stacks in the API); the
@@ -111,7 +129,7 @@ class MemoryType:
 
 
 @dataclass(frozen=True, slots=True)
-class Arrow:
+class Arrow(_Shown):
     """``A ⇒ B``: a computation from memories of type A to memories of type B.
 
     FMC III: ``exits`` gives, per family of labels, the memory a jump with such a label leaves
@@ -139,6 +157,23 @@ class Typing:
 
     def __str__(self) -> str:
         return pretty_type(self.type)
+
+    def _repr_html_(self) -> str:
+        """The type, and under it the types the free variables need (``Γ``), sharing names."""
+        import html
+
+        names = _Names()
+        shown = html.escape(pretty_type(self.type, names=names))
+        rows = "".join(
+            f"<div><code>{html.escape(x)} : {html.escape(pretty_type(t, names=names))}</code></div>"
+            for x, t in sorted(self.free.items())
+        )
+        return f'<div style="text-align:left"><code>{shown}</code>{rows}</div>'
+
+    def _repr_latex_(self) -> str:
+        names = _Names()
+        context = ", ".join(f"{x} : {pretty_type(t, 'latex', names)}" for x, t in sorted(self.free.items()))
+        return f"${context + ' ' if context else ''}\\vdash {pretty_type(self.type, 'latex', names)}$"
 
 
 class TypingError(Exception):
@@ -1315,7 +1350,7 @@ _ASCII_ROWS = {"ρ": "r", "σ": "s", "π": "p", "κ": "k"}
 _LATEX_ROWS = {"ρ": r"\rho", "σ": r"\sigma", "π": r"\pi", "κ": r"\kappa"}
 
 
-def pretty_type(t: Type, notation: str = "unicode", names: _Names | None = None) -> str:
+def pretty_type(t: Type | MemoryType, notation: str = "unicode", names: _Names | None = None) -> str:
     """``t`` as the docs write it: ``λ(t u) ⇒ λ(u t)``; λ first; each vector **top first** (the order
     its items are popped: a push prepends). Variables are named in order of appearance.
 
@@ -1323,11 +1358,15 @@ def pretty_type(t: Type, notation: str = "unicode", names: _Names | None = None)
     when an arrow's input and output have the same variable and it occurs nowhere else, it is
     left out. ``names`` shares variable names between several types (a derivation's).
     """
-    counts, exit_only = _row_counts(t)
-    symbols = _SYMBOLS[notation]
     names = _Names() if names is None else names
+    if isinstance(t, MemoryType):  # a memory type alone: its row is always shown
+        counts, exit_only = {}, set()
+        stack: list[Any] = list(reversed(_memory_pieces(t, False, notation)))
+    else:
+        counts, exit_only = _row_counts(t)
+        stack = [(t, False)]
+    symbols = _SYMBOLS[notation]
     out: list[str] = []
-    stack: list[Any] = [(t, False)]
     while stack:
         entry = stack.pop()
         if isinstance(entry, str):

@@ -10,14 +10,25 @@ from rich.text import Text
 
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.memory import sorted_locations
-from machine_calculus.machine.render import html_table, memory_text, shorten, term_cell
+from machine_calculus.machine.render import (
+    FULL_WIDTH,
+    html_table,
+    memory_cell,
+    memory_text,
+    shorten,
+    term_cell,
+    trace_page_html,
+)
 
 if TYPE_CHECKING:
+    from machine_calculus.calculus.terms import Term
     from machine_calculus.machine.fmc.small_step import State, Trace
 
 CELL_WIDTH = 2_000  # characters of one term of a result shown in a table (the printer stops there)
 
-__all__ = ["result_html", "result_table", "status_line", "trace_html", "trace_table"]
+__all__ = ["result_html", "result_table", "state_html", "status_line", "trace_html", "trace_table"]
+
+_TRACE_COLUMNS = ["#", "rule", "memory S", "continuation K", "term"]
 
 
 def _continuation_text(state: State) -> str:
@@ -70,8 +81,27 @@ def result_table(result: Result) -> Table:
     return table
 
 
-def trace_html(trace: Trace) -> str:
-    return html_table(["#", "rule", "memory S", "continuation K", "term"], _rows(trace), status_line(trace.result))
+def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
+    """The trace as an HTML table: states ``start`` to ``stop``, or, by default, all of a short
+    trace and the first and last steps of a long one; a cut memory opens onto the whole."""
+
+    def row(i: int) -> tuple[str, ...]:
+        state, rule = (trace.initial, "") if i == 0 else (trace.transitions[i - 1].state, trace.transitions[i - 1].rule)
+        return (str(i), rule, memory_cell(state.stacks()), _continuation_text(state), term_cell(state.term))
+
+    return trace_page_html(_TRACE_COLUMNS, len(trace.transitions) + 1, row, status_line(trace.result), start, stop)
+
+
+def _located(stacks: dict[str, tuple[Term, ...]]) -> list[tuple[str, tuple[Term, ...]]]:
+    return [(loc, stacks[loc]) for loc in sorted_locations(stacks)]
+
+
+def state_html(state: State, caption: str = "FMC machine state") -> str:
+    """One state in full: each location's stack, the continuation (top first) and the term."""
+    rows = [(f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH) for t in items)) for loc, items in _located(state.stacks())]
+    rows.append(("continuation K", " · ".join(term_cell(t, FULL_WIDTH) for t in reversed(state.continuation_terms())) or "ε"))
+    rows.append(("term", term_cell(state.term, FULL_WIDTH)))
+    return html_table(["", ""], rows, caption)
 
 
 def result_html(result: Result) -> str:

@@ -93,6 +93,12 @@ class Result:
         """The exit label as text: ``"*"``, ``"3"``, ``"True"``, ``None`` when not done."""
         return None if self.exit is None else to_ascii(self.exit)
 
+    def _repr_html_(self) -> str:
+        """A notebook's display: the status line and the final memory, a location a row."""
+        from machine_calculus.machine.fmc.render import result_html
+
+        return result_html(self)
+
     def to_json(self, max_output: int | None = None) -> dict[str, Any]:
         """The JSON object of the command-line contract (terms in ASCII, bottom to top).
 

@@ -88,6 +88,12 @@ class State:
         """The continuation stack, top first."""
         return tuple(reversed(to_tuple(self.continuation)))
 
+    def _repr_html_(self) -> str:
+        """A notebook's display: the state in full (the renderer is imported only here)."""
+        from machine_calculus.machine.fmc.render import state_html
+
+        return state_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Halt:
@@ -210,6 +216,11 @@ class Trace(StepTrace):
 
     def __repr__(self) -> str:
         return f"<Trace of {len(self.transitions)} steps: {self.result.status}>"
+
+    def _html(self, start: int = 0, stop: int | None = None) -> str:
+        from machine_calculus.machine.fmc.render import trace_html
+
+        return trace_html(self, start, stop)
 
 
 def run_traced(term: Term, memory: MemoryInput | None = None, fuel: int = 100_000) -> Trace:

@@ -10,12 +10,22 @@ from rich.text import Text
 from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.render import WIDTH, html_table, memory_text, shorten, term_cell
+from machine_calculus.machine.memory import sorted_locations
+from machine_calculus.machine.render import (
+    FULL_WIDTH,
+    WIDTH,
+    html_table,
+    memory_cell,
+    memory_text,
+    shorten,
+    term_cell,
+    trace_page_html,
+)
 
 if TYPE_CHECKING:
-    from machine_calculus.machine.rmc.small_step import Answers, State, Trace
+    from machine_calculus.machine.rmc.small_step import Answer, Answers, State, Trace
 
-__all__ = ["answers_html", "answers_table", "trace_html", "trace_table"]
+__all__ = ["answer_html", "answers_html", "answers_table", "state_html", "trace_html", "trace_table"]
 
 _TRACE_COLUMNS = ("#", "rule", "memory S (under σ)", "continuation K", "term")
 
@@ -51,8 +61,31 @@ def trace_table(trace: Trace) -> Table:
     return table
 
 
-def trace_html(trace: Trace) -> str:
-    return html_table(list(_TRACE_COLUMNS), _trace_rows(trace), trace.status_line())
+def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
+    """The branch as an HTML table: states ``start`` to ``stop``, or all of a short trace and
+    the first and last steps of a long one; a cut memory opens onto the whole."""
+
+    def row(i: int) -> tuple[str, ...]:
+        state, rule = (trace.initial, "") if i == 0 else (trace.steps[i - 1].state, trace.steps[i - 1].label())
+        memory, k, term = _state_cells(state)
+        return (str(i), rule, memory_cell(state.stacks(), term_text), k, term)
+
+    return trace_page_html(list(_TRACE_COLUMNS), len(trace.steps) + 1, row, trace.status_line(), start, stop)
+
+
+def state_html(state: State, caption: str = "relational machine state") -> str:
+    """One state in full: each location's stack under σ, the continuation (top first), the term."""
+    stacks = state.stacks()
+    rows = [(f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH, term_text) for t in stacks[loc])) for loc in sorted_locations(stacks)]
+    continuation = " · ".join(_term(t, FULL_WIDTH) for t in reversed(state.continuation_terms()))
+    rows += [("continuation K", continuation or "ε"), ("term", _term(state.current_term(), FULL_WIDTH))]
+    return html_table(["", ""], rows, caption)
+
+
+def answer_html(answer: Answer) -> str:
+    """One answer: its final memory, a location a row (stacks bottom to top)."""
+    rows = [(loc, ", ".join(items)) for loc, items in answer.texts().items()]
+    return html_table(["location", "stack (bottom → top)"], rows, f"answer (path {list(answer.path)})")
 
 
 def _answer_rows(answers: Answers) -> list[tuple[str, str]]:
@@ -70,4 +103,8 @@ def answers_table(answers: Answers) -> Table:
 
 
 def answers_html(answers: Answers) -> str:
-    return html_table(["#", "final memory (bottom → top)"], _answer_rows(answers), answers.status_line())
+    """The answers as an HTML table: all of a few, the first and last of many."""
+    rows = answers.answers
+    headers = ["#", "final memory (bottom → top)"]
+    line = answers.status_line()
+    return trace_page_html(headers, len(rows), lambda i: (str(i + 1), str(rows[i])), line, hint="answers[i] is one")

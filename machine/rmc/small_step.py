@@ -133,6 +133,12 @@ class State:
         """The continuation stack, top first, environments applied."""
         return tuple(_closed(t, env) for t, env in reversed(to_tuple(self.continuation)))
 
+    def _repr_html_(self) -> str:
+        """A notebook's display: the state in full (the renderer is imported only here)."""
+        from machine_calculus.machine.rmc.render import state_html
+
+        return state_html(self)
+
     def choices(self) -> tuple[int, ...]:
         """The forks taken to reach this state, first first."""
         return to_tuple(self.path)
@@ -274,6 +280,11 @@ class Answer:
     def __repr__(self) -> str:
         return f"<Answer {self}>"
 
+    def _repr_html_(self) -> str:
+        from machine_calculus.machine.rmc.render import answer_html
+
+        return answer_html(self)
+
 
 def answer_of(state: State, steps: int = 0) -> Answer:
     """The answer of a final state ``S, σ, ε, ⋆``: σS with fresh variables renamed canonically
@@ -352,6 +363,11 @@ class Answers:
 
     def __repr__(self) -> str:
         return f"<Answers: {self.status_line()}>"
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.machine.rmc.render import answers_html
+
+        return answers_html(self)
 
     def status_line(self, count: int | None = None) -> str:
         """How the search ended, with the number of answers (``count`` for a stream printed
@@ -497,6 +513,11 @@ class Trace(StepTrace):
 
     def __repr__(self) -> str:
         return f"<Trace of one branch: {self.status_line()}>"
+
+    def _html(self, start: int = 0, stop: int | None = None) -> str:
+        from machine_calculus.machine.rmc.render import trace_html
+
+        return trace_html(self, start, stop)
 
     def status_line(self) -> str:
         n = len(self.steps)
