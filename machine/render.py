@@ -165,6 +165,8 @@ def trace_page_html(
     rows = [None if i is None else row(i) for i in shown]
     if None in shown:
         caption += f" (rows {HEAD}–{count - TAIL - 1} folded: {hint})"
-    elif shown and (shown[0] > 0 or shown[-1] < count - 1):
-        caption += f" (rows {shown[0]}–{shown[-1]} of 0–{count - 1})"
+    elif shown:
+        first, last = shown[0] or 0, shown[-1] or 0  # no fold here: every row is a number
+        if first > 0 or last < count - 1:
+            caption += f" (rows {first}–{last} of 0–{count - 1})"
     return html_table(headers, rows, caption)

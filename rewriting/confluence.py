@@ -67,6 +67,14 @@ class Verdict:
         """The answer on its first line, then the reason and the evidence."""
         return "\n".join([self.answer, self.reason, *self.evidence])
 
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import verdict_html
+
+        return verdict_html(self)
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``mcalc confluence --json`` (docs/json.md)."""
         witness = None

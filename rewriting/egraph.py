@@ -403,6 +403,11 @@ class Proof:
     def __str__(self) -> str:
         return self.note
 
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import proof_html
+
+        return proof_html(self)
+
 
 def egraph_size(egraph: EGraph) -> int:
     """The number of e-nodes (rows of every function)."""

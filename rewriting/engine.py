@@ -56,11 +56,26 @@ class ReductionRule:
     name: str
     apply: Callable[[Term], Term | None]
     condition: Callable[[Term], bool] | None = None
+    #: the rule as the docs write it, ``left -> right`` (and its side condition), for display
+    equation: str = ""
 
     def reduct(self, t: Term) -> Term | None:
         if self.condition is not None and not self.condition(t):
             return None
         return self.apply(t)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.equation}" if self.equation else self.name
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import rules_html
+
+        return rules_html((self,), self.name)
+
+    def _repr_latex_(self) -> str | None:
+        from machine_calculus.rewriting.render import equation_latex
+
+        return f"$\\mathsf{{{self.name}}}\\colon {equation_latex(self.equation)}$" if self.equation else None
 
 
 #: A position as a linked list ``(index, parent)`` (``None`` the root): built in O(1) per step
@@ -97,6 +112,11 @@ class RuleSet:
 
     def names(self) -> tuple[str, ...]:
         return tuple(rule.name for rule in self.rules)
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import rules_html
+
+        return rules_html(self.rules, f"{self.name}: {len(self.rules)} rules")
 
     def only(self, *names: str) -> RuleSet:
         """The same calculus restricted to the named rules."""

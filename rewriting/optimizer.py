@@ -56,6 +56,14 @@ class Optimization:
     nodes: int
     seconds: float
 
+    def __str__(self) -> str:
+        return f"{self.optimized}   ({self.steps_before:,} → {self.steps_after:,} machine steps)"
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import optimization_html
+
+        return optimization_html(self)
+
 
 def optimize(term: Term, iterations: int = 40, max_nodes: int = 20_000) -> Optimization:
     """Saturate the e-graph of ``term`` under the FMC's laws (at most ``iterations`` rounds, while

@@ -55,11 +55,21 @@ class RewriteRule:
     def __str__(self) -> str:
         return f"{term_text(self.left)} -> {term_text(self.right)}"
 
+    def _repr_latex_(self) -> str:
+        from machine_calculus.rewriting.render import equation_latex
+
+        return f"${equation_latex(str(self))}$"
+
 
 @dataclass(frozen=True)
 class TRS:
     rules: tuple[RewriteRule, ...]
     variables: frozenset[str]
+
+    def _repr_html_(self) -> str:
+        from machine_calculus.rewriting.render import trs_html
+
+        return trs_html(self)
 
     def symbols(self) -> dict[str, int]:
         """Every function symbol with its arity."""

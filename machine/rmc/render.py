@@ -67,7 +67,7 @@ def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
 
     def row(i: int) -> tuple[str, ...]:
         state, rule = (trace.initial, "") if i == 0 else (trace.steps[i - 1].state, trace.steps[i - 1].label())
-        memory, k, term = _state_cells(state)
+        _, k, term = _state_cells(state)
         return (str(i), rule, memory_cell(state.stacks(), term_text), k, term)
 
     return trace_page_html(list(_TRACE_COLUMNS), len(trace.steps) + 1, row, trace.status_line(), start, stop)

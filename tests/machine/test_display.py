@@ -4,6 +4,7 @@ page or a state on demand), states in full, answers; left-aligned, terms in nota
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_results_and_answers_display_as_tables() -> None:
 
 
 def test_many_answers_fold_too() -> None:
-    answers = mc.solve(open("examples/naturals.rmc", encoding="utf-8").read(), limit=500)
+    answers = mc.solve(Path("examples/naturals.rmc").read_text(encoding="utf-8"), limit=500)
     html = answers._repr_html_()
     assert _rows(html) == HEAD + TAIL + 1 and "answers[i]" in html
 
