@@ -17,6 +17,7 @@ Machine values are read back to terms at the end: a constant's value to ``Const`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from machine_calculus.calculus.collector import collector_paused
@@ -37,16 +38,53 @@ from machine_calculus.machine.fmc.values import term_value
 from machine_calculus.machine.memory import MemoryInput, normalize_memory
 from machine_calculus.machine.stacks import from_items
 
-__all__ = ["advance", "readback", "run"]
+__all__ = ["REPORT_EVERY", "advance", "readback", "run"]
+
+
+#: steps between two progress reports of :func:`run` (a few tenths of a second of compiled run)
+REPORT_EVERY = 2_000_000
 
 
 @collector_paused()
-def run(term: Term, memory: MemoryInput | None = None, fuel: int = 1_000_000) -> Result:
-    """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps."""
+def run(
+    term: Term,
+    memory: MemoryInput | None = None,
+    fuel: int = 1_000_000,
+    *,
+    report: Callable[[int], None] | None = None,
+    every: int = REPORT_EVERY,
+) -> Result:
+    """Run ``term`` on ``memory`` (bottom-to-top stacks) for at most ``fuel`` steps.
+
+    With ``report``, the run goes in stretches of ``every`` steps and calls ``report(steps)``
+    after each (a progress bar's update): each stretch stops out of fuel where the plain run
+    would go on, and the next resumes from that state, so the result is the plain run's."""
     clear_caches(MAX_CACHED)
-    stacks = _machine_stacks(normalize_memory(memory))
-    continuation: list[Any] = []
-    where, value, steps = _drive(unit_for(term, ()), (), stacks, continuation, 0, fuel)
+    if report is None:
+        return _run_from(_machine_stacks(normalize_memory(memory)), [], unit_for(term, ()), 0, fuel)
+    state, count = small_step.initial_state(term, memory), 0
+    while True:
+        limit = min(count + max(every, 1), fuel)
+        result = _run_from(
+            _machine_stacks(state.stacks()),
+            [frame_of_term(frame) for frame in reversed(state.continuation_terms())],
+            unit_for(state.term, ()),
+            count,
+            limit,
+        )
+        report(result.steps)
+        if result.status != "out_of_fuel" or limit >= fuel:
+            return result
+        assert result.term is not None  # an out-of-fuel run stops at a term
+        memory_now = {loc: from_items(items) for loc, items in result.memory.items()}
+        state = small_step.State(memory_now, from_items(reversed(result.continuation)), result.term)
+        count = result.steps
+
+
+def _run_from(stacks: Any, continuation: list[Any], unit: Any, count: int, fuel: int) -> Result:
+    """The compiled run from a unit on machine stacks and a continuation, ``count`` steps in,
+    until ``fuel`` steps in all; the small-step machine takes over where compiled code stops."""
+    where, value, steps = _drive(unit, (), stacks, continuation, count, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
     if where is None:  # done: the continuation is empty
         memory_out = {loc: _read_stack(s, memo) for loc, s in stacks.items() if s}

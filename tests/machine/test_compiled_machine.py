@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.syntax import Term
+from machine_calculus.calculus.strategies import fmc3_terms, fmc_runs, memories
 from machine_calculus.embeddings.imperative.compiler import compile_program
 from machine_calculus.embeddings.imperative.parser import parse_while
 from machine_calculus.embeddings.imperative.run import initial_memory
@@ -206,3 +207,28 @@ def test_sequences_of_calls_at_every_fuel(text: str, memory: dict[str, tuple[Ter
     term = parse(text)
     full = small_step.run(term, memory, fuel=300)
     agree_at(term, memory, list(range(min(full.steps, 300) + 2)))
+
+
+@given(
+    st.one_of(fmc_runs(control=True, closed=False), st.tuples(fmc3_terms(max_depth=6), memories())),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=0, max_value=400),
+)
+def test_a_run_in_stretches_for_progress_reports_is_the_plain_run(run: tuple, every: int, fuel: int) -> None:
+    """``fast.run(..., report=f, every=n)`` stops every ``n`` steps to report and resumes from
+    the state it stopped in: the same result as the plain run (and the reference's), and the
+    reports count up to it."""
+    term, memory = run
+    reports: list[int] = []
+    stretched = fast.run(term, memory, fuel=fuel, report=reports.append, every=every)
+    assert stretched == fast.run(term, memory, fuel=fuel) == small_step.run(term, memory, fuel=fuel)
+    assert reports == sorted(reports) and reports[-1] == stretched.steps
+    assert len(reports) >= stretched.steps // every
+
+
+def test_long_while_runs_report_in_stretches() -> None:
+    term, memory = while_program("x = 0; while (x < 3000) { x = x + 1; }")
+    reports: list[int] = []
+    result = fast.run(term, memory, fuel=10_000_000, report=reports.append, every=5_000)
+    assert result == fast.run(term, memory, fuel=10_000_000)
+    assert len(reports) == result.steps // 5_000 + 1
