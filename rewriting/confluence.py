@@ -18,6 +18,7 @@ The checks, in order:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Any
@@ -161,9 +162,12 @@ def terminates_by_lpo(trs: TRS, max_symbols: int = 7) -> dict[str, int] | None:
     return None
 
 
-def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -> Verdict:
+def check_confluence(
+    trs: TRS, search_limit: int = 2_000, max_size: int = 200, report: Callable[[int, int], None] | None = None
+) -> Verdict:
     """YES, NO or MAYBE, with the reason and the evidence (see the module docstring). The
-    searches for normal forms visit at most ``search_limit`` terms of at most ``max_size`` nodes."""
+    searches for normal forms visit at most ``search_limit`` terms of at most ``max_size`` nodes.
+    ``report(checked, pairs)`` hears of each critical pair checked (a progress line)."""
     pairs = critical_pairs(trs)
     every = tuple(pairs)
     shown = tuple(f"critical pair: {p}" for p in pairs[:20])
@@ -175,7 +179,9 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
     precedence = terminates_by_lpo(trs)
     if precedence is not None:
         order = " > ".join(sorted(precedence, key=precedence.__getitem__, reverse=True))
-        for p in nontrivial:
+        for checked, p in enumerate(nontrivial):
+            if report is not None:
+                report(checked, len(nontrivial))
             a = normal_form(trs, p.left, search_limit, max_size)
             b = normal_form(trs, p.right, search_limit, max_size)
             if a is None or b is None:
@@ -191,7 +197,9 @@ def check_confluence(trs: TRS, search_limit: int = 2_000, max_size: int = 200) -
         return Verdict(
             "YES", f"terminating (LPO with {order}) and every critical pair joins: confluent (Newman)", shown, every
         )
-    for p in nontrivial:
+    for checked, p in enumerate(nontrivial):
+        if report is not None:
+            report(checked, len(nontrivial))
         # two distinct normal forms among the reducts of a peak never join
         forms, _ = normal_forms(trs, p.peak, search_limit, max_size)
         if len(forms) >= 2:

@@ -415,14 +415,22 @@ def egraph_size(egraph: EGraph) -> int:
 
 
 def saturate(
-    egraph: EGraph, iterations: int, max_nodes: int, done: Callable[[], bool] = lambda: False
+    egraph: EGraph,
+    iterations: int,
+    max_nodes: int,
+    done: Callable[[], bool] = lambda: False,
+    report: Callable[[int, int], None] | None = None,
 ) -> tuple[int, str]:
     """Run the rules one round at a time until ``done()``, saturation, ``iterations`` rounds or
-    more than ``max_nodes`` e-nodes; returns the rounds run and why it stopped."""
+    more than ``max_nodes`` e-nodes; returns the rounds run and why it stopped. ``report(rounds,
+    e-nodes)`` hears of each round (a progress line)."""
     for rounds in range(iterations + 1):
         if done():
             return rounds, "done"
-        if egraph_size(egraph) > max_nodes:
+        size = egraph_size(egraph)
+        if report is not None:
+            report(rounds, size)
+        if size > max_nodes:
             return rounds, "size"
         if rounds == iterations:
             break

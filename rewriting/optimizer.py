@@ -18,6 +18,7 @@ come first and size breaks ties.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from egglog import EGraph, eq
@@ -65,16 +66,19 @@ class Optimization:
         return optimization_html(self)
 
 
-def optimize(term: Term, iterations: int = 40, max_nodes: int = 20_000) -> Optimization:
+def optimize(
+    term: Term, iterations: int = 40, max_nodes: int = 20_000, report: Callable[[int, int], None] | None = None
+) -> Optimization:
     """Saturate the e-graph of ``term`` under the FMC's laws (at most ``iterations`` rounds, while
-    it has at most ``max_nodes`` e-nodes) and extract its cheapest term by the cost model."""
+    it has at most ``max_nodes`` e-nodes) and extract its cheapest term by the cost model;
+    ``report(rounds, e-nodes)`` hears of each round."""
     start = time.perf_counter()
     bridge = Bridge()
     egraph = EGraph()
     egraph.register(*fmc_laws(bridge, (term,)))
     expr = bridge.encode(term, egraph)
     egraph.register(marked(expr))
-    rounds, _ = saturate(egraph, iterations, max_nodes)
+    rounds, _ = saturate(egraph, iterations, max_nodes, report=report)
     nodes = egraph_size(egraph)
     optimized, _ = extract(bridge, snapshot(egraph), node_cost)
     before, after = static_steps(term), static_steps(optimized)

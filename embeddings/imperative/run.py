@@ -13,7 +13,7 @@ the While values it was given, which are still on λ.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sympy
@@ -173,11 +173,13 @@ def run_while(
     store: Mapping[str, Value] | None = None,
     inputs: Iterable[Value] = (),
     fuel: int = 10_000_000,
+    report: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Compile ``program``, run it on the fast machine, and read the outcome back."""
+    """Compile ``program``, run it on the fast machine, and read the outcome back; ``report``
+    hears of the steps taken as the run goes (:func:`machine.fmc.fast.run`)."""
     term = compile_program(program)
     memory = initial_memory(program, store, inputs)
-    return outcome_of(program, fast.run(term, memory, fuel), store or {})
+    return outcome_of(program, fast.run(term, memory, fuel, report=report), store or {})
 
 
 def symbolic_paths(

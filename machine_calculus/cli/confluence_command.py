@@ -24,11 +24,14 @@ def add_confluence_parser(sub: Any) -> None:
 
 
 def command_confluence(args: argparse.Namespace, out: Console, read_source: Any) -> int:
+    from machine_calculus.cli.progress import progress
     from machine_calculus.rewriting.confluence import check_confluence
     from machine_calculus.rewriting.trs import parse_trs
 
     text, name = read_source(args.source)
-    verdict = check_confluence(parse_trs(text, source=name))
+    trs = parse_trs(text, source=name)
+    with progress(out, "critical pairs", enabled=not args.json) as update:
+        verdict = check_confluence(trs, report=lambda checked, total: update(checked, checked=checked, pairs=total))
     if args.json:
         print(json.dumps(verdict.to_json(), ensure_ascii=False))
     else:

@@ -10,6 +10,7 @@
     mcalc confluence FILE.trs [--json]
     mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot] [--json]
     mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N] [--json]
+    mcalc search FILE|TERM --pattern P [--kind =>*|=>1|=>+|=>!] [--where C]... [--depth N] [--limit N] [--json]
 
 Exit status: 0 for a completed run, 1 when a run is stuck or out of fuel, 2 for bad input or
 usage (a message on stderr, never a traceback). ``--json`` prints one JSON object on stdout, also
@@ -50,6 +51,7 @@ from machine_calculus.cli.defaults import (
 )
 from machine_calculus.cli.prolog_command import add_prolog_parser, command_prolog
 from machine_calculus.cli.rewrite_command import add_rewrite_parsers, command_optimize, command_reduce
+from machine_calculus.cli.search_command import add_search_parser, command_search
 from machine_calculus.cli.time_bound import TimeBoundReached, cpu_time_bound
 from machine_calculus.cli.while_command import add_while_parser, command_while
 
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_prolog_parser(sub, _natural)
     add_confluence_parser(sub)
     add_rewrite_parsers(sub, _natural)
+    add_search_parser(sub, _natural)
     for command in sub.choices.values():
         command.add_argument(
             "--max-time",
@@ -314,7 +317,14 @@ def command_run(args: argparse.Namespace, out: Console) -> int:
             _print_memory(result.memory, out, args.max_output)
     else:
         fuel = args.fuel if args.fuel is not None else DEFAULT_FUEL
-        result = _runner(args.machine)(term, memory, fuel=fuel)
+        if args.machine == "fast":
+            from machine_calculus.cli.progress import progress
+            from machine_calculus.machine.fmc.fast import run
+
+            with progress(out, "running", total=fuel, enabled=not args.json) as update:
+                result = run(term, memory, fuel=fuel, report=update.steps())
+        else:
+            result = _runner(args.machine)(term, memory, fuel=fuel)
         if args.json:
             print(json.dumps(result.to_json(args.max_output), ensure_ascii=False))
         else:
@@ -579,6 +589,7 @@ COMMANDS = {
     "confluence": _command_confluence,
     "reduce": _command_reduce,
     "optimize": _command_optimize,
+    "search": lambda args, out: command_search(args, out, read_source, parse_stacks, UsageError),
 }
 
 

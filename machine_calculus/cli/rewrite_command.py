@@ -255,7 +255,10 @@ def command_optimize(
             f"the term has {nodes:,} nodes, more than the optimizer takes ({args.max_input:,}: its e-graph can grow "
             "by gigabytes within one round of saturation); --max-input N to try anyway"
         )
-    result = optimize(term, iterations=args.rounds)
+    from machine_calculus.cli.progress import progress
+
+    with progress(out, "saturating", total=args.rounds, enabled=not args.json) as update:
+        result = optimize(term, iterations=args.rounds, report=lambda r, n: update(r, rounds=r, e_nodes=n))
     before, after = fast.run(term, memory), fast.run(result.optimized, memory)
     # Only two finished runs (done or stuck) are compared: a run out of fuel has no result yet.
     compared = before.status != "out_of_fuel" and after.status != "out_of_fuel"

@@ -27,6 +27,7 @@ from machine_calculus.cli.defaults import (
     DEFAULT_TRACE_FUEL,
     answer_limit_message,
 )
+from machine_calculus.cli.progress import progress, stream_in_stretches
 from machine_calculus.machine.memory import bounded_step_json, truncation_message
 from machine_calculus.machine.render import bounded_memory_text
 from machine_calculus.machine.rmc.compiled import Search, solve
@@ -60,21 +61,23 @@ def command_rmc(
         print(json.dumps(payload, ensure_ascii=False))
         return 1 if result.out_of_fuel else 0
     search = Search(term, memory, fuel=fuel, order=args.order)
-    return _stream_answers(search, limit, args.limit is None, args.max_output, out)
+    return _stream_answers(search, fuel, limit, args.limit is None, args.max_output, out)
 
 
-def _stream_answers(search: Search, limit: int, default_limit: bool, max_output: int, out: Console) -> int:
+def _stream_answers(search: Search, fuel: int, limit: int, default_limit: bool, max_output: int, out: Console) -> int:
     """Print each answer as it is found (a search may go on for long, or for ever), up to
-    ``limit``, each within ``max_output`` characters; then how the search ended. Answers are
-    printed and dropped (a stream of growing answers is not kept)."""
+    ``limit``, each within ``max_output`` characters, with the steps and answers so far on a
+    progress line (on a terminal); then how the search ended. Answers are printed and dropped
+    (a stream of growing answers is not kept)."""
     count = 0
     if limit > 0:
-        for answer in search:
-            count += 1
-            out.print(Text(f"{count}. {_answer_text(answer, max_output, out)}"))
-            out.file.flush()
-            if count >= limit:
-                break
+        with progress(out, "searching", total=fuel) as update:
+            for answer in stream_in_stretches(search, fuel, update):
+                count += 1
+                out.print(Text(f"{count}. {_answer_text(answer, max_output, out)}"))
+                out.file.flush()
+                if count >= limit:
+                    break
     result = Answers((), search.exhausted, search.steps, search.out_of_fuel)
     style = "bold red" if result.out_of_fuel else "bold green"
     line = result.status_line(count)

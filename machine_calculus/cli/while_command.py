@@ -164,7 +164,13 @@ def command_while(
                 out.print(Text(f"when {sympy.sstr(condition)}:", style="bold"))
                 _print_outcome(outcome, out, args.max_output, indent="  ")
         return 0 if all(o.outcome != "error" for _, o in paths) else 1
-    outcome = (interpret if args.reference else run_while)(program, store, inputs, fuel=args.fuel)
+    if args.reference:
+        outcome = interpret(program, store, inputs, fuel=args.fuel)
+    else:
+        from machine_calculus.cli.progress import progress
+
+        with progress(out, "running", total=args.fuel, enabled=not args.json) as update:
+            outcome = run_while(program, store, inputs, fuel=args.fuel, report=update.steps())
     if args.json:
         print(json.dumps(outcome.to_json(args.max_output), ensure_ascii=False))
     else:
