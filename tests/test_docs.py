@@ -144,6 +144,20 @@ def test_notebook_runs(notebook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     client.execute()  # raises CellExecutionError on the first failing cell
     errors = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs if o.output_type == "error"]
     assert not errors
+    # what the notebook shows, it shows by the objects' own display (notation, tables, drawings)
+    shown = {kind for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs for kind in o.get("data", {})}
+    assert shown & {"text/html", "image/svg+xml", "text/latex"}, f"{notebook.name} displays no object"
+
+
+#: printing helpers a notebook has no need of: terms, types, graphs and traces show themselves
+PRINTING_HELPERS = re.compile(r"\b(to_unicode|to_ascii|to_latex|rmc_text|term_text|pretty_type|svg|SVG|HTML|trace_html)\(")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebooks_show_objects_without_printing_helpers(notebook: Path) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    used = [m.group() for cell in nb.cells if cell.cell_type == "code" for m in PRINTING_HELPERS.finditer(cell.source)]
+    assert not used, f"{notebook.name} calls {sorted(set(used))}"
 
 
 def python_blocks(guide: Path) -> list[str]:

@@ -90,6 +90,10 @@ class _Shown:
     def __str__(self) -> str:
         return pretty_type(self)  # type: ignore[arg-type]
 
+    def text(self, notation: str = "unicode") -> str:
+        """The type in ``notation``: ``"unicode"``, ``"ascii"`` or ``"latex"``."""
+        return pretty_type(self, notation)  # type: ignore[arg-type]
+
     def _repr_html_(self) -> str:
         import html
 
