@@ -19,6 +19,7 @@ left as in the encoding: N runs before M).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -33,6 +34,10 @@ from machine_calculus.calculus.notation import register
 from machine_calculus.calculus.terms import Term, fresh_name, substitute
 
 __all__ = [
+    "ARGUMENT",
+    "BODY",
+    "EXTENSIONS",
+    "FUNCTION",
     "App",
     "LConst",
     "LVar",
@@ -93,7 +98,14 @@ class LConst(Term):
 
 # contexts: the whole term or a body (an abstraction extends to the right), a function (an
 # abstraction needs parentheses), an argument (an application needs them too)
-_BODY, _FUNCTION, _ARGUMENT = 0, 1, 2
+BODY, FUNCTION, ARGUMENT = 0, 1, 2
+_BODY, _FUNCTION, _ARGUMENT = BODY, FUNCTION, ARGUMENT
+
+#: How :func:`lambda_text` prints the nodes of calculi built on this one (the monadic
+#: metalanguage registers its own): ``class -> (binds_right, pieces)``, where ``pieces(node,
+#: notation)`` gives text and ``(sub-term, context)`` items, and ``binds_right`` says the form
+#: extends as far right as it can, as an abstraction does (else it is an application, of a keyword).
+EXTENSIONS: dict[type, tuple[bool, Callable[[Term, str], list[object]]]] = {}
 
 
 def lambda_text(term: Term, notation: str = "unicode", limit: int | None = None) -> str:
@@ -108,8 +120,11 @@ def lambda_text(term: Term, notation: str = "unicode", limit: int | None = None)
             return [Text(node.name)]
         if isinstance(node, LConst):
             return [Text(constant_text(node.value))]  # type: ignore[arg-type]
-        if (ctx != _BODY and isinstance(node, Lam)) or (ctx == _ARGUMENT and isinstance(node, App)):
+        binds_right, extension = EXTENSIONS.get(type(node), (isinstance(node, Lam), None))
+        if ctx != _BODY if binds_right or extension is not None else ctx == _ARGUMENT:
             return [Text("("), (node, _BODY), Text(")")]
+        if extension is not None:
+            return extension(node, notation)
         if isinstance(node, Lam):
             names = [node.variable]
             body = node.body

@@ -19,13 +19,16 @@ There is no standard concrete syntax for either language, so terms are built in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Const, Pop, Push, Seq, Var
 from machine_calculus.calculus.fmc.syntax import Term as FMCTerm
+from machine_calculus.calculus.layout import Text
+from machine_calculus.calculus.notation import register
 from machine_calculus.calculus.terms import Term, fold
-from machine_calculus.embeddings.lam import App, Lam, LConst, LVar
+from machine_calculus.embeddings.lam import ARGUMENT, BODY, EXTENSIONS, App, Lam, LConst, LVar, lambda_text
 
 __all__ = ["Force", "Let", "Produce", "Return", "Thunk", "To", "cbpv", "metalanguage"]
 
@@ -92,6 +95,35 @@ class To(Term):
     variable_class: ClassVar[type[Term]] = LVar
     _tag: ClassVar[int] = 116
     sorts: ClassVar[tuple[str, ...]] = ("binder", "term", "term")
+
+
+# -- printing: the lambda-calculus's printer, with these forms ------------------------------------------
+
+
+def _keyword(word: str) -> Callable[[Term, str], list[object]]:
+    return lambda node, notation: [Text(word + " "), (node.args[0], ARGUMENT)]
+
+
+def _let(node: Term, notation: str) -> list[object]:
+    arrow = "<=" if notation == "ascii" else "⇐"
+    return [Text(f"let {node.args[0]} {arrow} "), (node.args[1], BODY), Text(" in "), (node.args[2], BODY)]
+
+
+def _to(node: Term, notation: str) -> list[object]:
+    return [(node.args[1], ARGUMENT), Text(f" to {node.args[0]}. "), (node.args[2], BODY)]
+
+
+EXTENSIONS.update(
+    {
+        Return: (False, _keyword("return")),
+        Thunk: (False, _keyword("thunk")),
+        Force: (False, _keyword("force")),
+        Produce: (False, _keyword("produce")),
+        Let: (True, _let),
+        To: (True, _to),
+    }
+)
+register((Return, Let, Thunk, Force, Produce, To), lambda t, notation, limit: lambda_text(t, notation, limit))
 
 
 def _common(node: Term, kids: tuple[FMCTerm, ...]) -> FMCTerm | None:

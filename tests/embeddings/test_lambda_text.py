@@ -36,3 +36,15 @@ def test_deep_lambda_terms_print() -> None:
     for _ in range(100_000):
         t = App(t, LVar("y"))
     assert len(str(t)) == 1 + 2 * 100_000
+
+
+def test_monadic_terms_print_with_their_keywords() -> None:
+    from machine_calculus.embeddings.monadic import Force, Let, Produce, Return, Thunk, To
+
+    x, y = LVar("x"), LVar("y")
+    assert str(Let("x", Return(y), App(Lam("z", LVar("z")), x))) == "let x ⇐ return y in (λz.z) x"
+    assert Let("x", Return(y), x).text("ascii") == "let x <= return y in x"
+    assert str(To("x", Produce(y), Force(Thunk(Produce(x))))) == "(produce y) to x. force (thunk (produce x))"
+    assert str(App(Return(x), y)) == "(return x) y"
+    assert str(App(LVar("f"), Return(x))) == "f (return x)"
+    assert str(Lam("x", Return(x))) == "λx.return x"
