@@ -98,6 +98,24 @@ class Outcome:
             result["truncation"] = self.truncation(max_output or 0)
         return result
 
+    def _repr_html_(self) -> str:
+        """A notebook's display: how the run ended, its output and its store (each value cut
+        at 2,000 characters)."""
+        from machine_calculus.machine.render import html_table
+
+        def shown(v: Value) -> str:
+            text = value_text(v, 2_000)
+            return text if len(text) <= 2_000 else text[:1_999] + "…"
+
+        caption = {"normal": "normal termination", "error": f"error: {self.error}"}.get(self.outcome, "")
+        if self.outcome == "exception":
+            caption = f"uncaught exception {self.exception}" + (
+                "" if self.payload is None else f"({shown(self.payload)})"
+            )
+        rows = [("output", ", ".join(shown(v) for v in self.output) or "(none)")]
+        rows += [(name, shown(v)) for name, v in sorted(self.store.items())]
+        return html_table(["", ""], rows, caption)
+
     def values(self) -> list[Value]:
         """Every value the run gave: the payload, the output, the store's values."""
         return [*([] if self.payload is None else [self.payload]), *self.output, *self.store.values()]

@@ -106,6 +106,19 @@ class PrologAnswers:
             payload["truncation"] = self.cut_text()
         return payload
 
+    def _repr_html_(self) -> str:
+        """A notebook's display: each answer's bindings as SWI-Prolog prints them, and how the
+        search ended."""
+        from machine_calculus.machine.render import html_table
+
+        rows = [
+            (str(i), ", ".join(f"{v} = {t}" for v, t in a.items()) or "true") for i, a in enumerate(self.answers, 1)
+        ]
+        n = len(self.answers)
+        ended = "exhausted" if self.exhausted else "out of fuel" if self.out_of_fuel else "stopped at the limit"
+        caption = f"{n} answer{'s' if n != 1 else ''} in {self.steps:,} steps, {ended}" if n else "false."
+        return html_table(["#", "answer"], rows, caption)
+
     def cut_text(self) -> str:
         """The message of the first answer cut at ``max_output``, and how many others were."""
         more = len(self.cut) - 1

@@ -125,6 +125,11 @@ class Distribution:
     def probability(self, predicate: Callable[[Result], bool]) -> sympy.Rational:
         return cast("sympy.Rational", sum((p for p, r in self.entries if predicate(r)), sympy.Rational(0)))
 
+    def _repr_html_(self) -> str:
+        from machine_calculus.machine.fmc.render import distribution_html
+
+        return distribution_html(self)
+
     def to_json(self) -> dict[str, object]:
         payload: dict[str, object] = {
             "distribution": [{"probability": str(p), **r.to_json()} for p, r in self.entries],

@@ -22,11 +22,22 @@ from machine_calculus.machine.render import (
 
 if TYPE_CHECKING:
     from machine_calculus.calculus.terms import Term
+    from machine_calculus.machine.fmc.effects import Distribution
     from machine_calculus.machine.fmc.small_step import State, Trace
+    from machine_calculus.machine.fmc.symbolic import SymbolicRun
 
 CELL_WIDTH = 2_000  # characters of one term of a result shown in a table (the printer stops there)
 
-__all__ = ["result_html", "result_table", "state_html", "status_line", "trace_html", "trace_table"]
+__all__ = [
+    "distribution_html",
+    "result_html",
+    "result_table",
+    "state_html",
+    "status_line",
+    "symbolic_html",
+    "trace_html",
+    "trace_table",
+]
 
 _TRACE_COLUMNS = ["#", "rule", "memory S", "continuation K", "term"]
 
@@ -98,8 +109,12 @@ def _located(stacks: dict[str, tuple[Term, ...]]) -> list[tuple[str, tuple[Term,
 
 def state_html(state: State, caption: str = "FMC machine state") -> str:
     """One state in full: each location's stack, the continuation (top first) and the term."""
-    rows = [(f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH) for t in items)) for loc, items in _located(state.stacks())]
-    rows.append(("continuation K", " · ".join(term_cell(t, FULL_WIDTH) for t in reversed(state.continuation_terms())) or "ε"))
+    rows = [
+        (f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH) for t in items)) for loc, items in _located(state.stacks())
+    ]
+    rows.append(
+        ("continuation K", " · ".join(term_cell(t, FULL_WIDTH) for t in reversed(state.continuation_terms())) or "ε")
+    )
     rows.append(("term", term_cell(state.term, FULL_WIDTH)))
     return html_table(["", ""], rows, caption)
 
@@ -110,3 +125,24 @@ def result_html(result: Result) -> str:
         for loc in sorted_locations(result.memory)
     ]
     return html_table(["location", "stack (bottom → top)"], rows, status_line(result))
+
+
+def _outcome(result: Result) -> str:
+    """A result on one line: how it ended and its memory."""
+    return f"{status_line(result)};  {memory_text(result.memory)}"
+
+
+def distribution_html(distribution: Distribution) -> str:
+    """Each outcome with its exact probability, most likely first."""
+    rows = [(str(p), _outcome(r)) for p, r in distribution.entries]
+    caption = f"{len(rows)} outcomes"
+    if distribution.unexplored:
+        caption += f"; probability {distribution.unexplored} not explored"
+    return html_table(["probability", "outcome"], rows, caption)
+
+
+def symbolic_html(run: SymbolicRun) -> str:
+    """Each path of a symbolic run with its path condition."""
+    rows = [(str(p.condition), _outcome(p.result)) for p in run.paths]
+    caption = f"{len(rows)} paths" + (" (stopped at the bound on paths)" if run.truncated else "")
+    return html_table(["path condition", "outcome"], rows, caption)

@@ -55,6 +55,11 @@ class SymbolicRun:
     paths: tuple[Path, ...]
     truncated: bool
 
+    def _repr_html_(self) -> str:
+        from machine_calculus.machine.fmc.render import symbolic_html
+
+        return symbolic_html(self)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "paths": [{"condition": sympy.sstr(p.condition), **p.result.to_json()} for p in self.paths],

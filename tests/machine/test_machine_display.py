@@ -91,3 +91,13 @@ def test_shown_rows(count: int) -> None:
         assert shown == list(range(count))
     else:
         assert shown.count(None) == 1 and shown[0] == 0 and shown[-1] == count - 1
+
+
+def test_distributions_and_symbolic_runs_display_as_tables() -> None:
+    from machine_calculus.machine.fmc import effects
+    from machine_calculus.machine.fmc.symbolic import explore
+
+    html = effects.distribution(mc.parse("rnd<b>.[[2]out].[[1]out].b"))._repr_html_()
+    assert html.count("1/2") == 2 and "out: [1]" in html and "out: [2]" in html
+    paths = explore(mc.parse("$n ; {1 -> A | 2 -> B | _ -> C}"))._repr_html_()
+    assert "3 paths" in paths and "exit A" in paths and "exit C" in paths
