@@ -51,6 +51,7 @@ from machine_calculus.cli.defaults import (
     add_max_output,
     answer_limit_message,
 )
+from machine_calculus.cli.progress import progress, stream_in_stretches
 
 if TYPE_CHECKING:
     from machine_calculus.embeddings.prolog.compiler import Program, Query
@@ -149,13 +150,14 @@ def command_prolog(args: argparse.Namespace, out: Console, read_source: Any) -> 
     previous: tuple[str, str] | None = None  # the last answer's text, and the line saying it was cut
     count = 0
     if limit > 0:
-        for answer in search:
-            if previous is not None:
-                _print_answer(out, *previous, " ;")
-            count += 1
-            previous = _answer_text(query, answer, args.max_output, count, ", ")
-            if count >= limit:
-                break
+        with progress(out, "searching", total=args.fuel) as update:
+            for answer in stream_in_stretches(search, args.fuel, update):
+                if previous is not None:
+                    _print_answer(out, *previous, " ;")
+                count += 1
+                previous = _answer_text(query, answer, args.max_output, count, ", ")
+                if count >= limit:
+                    break
     if previous is not None:
         _print_answer(out, *previous, "." if search.exhausted else " ;")
     if search.exhausted and count == 0:

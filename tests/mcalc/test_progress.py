@@ -149,3 +149,9 @@ def test_saturation_and_confluence_report_each_round_and_pair() -> None:
     trs = parse_trs((ROOT / "examples/trs/groups.trs").read_text(encoding="utf-8"))
     check_confluence(trs, report=lambda checked, total: pairs.append((checked, total)))
     assert pairs and pairs[-1][0] == pairs[-1][1] - 1
+
+
+def test_a_prolog_query_shows_its_search_and_prints_answers_as_found() -> None:
+    shown = on_a_terminal("prolog", "examples/prolog/lists.pl", "--query", "app(X, Y, [1, 2])")
+    assert "searching" in shown and "answers" in shown
+    assert shown.index("X = [], Y = [1, 2] ;") < shown.index("X = [1, 2], Y = [].")
