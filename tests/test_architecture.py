@@ -16,6 +16,7 @@ PACKAGES = {
     "rewriting": (ROOT / "rewriting", {"calculus", "machine", "rewriting"}),
     "embeddings": (ROOT / "embeddings", {"calculus", "machine", "rewriting", "embeddings"}),
     "cli": (ROOT / "machine_calculus" / "cli", {"calculus", "machine", "rewriting", "embeddings", "cli"}),
+    "widgets": (ROOT / "machine_calculus" / "widgets", {"calculus", "machine", "rewriting", "embeddings", "widgets"}),
 }
 #: the old top-level names: nothing may import them any more
 OLD_TOP_LEVEL = {"calculus", "machine", "rewriting", "embeddings", "mcalc"}
