@@ -12,11 +12,14 @@ from typing import NamedTuple
 
 from machine_calculus.calculus.errors import ParseError, Position
 
-__all__ = ["EOF", "EXPRESSION", "IDENT", "NUMBER", "STRING", "SYMBOL", "Token", "TokenCursor", "tokenize"]
+__all__ = ["EOF", "EXPRESSION", "IDENT", "META", "NUMBER", "STRING", "SYMBOL", "Token", "TokenCursor", "tokenize"]
 
 IDENT, NUMBER, STRING, SYMBOL, EOF = "identifier", "number", "string", "symbol", "end of input"
 #: ``$(x**2 + 1)``: a symbolic expression constant; the token's value is the text inside.
 EXPRESSION = "symbolic expression"
+#: ``?X``: a pattern's metavariable (only with ``tokenize(..., metavariables=True)``); the value
+#: is the name without ``?``.
+META = "metavariable"
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "0": "\0"}
 
@@ -72,10 +75,13 @@ def tokenize(
     *,
     source: str = "<input>",
     comment: str = "--",
+    metavariables: bool = False,
 ) -> list[Token]:
     """Split ``text`` into tokens; ``punctuation`` maps each symbol (``"⟨"``) to its kind (``"<"``).
 
     Whitespace and comments (``comment`` to end of line) are skipped. The last token is EOF.
+    With ``metavariables`` (the parsers' pattern entry points), ``?X`` is a :data:`META` token;
+    otherwise ``?`` is an unexpected character, as in any ordinary term.
     """
     symbols = sorted(punctuation, key=len, reverse=True)
     parts = [
@@ -87,6 +93,8 @@ def tokenize(
         rf"(?P<ident>{_IDENT})",
         r'(?P<string>")',
     ]
+    if metavariables:
+        parts.append(rf"(?P<meta>\?{_IDENT})")
     if symbols:
         parts.append("(?P<punct>" + "|".join(re.escape(s) for s in symbols) + ")")
     master = re.compile("|".join(parts))
@@ -102,7 +110,8 @@ def tokenize(
         m = master.match(text, pos)
         if m is None:
             ch = text[pos]
-            raise ParseError(f"unexpected character {ch!r}", text, where(pos), source)
+            hint = " (a metavariable ?X is read only in a pattern)" if ch == "?" and not metavariables else ""
+            raise ParseError(f"unexpected character {ch!r}{hint}", text, where(pos), source)
         kind = m.lastgroup
         start, end = m.span()
         if kind == "ws":
@@ -116,6 +125,8 @@ def tokenize(
             append(Token(punctuation[m.group()], m.group(), line, start - line_start + 1, start))
         elif kind == "ident":
             append(Token(IDENT, m.group(), line, start - line_start + 1, start))
+        elif kind == "meta":
+            append(Token(META, m.group(), line, start - line_start + 1, start, m.group()[1:]))
         elif kind == "number":
             append(Token(NUMBER, m.group(), line, start - line_start + 1, start))
         elif kind == "symbol":

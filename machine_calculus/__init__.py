@@ -24,7 +24,11 @@ or their texts (``{"in": ["2", "1"]}``: 1 is popped first).
     [6]
     >>> mc.pretty(mc.parse("λx.[x]out ; <y>"), "ascii")
     '<x>.[x]out ; <y>'
+    >>> [(mc.pretty(s.term), s.depth) for s in mc.search("[A].[B].<x>.<y>.[x].[y]", "[?N].?M", kind="=>!")]
+    [('[B].[A]', 2)]
 
+
+:func:`stepper` is a notebook widget that steps a machine run or a reduction forward and back.
 
 Importing this module is cheap: each function imports what it needs when it is first called.
 In notebooks (Jupyter, VS Code) every object shows itself, in notation: terms, types, results,
@@ -55,7 +59,10 @@ if TYPE_CHECKING:
     from machine_calculus.rewriting.engine import RuleSet
     from machine_calculus.rewriting.graph import ReductionGraph
     from machine_calculus.rewriting.optimizer import Optimization
+    from machine_calculus.rewriting.search import SearchResult
     from machine_calculus.rewriting.trs import TRS
+    from machine_calculus.widgets.stepper import Mode
+    from machine_calculus.widgets.widget import StepperWidget
 
 __version__ = "0.2.0"
 
@@ -75,7 +82,9 @@ __all__ = [
     "reduce",
     "run",
     "run_while",
+    "search",
     "solve",
+    "stepper",
     "trace",
 ]
 
@@ -228,11 +237,19 @@ def reduce(
     return normal_form(t, rules or _rules_of(t), fuel, strategy)
 
 
-def graph(term: Term | str, *, rules: RuleSet | None = None, max_nodes: int = 200) -> ReductionGraph:
+def graph(term: Term | str, *, rules: RuleSet | TRS | None = None, max_nodes: int = 200) -> ReductionGraph:
     """The reduction graph of ``term``: every term reachable by one-step reductions (breadth-first,
-    at most ``max_nodes``), each edge naming its rule and position. ``rules`` as in :func:`reduce`."""
-    from machine_calculus.rewriting.graph import reduction_graph, rule_steps
+    at most ``max_nodes``), each edge naming its rule and position. ``rules`` as in :func:`reduce`,
+    or a first-order TRS (``term`` then a first-order term, or its text). In a notebook the graph
+    draws itself (SVG)."""
+    from machine_calculus.rewriting.graph import reduction_graph, rule_steps, trs_steps
+    from machine_calculus.rewriting.trs import TRS as FirstOrderSystem
 
+    if isinstance(rules, FirstOrderSystem):
+        from machine_calculus.rewriting.search import parse_trs_term
+
+        start = parse_trs_term(term, rules.variables) if isinstance(term, str) else term
+        return reduction_graph(start, trs_steps(rules), max_nodes=max_nodes)
     t = _fmc(term)
     return reduction_graph(t, rule_steps(rules or _rules_of(t)), max_nodes=max_nodes)
 
@@ -264,7 +281,109 @@ def confluence(trs: TRS | str, *, search_limit: int = 2_000, max_size: int = 200
     return check_confluence(system, search_limit, max_size)
 
 
+def stepper(
+    term: Term | str,
+    memory: Mapping[str, Sequence[Term | str]] | None = None,
+    *,
+    mode: Mode = "machine",
+    rules: RuleSet | None = None,
+    fuel: int | None = None,
+    path: tuple[int, ...] | None = None,
+) -> StepperWidget:
+    """A notebook widget that steps forward and back through ``term``'s run on the small-step
+    machine (``mode="machine"``: FMC, FMC III or, for a parsed RMC term, the relational machine,
+    whose forks let you choose the branch) or its reduction (``mode="reduce"``: choose the redex;
+    ``rules`` as in :func:`reduce`), at most ``fuel`` steps (10,000 for a run, 1,000 for a
+    reduction). Buttons or the arrow keys step; bad text shows its positioned error. Needs
+    anywidget."""
+    from machine_calculus.widgets.stepper import stepper as make_widget
+
+    return make_widget(term, memory, mode=mode, rules=rules, fuel=fuel, path=path)
+
+
+def search(
+    term: Term | str,
+    pattern: Term | str | None = None,
+    *,
+    rules: RuleSet | TRS | None = None,
+    kind: str = "=>*",
+    where: str | Any | None = None,
+    max_depth: int | None = 100,
+    max_nodes: int | None = 10_000,
+    max_solutions: int | None = 100,
+    max_time: float | None = 60.0,
+) -> SearchResult:
+    """The terms reachable from ``term`` (``kind``: ``"=>*"`` zero or more steps, ``"=>1"`` one,
+    ``"=>+"`` one or more, ``"=>!"`` normal forms) that match ``pattern`` (``?X`` metavariables:
+    ``"[?N]?a.?M"``; None matches all) and satisfy ``where`` (a function of the bindings, or the
+    text of ``mcalc search --where``: ``"?X != ?Y"``), each with its bindings and a shortest witness
+    path, breadth-first within the bounds; the result says which bound, if any, stopped it.
+    ``rules`` as in :func:`reduce`, or a first-order TRS (then ``term`` and ``pattern`` are its
+    terms: ``"add(s(0), 0)"``, ``"s(?X)"``); texts are read in the calculus of the rules."""
+    from machine_calculus.rewriting.search import parse_condition, steps_of
+    from machine_calculus.rewriting.search import search as search_terms
+
+    start, read_pattern, read_term = _search_readers(term, rules)
+    wanted = read_pattern(pattern) if isinstance(pattern, str) else pattern
+    steps = steps_of(rules, start)
+    if isinstance(where, str):
+        from machine_calculus.calculus.patterns import metavariables
+
+        known = metavariables(wanted) if wanted is not None else []
+        where = parse_condition(where, known=known, parse_term=read_term, steps=steps, source="where")
+    return search_terms(
+        start,
+        wanted,
+        steps,
+        kind=kind,
+        where=where,
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        max_solutions=max_solutions,
+        max_time=max_time,
+    )
+
+
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _search_readers(term: Term | str, rules: Any) -> tuple[Term, Any, Any]:
+    """:func:`search`'s start term, and the readers of its patterns and terms, by calculus: a
+    TRS's first-order terms, the RMC's (for the RMC's rules or an RMC term), the FMC's."""
+    from machine_calculus.rewriting.trs import TRS
+
+    if isinstance(rules, TRS):
+        from machine_calculus.rewriting.search import parse_trs_term
+
+        variables = rules.variables
+        start = parse_trs_term(term, variables) if isinstance(term, str) else term
+        return (
+            start,
+            lambda text: parse_trs_term(text, variables, patterns=True, source="<pattern>"),
+            lambda text, source: parse_trs_term(text, variables, source=source),
+        )
+    from machine_calculus.calculus.rmc.syntax import is_relational
+    from machine_calculus.rewriting.rmc_rules import RMC
+
+    if (isinstance(term, str) and rules is RMC) or (not isinstance(term, str) and is_relational(term)):
+        from machine_calculus.calculus.rmc.parser import parse_rmc_pattern
+
+        start = parse_rmc(term) if isinstance(term, str) else term
+        return start, parse_rmc_pattern, _rmc_or_first_order
+    from machine_calculus.calculus.fmc.parser import parse_pattern
+
+    return _fmc(term), parse_pattern, parse
+
+
+def _rmc_or_first_order(text: str, source: str) -> Term:
+    """A term of an RMC side condition: a first-order term (what ``[?X]`` binds), else an RMC term."""
+    from machine_calculus.calculus.errors import ParseError
+    from machine_calculus.calculus.rmc.parser import parse_first_order
+
+    try:
+        return parse_first_order(text, source)
+    except ParseError:
+        return parse_rmc(text, source)
 
 
 def _fmc(term: Term | str) -> Term:
@@ -313,4 +432,3 @@ def __getattr__(name: str) -> Any:
 
         return TypingError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-

@@ -17,9 +17,9 @@ capture (e.g. ``not_free``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
+from machine_calculus.calculus.patterns import Meta
 from machine_calculus.calculus.terms import Term, fold, free_variables, iter_preorder, with_children
 from machine_calculus.rewriting.engine import ReductionRule
 
@@ -29,20 +29,15 @@ __all__ = ["Bindings", "Meta", "instantiate", "match_pattern", "not_free", "rule
 Bindings = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Meta(Term):
-    """A metavariable of a pattern: matches any sub-term, or any atom in an atom's place."""
-
-    name: str
-    _tag: ClassVar[int] = 901
-    sorts: ClassVar[tuple[str, ...]] = ("meta",)
-
-
 def match_pattern(pattern: Term, t: Term, metavariable: type[Term] = Meta) -> Bindings | None:
     """The bindings of the pattern's metavariables under which it is ``t``, or None (one-way:
     ``t``'s own variables are constants; iterative). The metavariables are the nodes of class
     ``metavariable``, named by their first argument: :class:`Meta` for a pattern of any calculus,
-    ``FVar`` for a first-order TRS's rule (:mod:`rewriting.trs` matches with this)."""
+    ``FVar`` for a first-order TRS's rule (:mod:`rewriting.trs` matches with this).
+
+    Names in binder places match literally (write a metavariable there to match any name). A
+    metavariable bound to a name in a binder's place (``<?x>``) also matches that name's variable
+    in a term's place (``<?x>.[?x]`` matches ``<y>.[y]``)."""
     bindings: Bindings = {}
     work: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = [((pattern,), (t,))]  # arguments against arguments
     while work:
@@ -52,7 +47,7 @@ def match_pattern(pattern: Term, t: Term, metavariable: type[Term] = Meta) -> Bi
                 name = p.args[0]
                 if name not in bindings:
                     bindings[name] = u
-                elif bindings[name] != u:
+                elif bindings[name] != u and not _names_the_variable(bindings[name], u):
                     return None
             elif isinstance(p, Term):
                 if type(p) is not type(u):  # another head (so maybe another arity): no match
@@ -61,6 +56,13 @@ def match_pattern(pattern: Term, t: Term, metavariable: type[Term] = Meta) -> Bi
             elif p != u:  # an atom, compared before the sub-terms beside it are walked
                 return None
     return bindings
+
+
+def _names_the_variable(bound: Any, u: Any) -> bool:
+    """``bound`` is a name and ``u`` that name's variable occurrence (or the other way round)."""
+    if isinstance(bound, str):
+        return isinstance(u, Term) and u.is_variable and u.args[0] == bound
+    return isinstance(u, str) and isinstance(bound, Term) and bound.is_variable and bound.args[0] == u
 
 
 def instantiate(template: Term, bindings: Mapping[str, Any]) -> Any:
@@ -85,7 +87,8 @@ def rule(name: str, left: Term, right: Term, when: Callable[[Bindings], bool] | 
             return None
         return instantiate(right, bindings)
 
-    return ReductionRule(name, apply)
+    shown = f"{left} -> {right}" + (" (with a side condition)" if when is not None else "")
+    return ReductionRule(name, apply, equation=shown)
 
 
 def _metas(t: Term) -> set[str]:

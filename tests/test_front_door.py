@@ -148,3 +148,40 @@ def test_the_errors_a_user_catches() -> None:
         mc.infer("<x>.[x].x")
     with pytest.raises(AttributeError):
         _ = mc.no_such_name  # type: ignore[attr-defined]
+
+
+def test_search_reads_texts_in_the_calculus_of_the_rules() -> None:
+    from machine_calculus.calculus.fmc.parser import parse_pattern
+    from machine_calculus.calculus.rmc.parser import parse_rmc_pattern
+    from machine_calculus.rewriting.search import parse_trs_term, search
+    from machine_calculus.rewriting.trs import parse_trs
+
+    swap = "[A].[B].<x>.<y>.[x].[y]"
+    expected = search(parse(swap), parse_pattern("[?N].?M"), kind="=>!")
+    got = mc.search(swap, "[?N].?M", kind="=>!")
+    assert got.to_json() == expected.to_json() and got[0].term == parse("[B].[A]")
+    assert len(mc.search(swap, "[?N].?M", where="?N != A")) == 1  # the where language, as text
+    rmc = mc.search("([a] + [b]) ; <a>", "?M", rules=RMC, kind="=>!")
+    assert rmc.to_json() == search(parse_rmc("([a] + [b]) ; <a>"), parse_rmc_pattern("?M"), RMC, kind="=>!").to_json()
+    peano = parse_trs((ROOT / "examples" / "trs" / "peano.trs").read_text(encoding="utf-8"))
+    first_order = mc.search("add(s(0), s(0))", "s(?X)", rules=peano, kind="=>!")
+    assert first_order[0].bindings == {"X": parse_trs_term("s(0)")}
+
+
+def test_stepper_is_the_widgets_stepper_and_loads_anywidget_only_when_called() -> None:
+    code = "import sys, machine_calculus; print(sorted({'anywidget', 'ipywidgets', 'traitlets'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    pytest.importorskip("anywidget")
+    from machine_calculus.widgets.stepper import make_stepper
+
+    widget = mc.stepper("[A].<x>.[x]out", {"λ": ["B"]})
+    widget.command({"command": "last"})
+    expected = make_stepper(parse("[A].<x>.[x]out"), {"λ": (parse("B"),)})
+    expected.last()
+    assert widget.view == {**expected.view(), "error": ""}
+    assert widget.stepper is not None
+    assert widget.stepper.states() == small_step.run_traced(parse("[A].<x>.[x]out"), {"λ": (parse("B"),)}).states()
+    assert mc.stepper("[A].<x>.[x].[x]", mode="reduce", rules=FMC).view["calculus"] == FMC.name
+    assert mc.stepper(parse_rmc("[a] + [b]")).view["options_total"] == 2
+    assert mc.stepper("[x").view["error"].startswith("<input>:1:3")

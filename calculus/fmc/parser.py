@@ -51,6 +51,7 @@ from machine_calculus.calculus.lexing import (
     EOF,
     EXPRESSION,
     IDENT,
+    META,
     NUMBER,
     STRING,
     SYMBOL,
@@ -58,10 +59,11 @@ from machine_calculus.calculus.lexing import (
     TokenCursor,
     tokenize,
 )
+from machine_calculus.calculus.patterns import Meta
 from machine_calculus.calculus.programs import read_program
 from machine_calculus.calculus.terms import free_variables, substitute
 
-__all__ = ["PUNCTUATION", "RESERVED", "Program", "parse", "parse_constant", "parse_program"]
+__all__ = ["PUNCTUATION", "RESERVED", "Program", "parse", "parse_constant", "parse_pattern", "parse_program"]
 
 #: Every symbol of the notation and the token kind it stands for (Unicode and ASCII alike).
 PUNCTUATION = {
@@ -150,6 +152,22 @@ def parse_program(text: str, source: str = "<input>") -> Program:
     return parser.program()
 
 
+@collector_paused()
+def parse_pattern(text: str, source: str = "<pattern>") -> Term:
+    """Parse a pattern: a term (no definitions) in which ``?X`` is a metavariable
+    (:class:`~calculus.patterns.Meta`) where a term is expected (``?M``, ``?M ; ?N``), in a
+    location's place (``[?N]?a.?M``, ``?a<x>``) or a bound name's (``<?x>.?M``). Only this entry
+    point reads ``?X``: :func:`parse` refuses it."""
+    parser = _Parser(tokenize(text, PUNCTUATION, source=source, metavariables=True), text, source)
+    if parser.peek().kind == EOF:
+        raise parser.error("empty pattern: expected a term", parser.peek())
+    pattern = parser.term()
+    tok = parser.peek()
+    if tok.kind != EOF:
+        raise parser.error(f"unexpected {tok.text!r}: expected ';', '.' or the end of the pattern", tok)
+    return pattern
+
+
 def parse_constant(token_text: str) -> ConstValue:
     """The value of a constant's text: ``3``, ``-2``, ``3/4``, ``"s"``, ``True``, ``$n``."""
     term = parse(token_text)
@@ -205,10 +223,12 @@ class _Parser(TokenCursor):
             elif kind == _PUSH:
                 frames.pop()
                 close = self.expect("]", "']'", frame[1])
-                location = DEFAULT
+                location: Any = DEFAULT  # a str, or a pattern's Meta
                 nxt = self.peek()
                 if nxt.kind == IDENT and nxt.line == close.line:
                     location = self.advance().text
+                elif nxt.kind == META and nxt.line == close.line:  # a pattern's ?a
+                    location = Meta(str(self.advance().value))
                 if self.peek().kind == ".":
                     self.advance()
                     frames.append([_PUSH_BODY, value, location])
@@ -331,11 +351,16 @@ class _Parser(TokenCursor):
             frames.append([_PAREN, tok])
             frames.append([_SEQ, []])
             return None
-        is_pop = self.peek(1).kind in (IDENT, ">")  # else '<' is the primitive (nothing can follow it)
+        is_pop = self.peek(1).kind in (IDENT, ">", META)  # else '<' is the primitive (nothing can follow it)
         if (kind == "<" and is_pop) or (
-            kind == IDENT and tok.text not in RESERVED and self.peek(1).kind == "<" and self.peek(1).line == tok.line
+            kind in (IDENT, META)
+            and tok.text not in RESERVED
+            and self.peek(1).kind == "<"
+            and self.peek(1).line == tok.line
         ):
-            location = self.advance().text if kind == IDENT else DEFAULT
+            location: Any = self.advance().text if kind in (IDENT, META) else DEFAULT
+            if kind == META:  # a pattern's ?a<x>
+                location = Meta(str(tok.value))
             self.expect("<", "'<'")
             variable = self.variable("'<'")
             self.expect(">", "'>'")
@@ -368,12 +393,18 @@ class _Parser(TokenCursor):
         if kind in _CONSTANT_TOKENS:
             self.advance()
             return self.atom_done(frames, Const(self.constant(tok)))
+        if kind == META:  # a pattern's ?M, where a term is expected
+            self.advance()
+            return self.atom_done(frames, Meta(str(tok.value)))
         if kind == EOF:
             raise self.error("unexpected end of input: expected a term", tok)
         raise self.error(f"unexpected {tok.text!r}: expected a term", tok)
 
-    def variable(self, after: str) -> str:
+    def variable(self, after: str) -> Any:
+        """A bound name (``str``), or in a pattern ``?x`` (a :class:`Meta` in the name's place)."""
         tok = self.peek()
+        if tok.kind == META:
+            return Meta(str(self.advance().value))
         if tok.kind == IDENT and tok.text in RESERVED:
             raise self.error(f"{tok.text!r} is a primitive, not a variable", tok)
         if tok.kind != IDENT or not _is_variable_name(tok.text):

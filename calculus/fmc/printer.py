@@ -38,6 +38,7 @@ from machine_calculus.calculus.fmc.syntax import (
 )
 from machine_calculus.calculus.layout import Text as _Text
 from machine_calculus.calculus.layout import assemble
+from machine_calculus.calculus.patterns import Meta, meta_text
 
 __all__ = [
     "ASCII",
@@ -128,6 +129,8 @@ def to_latex(term: Term) -> str:
 
 def _pieces(node: Term, ctx: int, nt: Notation) -> list[Any]:
     """One node as text pieces and sub-items, for the given context."""
+    if isinstance(node, Meta):  # a pattern's metavariable, in a term's place
+        return [_Text(meta_text(node))]
     if ctx == _ATOM and not isinstance(node, Var | Skip | Const | Prim | Loop):
         return [_Text("("), (node, _SEQ), _Text(")")]
     if isinstance(node, Seq):
@@ -193,10 +196,14 @@ def _continuation(body: Term) -> list[Any]:
 
 
 def _location(location: str, nt: Notation) -> str:
+    if isinstance(location, Meta):  # a pattern's ?a in a location's place
+        return meta_text(location)
     return "" if location == DEFAULT else _name(location, nt)
 
 
 def _name(name: str, nt: Notation) -> str:
+    if isinstance(name, Meta):  # a pattern's ?x in a bound name's place
+        return meta_text(name)
     if not nt.escape_name:
         return name
     escaped = name.replace("_", r"\_").replace("'", "'")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from machine_calculus.calculus.layout import Text, application_pieces, assemble
+from machine_calculus.calculus.patterns import Meta, meta_text
 from machine_calculus.calculus.terms import Term, free_variables
 
 __all__ = ["NO_ARG", "Arg", "FVar", "Fn", "NoArg", "arguments", "fn", "replace_variables", "term_text"]
@@ -120,6 +121,8 @@ def _pieces(t: Term) -> list[Any]:
     """One node of a first-order term as text pieces and its arguments, for :func:`assemble`."""
     if isinstance(t, FVar):
         return [Text(t.name)]
+    if isinstance(t, Meta):  # a pattern's ?X
+        return [Text(meta_text(t))]
     if not isinstance(t, Fn):
         raise TypeError(f"not a first-order term: {t!r}")
     args = arguments(t)

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
-from machine_calculus.calculus.lexing import EOF, IDENT, NUMBER, Token, TokenCursor, tokenize
+from machine_calculus.calculus.lexing import EOF, IDENT, META, NUMBER, Token, TokenCursor, tokenize
+from machine_calculus.calculus.patterns import Meta
 from machine_calculus.calculus.programs import read_program
 from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
 from machine_calculus.calculus.terms import Term
 
-__all__ = ["parse_first_order", "parse_rmc"]
+__all__ = ["parse_first_order", "parse_rmc", "parse_rmc_pattern"]
 
 PUNCTUATION = {
     "[": "[",
@@ -53,10 +54,29 @@ def parse_rmc(text: str, source: str = "<input>") -> Term:
     return _Parser(tokenize(text, PUNCTUATION, source=source), text, source).program()
 
 
-def parse_first_order(text: str, source: str = "<input>", variables: frozenset[str] | None = None) -> Term:
+def parse_rmc_pattern(text: str, source: str = "<pattern>") -> Term:
+    """Parse a pattern: an RMC term (no definitions) in which ``?X`` is a metavariable
+    (:class:`~calculus.patterns.Meta`) where a term is expected (``?M ; ?N``, ``?M*``), where a
+    first-order term is (``[s(?t)]a``, ``a<?t>``), in a location's place (``[?t]?a``, ``?a<?t>``)
+    or a ``new``'s name (``new ?x. ?M``). Only this entry point (and ``parse_first_order(...,
+    patterns=True)``) reads ``?X``: :func:`parse_rmc` refuses it."""
+    parser = _Parser(tokenize(text, PUNCTUATION, source=source, metavariables=True), text, source)
+    if parser.peek().kind == EOF:
+        raise parser.error("empty pattern: expected a term", parser.peek())
+    pattern = parser.term()
+    tok = parser.peek()
+    if tok.kind != EOF:
+        raise parser.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end of the pattern", tok)
+    return pattern
+
+
+def parse_first_order(
+    text: str, source: str = "<input>", variables: frozenset[str] | None = None, *, patterns: bool = False
+) -> Term:
     """Parse a first-order term ``t ::= x | f | f(t, ..., t)``. An identifier is a variable when it
-    is in ``variables`` or (when ``variables`` is None) starts with ``_``, as answers print them."""
-    parser = _Parser(tokenize(text, PUNCTUATION, source=source), text, source)
+    is in ``variables`` or (when ``variables`` is None) starts with ``_``, as answers print them.
+    With ``patterns``, ``?X`` is a metavariable (:class:`~calculus.patterns.Meta`): ``s(?X)``."""
+    parser = _Parser(tokenize(text, PUNCTUATION, source=source, metavariables=patterns), text, source)
     parser.variable_test = (lambda x: x.startswith("_")) if variables is None else variables.__contains__
     if parser.peek().kind == EOF:
         raise parser.error("empty input: expected a first-order term", parser.peek())
@@ -121,13 +141,17 @@ class _Parser(TokenCursor):
                     self.advance()
                     values.append(FAIL)
                     expect_operand = False
+                elif tok.kind == META and not (self.peek(1).kind == "<" and self.peek(1).line == tok.line):
+                    self.advance()  # a pattern's ?M, where a term is expected
+                    values.append(Meta(str(tok.value)))
+                    expect_operand = False
                 elif tok.kind == IDENT and self.peek(1).kind != "<" and tok.text != "new":
                     self.advance()
                     if tok.text not in self.definitions:
                         raise self.error(f"{tok.text!r} is not defined (no definition '{tok.text} = ...' before)", tok)
                     values.append(self.definitions[tok.text])
                     expect_operand = False
-                elif tok.kind in ("[", "<") or (tok.kind == IDENT and self.peek(1).kind == "<"):
+                elif tok.kind in ("[", "<") or (tok.kind in (IDENT, META) and self.peek(1).kind == "<"):
                     action = self.action()
                     if self.peek().kind == ".":
                         ops.append(("then", self.advance(), action))
@@ -181,8 +205,11 @@ class _Parser(TokenCursor):
                 a = values.pop()
                 values.append(Choice(a, b) if kind == "+" else Seq(a, b))
 
-    def variable(self) -> str:
+    def variable(self) -> Any:
+        """A ``new``'s name (``str``), or in a pattern ``?x`` (a :class:`Meta` in the name's place)."""
         tok = self.peek()
+        if tok.kind == META:
+            return Meta(str(self.advance().value))
         if tok.kind != IDENT:
             found = "end of input" if tok.kind == EOF else repr(tok.text)
             raise self.error(f"expected a variable after 'new', found {found}", tok)
@@ -194,11 +221,15 @@ class _Parser(TokenCursor):
             self.advance()
             item = self.first_order()
             close = self.expect("]", "']'")
-            location = DEFAULT
+            location: Any = DEFAULT
             if self.peek().kind == IDENT and self.peek().line == close.line and self.peek().text != "new":
                 location = self.advance().text
+            elif self.peek().kind == META and self.peek().line == close.line:  # a pattern's ?a
+                location = Meta(str(self.advance().value))
             return Push(item, location)
-        location = self.advance().text if tok.kind == IDENT else DEFAULT
+        location = self.advance().text if tok.kind in (IDENT, META) else DEFAULT
+        if tok.kind == META:  # a pattern's ?a<t>
+            location = Meta(str(tok.value))
         self.expect("<", "'<'")
         pattern = self.first_order()
         self.expect(">", "'>'")
@@ -209,14 +240,19 @@ class _Parser(TokenCursor):
         frames: list[tuple[str, list[Term], Token]] = []  # (symbol, arguments so far, '(' token)
         while True:
             tok = self.peek()
-            if tok.kind != IDENT:
+            if tok.kind not in (IDENT, META):
                 found = "end of input" if tok.kind == EOF else repr(tok.text)
                 raise self.error(f"expected a first-order term, found {found}", tok)
             self.advance()
-            if self.peek().kind == "(":
+            if tok.kind == META:  # a pattern's ?X, where a first-order term is expected
+                if self.peek().kind == "(":
+                    raise self.error("a metavariable stands for a whole term, not a function symbol", tok)
+                value: Term = Meta(str(tok.value))
+            elif self.peek().kind == "(":
                 frames.append((tok.text, [], self.advance()))
                 continue
-            value: Term = FVar(tok.text) if self.variable_test(tok.text) else fn(tok.text)
+            else:
+                value = FVar(tok.text) if self.variable_test(tok.text) else fn(tok.text)
             while True:
                 if not frames:
                     return value

@@ -11,6 +11,7 @@ from typing import Any
 from machine_calculus.calculus.fmc.syntax import DEFAULT, Seq, Skip
 from machine_calculus.calculus.layout import Text as _Text
 from machine_calculus.calculus.layout import assemble
+from machine_calculus.calculus.patterns import Meta, meta_text
 from machine_calculus.calculus.rmc.firstorder import Fn, FVar, term_text
 from machine_calculus.calculus.rmc.syntax import Choice, Fail, New, Pop, Push, Star
 from machine_calculus.calculus.terms import (
@@ -63,10 +64,14 @@ def _without_clashes(term: Term) -> Term:
 
 
 def _location(location: str) -> str:
+    if isinstance(location, Meta):  # a pattern's ?a in a location's place
+        return meta_text(location)
     return "" if location == DEFAULT else location
 
 
 def _pieces(node: Term, ctx: int, sym: dict[str, str], limit: int | None) -> list[Any]:
+    if isinstance(node, Meta):  # a pattern's metavariable, in a term's place
+        return [_Text(meta_text(node))]
     level = {Choice: _CHOICE, Seq: _SEQ, New: _PREFIX}.get(type(node), _ATOM)
     if level < ctx:
         return [_Text("("), (node, _CHOICE), _Text(")")]
@@ -75,7 +80,8 @@ def _pieces(node: Term, ctx: int, sym: dict[str, str], limit: int | None) -> lis
     if isinstance(node, Seq):
         return [(node.first, _PREFIX), _Text(" ; "), (node.then, _SEQ)]
     if isinstance(node, New):
-        return [_Text(f"{sym['new']}{node.variable}."), (node.body, _PREFIX)]
+        variable = meta_text(node.variable) if isinstance(node.variable, Meta) else node.variable
+        return [_Text(f"{sym['new']}{variable}."), (node.body, _PREFIX)]
     if isinstance(node, Star):
         return [(node.body, _ATOM), _Text("*")]
     if isinstance(node, Push):

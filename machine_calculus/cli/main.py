@@ -6,9 +6,10 @@
     mcalc print FILE|TERM [--calculus fmc|rmc] [--notation unicode|ascii|latex|all] [--sequenced] [--json]
     mcalc type FILE|TERM [--notation unicode|ascii|latex] [--derivation] [--json]
     mcalc while FILE [--set x=VALUE]... [--input v1,v2,...] [--fuel N] [--json] [--reference] [--term]
-    mcalc prolog FILE --query GOAL [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
+    mcalc prolog FILE [--query GOAL] [--order prolog|fair] [--limit N] [--fuel N] [--json] [--term]
     mcalc confluence FILE.trs [--json]
-    mcalc reduce FILE|TERM [--calculus fmc|rmc] [--strategy S] [--fuel N] [--steps] [--graph OUT.svg|OUT.dot] [--json]
+    mcalc reduce FILE|TERM [--calculus fmc|rmc|trs] [--term T] [--strategy S] [--fuel N] [--steps]
+                 [--graph OUT.svg|OUT.dot] [--layout auto|dot|builtin] [--json]
     mcalc optimize FILE|TERM [--set x=VALUE]... [--stack LOC=v1,...] [--rounds N] [--json]
     mcalc search FILE|TERM --pattern P [--kind =>*|=>1|=>+|=>!] [--where C]... [--depth N] [--limit N] [--json]
 

@@ -155,3 +155,8 @@ def test_a_prolog_query_shows_its_search_and_prints_answers_as_found() -> None:
     shown = on_a_terminal("prolog", "examples/prolog/lists.pl", "--query", "app(X, Y, [1, 2])")
     assert "searching" in shown and "answers" in shown
     assert shown.index("X = [], Y = [1, 2] ;") < shown.index("X = [1, 2], Y = [].")
+
+
+def test_a_search_shows_its_progress_and_its_solutions() -> None:
+    shown = on_a_terminal("search", "examples/swap.fmc", "--pattern", "[?N].?M", "--kind", "=>!")
+    assert "searching" in shown and "solution 1" in shown and "exhausted" in shown
