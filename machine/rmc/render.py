@@ -76,7 +76,10 @@ def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
 def state_html(state: State, caption: str = "relational machine state") -> str:
     """One state in full: each location's stack under σ, the continuation (top first), the term."""
     stacks = state.stacks()
-    rows = [(f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH, term_text) for t in stacks[loc])) for loc in sorted_locations(stacks)]
+    rows = [
+        (f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH, term_text) for t in stacks[loc]))
+        for loc in sorted_locations(stacks)
+    ]
     continuation = " · ".join(_term(t, FULL_WIDTH) for t in reversed(state.continuation_terms()))
     rows += [("continuation K", continuation or "ε"), ("term", _term(state.current_term(), FULL_WIDTH))]
     return html_table(["", ""], rows, caption)
