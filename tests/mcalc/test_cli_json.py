@@ -244,7 +244,7 @@ def test_symbolic_while_json_keeps_unicode(capsys: pytest.CaptureFixture[str]) -
 def test_every_subcommand_has_json() -> None:
     parser = build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(sub.choices) == {"run", "print", "type", "while", "prolog", "confluence", "reduce", "optimize"}
+    assert set(sub.choices) == {"run", "print", "type", "while", "prolog", "confluence", "reduce", "optimize", "search"}
     for name, command in sub.choices.items():
         assert "--json" in command._option_string_actions, name
 
