@@ -1,10 +1,12 @@
 """Reduction graphs: every term reachable from a start term by one-step reduction (bounded), with
-an edge per step labelled by its rule and position; exported to DOT.
+an edge per step labelled by its rule and position; exported to DOT, drawn as SVG.
 
 Generic in the steps: ``steps(t)`` gives ``(rule name, position, reduct)`` for every one-step
 reduct of ``t``, such as :func:`rewriting.rules.reducts` (FMC III, the default), a rule set's
-(:func:`rule_steps`) or a first-order TRS's (:func:`trs_steps`). Drawn by
-:func:`rewriting.drawing.svg`. Terms are nodes up to ``==`` (alpha-equivalence).
+(:func:`rule_steps`) or a first-order TRS's (:func:`trs_steps`). Terms are nodes up to ``==``
+(alpha-equivalence), labelled by their notation (``str``). A graph displays itself in a notebook
+(``_repr_svg_``, ``_repr_html_``), drawn by :mod:`rewriting.drawing`, which this module imports
+only inside those methods: models never import their renderers.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from machine_calculus.calculus.terms import Term
 from machine_calculus.rewriting.engine import RuleSet
 from machine_calculus.rewriting.rules import reducts
 from machine_calculus.rewriting.trs import TRS, rewrite_steps
 
-__all__ = ["Edge", "ReductionGraph", "reduction_graph", "rule_steps", "trs_steps"]
+__all__ = ["Edge", "ReductionGraph", "cut_text", "edge_text", "reduction_graph", "rule_steps", "trs_steps"]
 
 Steps = Callable[[Term], Iterable[tuple[str, tuple[int, ...], Term]]]
 
@@ -52,23 +55,82 @@ class ReductionGraph:
         normal = self.normal_indices()
         return [t for i, t in enumerate(self.nodes) if i in normal]
 
-    def to_dot(self, label: Callable[[Term], str] = repr) -> str:
-        """The graph in Graphviz's DOT language (the start is drawn bold, normal forms doubled,
-        the nodes not expanded dashed)."""
+    def to_dot(self, label: Callable[[Term], str] = str, *, max_label: int | None = None) -> str:
+        """The graph in Graphviz's DOT language: a node per term (labelled ``label(term)``, its
+        notation by default; the start drawn bold, normal forms doubled, the nodes not expanded
+        dashed), an edge per step labelled ``rule @ position``. With ``max_label``, labels longer
+        than that are cut with an ellipsis (a drawing's; the export keeps them whole). Nodes are
+        ``n0``, ``n1``, ... and edges carry ``id="e0"``, ``id="e1"``, ... in their order."""
         normal = self.normal_indices()
-        lines = ["digraph reduction {", "  node [shape=box, fontname=monospace];"]
+        lines = [
+            "digraph reduction {",
+            '  graph [nodesep=0.25, ranksep=0.45, bgcolor="transparent"];',
+            '  node [shape=box, style="rounded,filled", fillcolor="#f7f7ff", fontname=monospace, fontsize=12,'
+            ' height=0.3, margin="0.1,0.04"];',
+            '  edge [fontname=monospace, fontsize=10, fontcolor="#a33333", color="#555555", arrowsize=0.7];',
+        ]
         for i, t in enumerate(self.nodes):
-            style = ", style=bold" if i == 0 else ""
-            style = ", style=" + ('"bold,dashed"' if i == 0 else "dashed") if i in self.unexpanded else style
+            styles = ["rounded", "filled"] + ["bold"] * (i == 0) + ["dashed"] * (i in self.unexpanded)
+            style = f', style="{",".join(styles)}"' if len(styles) > 2 else ""
             shape = ", peripheries=2" if i in normal else ""
-            lines.append(f"  n{i} [label={json.dumps(label(t), ensure_ascii=False)}{style}{shape}];")
-        for e in self.edges:
-            where = ".".join(map(str, e.position)) or "ε"
-            lines.append(
-                f"  n{e.source} -> n{e.target} [label={json.dumps(f'{e.rule} @ {where}', ensure_ascii=False)}];"
-            )
+            text = cut_text(label(t), max_label)
+            lines.append(f"  n{i} [label={_dot_string(text)}{style}{shape}];")
+        for k, e in enumerate(self.edges):
+            text = cut_text(edge_text(e), max_label)
+            lines.append(f'  n{e.source} -> n{e.target} [label={_dot_string(text)}, id="e{k}"];')
         lines.append("}")
         return "\n".join(lines)
+
+    def svg(self, label: Callable[[Term], str] = str, *, layout: str = "auto", max_label: int | None = None) -> str:
+        """The graph drawn as an SVG document that scales to its container (a ``viewBox``, width
+        100%): by Graphviz's ``dot`` where it is installed (``layout="auto"``, or ``"dot"``),
+        else by the built-in layered layout (``"builtin"``); see :func:`rewriting.drawing.svg`."""
+        from machine_calculus.rewriting.drawing import svg
+
+        return svg(self, label, layout=layout, max_label=max_label)
+
+    def summary(self) -> str:
+        """One line: how many terms, steps and normal forms, and whether that is all of them."""
+        normal = len(self.normal_indices())
+        bound = "all reachable" if self.complete else f"bounded, {len(self.unexpanded)} not expanded"
+        return (
+            f"reduction graph: {len(self.nodes)} terms ({bound}), {len(self.edges)} steps, "
+            f"{normal} normal form{'s' * (normal != 1)}"
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text display (beside the drawing): the :meth:`summary`, not every term."""
+        printer.text(self.summary())
+
+    def _repr_svg_(self) -> str:
+        """A notebook's (or any IPython display's) drawing of the graph: :meth:`svg`."""
+        from machine_calculus.rewriting.drawing import display_svg
+
+        return display_svg(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook's display: the SVG drawing in a box that scrolls sideways when the graph is
+        too wide to stay readable in the column (it scales down to a readable size first)."""
+        from machine_calculus.rewriting.drawing import html
+
+        return html(self)
+
+
+def edge_text(edge: Edge) -> str:
+    """An edge's label: its rule and position, ``beta @ 2.1`` (``ε`` the root)."""
+    return f"{edge.rule} @ {'.'.join(map(str, edge.position)) or 'ε'}"
+
+
+def cut_text(text: str, limit: int | None) -> str:
+    """``text`` with at most ``limit`` characters, cut with an ellipsis (``None``: whole)."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + "…"
+
+
+def _dot_string(text: str) -> str:
+    """A DOT string literal (a JSON string is one: quotes and backslashes escaped)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def reduction_graph(start: Term, steps: Steps = reducts, max_nodes: int = 200) -> ReductionGraph:

@@ -1,4 +1,5 @@
-"""Reduction graphs: FMC III terms and first-order TRSs, their normal forms and DOT export."""
+"""Reduction graphs: FMC III terms and first-order TRSs, their normal forms and DOT export
+(labels in notation, cut on request, styles)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,40 @@ def test_terms_left_unexpanded_at_the_bound_are_not_normal_forms() -> None:
     trs = parse_trs("(VAR x) (RULES f(x) -> f(g(x)))")  # no normal form at all
     graph = reduction_graph(fn("f", fn("a")), trs_steps(trs), max_nodes=10)
     assert graph.unexpanded == {9} and graph.normal_forms() == []
-    assert "style=dashed" in graph.to_dot(term_text) and "peripheries=2" not in graph.to_dot(term_text)
-    assert svg(graph, term_text).count("stroke-dasharray") == 1
+    dot = graph.to_dot(term_text)
+    assert 'n9 [label="f(g(g(g(g(g(g(g(g(g(a))))))))))", style="rounded,filled,dashed"]' in dot
+    assert "peripheries=2" not in dot
+    assert svg(graph, term_text, layout="builtin").count("stroke-dasharray") == 1
     whole = reduction_graph(fn("b"), trs_steps(parse_trs("(RULES b -> a b -> c c -> b c -> d)")))
     assert whole.complete and whole.unexpanded == frozenset()
+
+
+def test_dot_labels_are_the_notation_and_can_be_cut() -> None:
+    graph = reduction_graph(parse("[A].[B] ; <x>.<y>.[x].[y]"))
+    dot = graph.to_dot()
+    assert 'n0 [label="[A].[B] ; ⟨x⟩.⟨y⟩.[x].[y]", style="rounded,filled,bold"];' in dot
+    assert 'n5 [label="[B].[A]", peripheries=2];' in dot and "Push(" not in dot
+    assert 'n3 -> n4 [label="beta @ 2", id="e3"];' in dot
+    cut = graph.to_dot(max_label=8)
+    assert 'n0 [label="[A].[B]…", style="rounded,filled,bold"];' in cut and 'label="push-se…"' in cut
+    quoted = reduction_graph(fn("a"), trs_steps(parse_trs("(RULES a -> b)"))).to_dot(lambda t: 'say "hi" \\ ' + str(t))
+    assert 'n0 [label="say \\"hi\\" \\\\ a", style="rounded,filled,bold"];' in quoted
+
+
+def test_a_graph_summarises_itself_in_plain_text() -> None:
+    from IPython.lib.pretty import pretty
+
+    graph = reduction_graph(parse("[A].[B] ; <x>.<y>.[x].[y]"))
+    assert pretty(graph) == graph.summary() == "reduction graph: 6 terms (all reachable), 5 steps, 1 normal form"
+    bounded = reduction_graph(fn("f", fn("a")), trs_steps(parse_trs("(VAR x) (RULES f(x) -> f(g(x)))")), max_nodes=4)
+    assert bounded.summary() == "reduction graph: 4 terms (bounded, 1 not expanded), 3 steps, 0 normal forms"
+
+
+def test_the_front_door_graphs_a_trs() -> None:
+    import machine_calculus as mc
+
+    trs = parse_trs("(VAR x y) (RULES add(0, x) -> x add(s(x), y) -> s(add(x, y)))")
+    graph = mc.graph("add(s(0), 0)", rules=trs)  # the term's text in the TRS's syntax: 0 is a constant
+    assert [str(t) for t in graph.normal_forms()] == ["s(0)"] and graph.complete
+    assert graph.edges[0].rule == "add(s(x), y) -> s(add(x, y))" and graph.edges[1].position == (0,)
+    assert mc.graph(fn("b"), rules=parse_trs("(RULES b -> a b -> c)")).summary().endswith("2 normal forms")
