@@ -39,6 +39,7 @@ from typing import Any, Literal, NamedTuple, cast
 from machine_calculus.calculus.errors import ParseError, Position
 from machine_calculus.calculus.patterns import Meta, meta_text, metavariables
 from machine_calculus.calculus.terms import Term, free_variables
+from machine_calculus.machine.render import Html, html_table
 from machine_calculus.rewriting.engine import ReductionRule, RuleSet, TermPosition
 from machine_calculus.rewriting.patterns import Bindings, match_pattern
 
@@ -586,7 +587,7 @@ class SearchResult:
     def _repr_html_(self) -> str:
         """An HTML table: each solution, its bindings and its witness path."""
         printer = self.printer()
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for n, s in enumerate(self.solutions, 1):
             bindings = "<br>".join(
                 f"<code>?{html.escape(k)} = {html.escape(_show(v, printer, 'unicode', 2_000))}</code>"
@@ -598,12 +599,9 @@ class SearchResult:
                 for step in s.path
             )
             rows.append(
-                f"<tr><td>{n}</td><td><code>{html.escape(_show(s.term, printer, 'unicode', 2_000))}</code></td>"
-                f"<td>{bindings or '—'}</td><td>{path or '(the start)'}</td></tr>"
+                (str(n), _show(s.term, printer, "unicode", 2_000), Html(bindings or "—"), Html(path or "(the start)"))
             )
-        head = "<tr><th>#</th><th>solution</th><th>bindings</th><th>witness path</th></tr>"
-        caption = html.escape(self.status_line())
-        return f"<table><caption>{caption}</caption>{head}{''.join(rows)}</table>"
+        return html_table(["#", "solution", "bindings", "witness path"], rows, self.status_line())
 
 
 def solution_text(
@@ -977,18 +975,14 @@ class AnswerSearchResult:
         }
 
     def _repr_html_(self) -> str:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for m in self.matches:
             bindings = "<br>".join(
                 f"<code>?{html.escape(k)} = {html.escape(_fo_text(v, 2_000))}</code>"
                 for k, v in sorted(m.bindings.items())
             )
-            rows.append(
-                f"<tr><td>{m.number}</td><td><code>{html.escape(str(m.answer))}</code></td>"
-                f"<td>{bindings or '—'}</td><td>{' '.join(map(str, m.answer.path)) or '—'}</td></tr>"
-            )
-        head = "<tr><th>answer</th><th>stacks</th><th>bindings</th><th>path (choices)</th></tr>"
-        return f"<table><caption>{html.escape(self.status_line())}</caption>{head}{''.join(rows)}</table>"
+            rows.append((str(m.number), str(m.answer), Html(bindings or "—"), " ".join(map(str, m.answer.path)) or "—"))
+        return html_table(["answer", "stacks", "bindings", "path (choices)"], rows, self.status_line())
 
 
 def _fo_text(value: Any, limit: int | None = None) -> str:

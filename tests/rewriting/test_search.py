@@ -362,7 +362,7 @@ def test_results_display_as_text_html_and_json() -> None:
     assert text.splitlines()[0] == "solution 1 (2 steps): [B].[A]" and "beta @ ε: [B].[A]" in text
     assert "exhausted" in text.splitlines()[-1]
     html = result._repr_html_()
-    assert html.startswith("<table>") and "witness path" in html and "[B].[A]" in html
+    assert html.startswith("<style>") and "<table" in html and "witness path" in html and "[B].[A]" in html
     data = result.to_json()
     assert data["status"] == "exhausted" and data["solutions"][0]["bindings"] == {"M": "[A]", "N": "B"}
     assert data["solutions"][0]["path"][1] == {"rule": "beta", "position": [], "term": "[B].[A]"}
