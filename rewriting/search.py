@@ -1011,9 +1011,9 @@ def answer_match_json(match: AnswerMatch, limit: int | None = None) -> dict[str,
 
 
 def search_answers(
-    term: Term,
-    pattern: MemoryPattern,
-    memory: Mapping[str, Sequence[Term]] | None = None,
+    term: Term | str,
+    pattern: MemoryPattern | str,
+    memory: Mapping[str, Sequence[Term | str]] | None = None,
     *,
     where: Condition | None = None,
     fuel: int | None = 1_000_000,
@@ -1025,12 +1025,23 @@ def search_answers(
     stream, :class:`machine.rmc.compiled.Search`, in ``order``) whose stacks match ``pattern``
     (a location's stack, bottom to top, item by item; a metavariable used twice, also across
     locations, matches equal terms) and satisfy ``where``. Bounds: ``fuel`` machine steps,
-    ``max_answers`` answers looked at, ``max_solutions`` matching ones."""
+    ``max_answers`` answers looked at, ``max_solutions`` matching ones. Texts are read as the
+    command line reads them: the term in RMC syntax, the pattern as answers print
+    (:func:`parse_memory_pattern`), the memory's items as first-order terms."""
+    from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
     from machine_calculus.machine.rmc.compiled import Search as Answers
 
+    if isinstance(term, str):
+        term = parse_rmc(term)
+    if isinstance(pattern, str):
+        pattern = parse_memory_pattern(pattern)
+    memory = {
+        loc: tuple(parse_first_order(t, source=f"memory {loc}") if isinstance(t, str) else t for t in items)
+        for loc, items in (memory or {}).items()
+    }
     locations = list(pattern)
     wanted = _memory_term(pattern, locations)
-    stream = Answers(term, dict(memory or {}), fuel=fuel, order=order)  # type: ignore[arg-type]
+    stream = Answers(term, memory, fuel=fuel, order=order)  # type: ignore[arg-type]
     matches: list[AnswerMatch] = []
     looked = 0
     status = "exhausted"

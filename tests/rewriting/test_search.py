@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -378,3 +379,16 @@ def test_a_deep_term_does_not_crash_the_search() -> None:
     (normal,) = result
     assert normal.term is deep and normal.bindings["N"] == parse("A")
     assert len(str(result)) > 100_000
+
+
+def test_answers_are_searched_from_texts_too() -> None:
+    from machine_calculus.calculus.rmc.parser import parse_first_order, parse_rmc
+    from machine_calculus.rewriting.search import parse_memory_pattern, search_answers
+
+    text = Path("examples/split.rmc").read_text(encoding="utf-8")
+    from_texts = search_answers(text, "λ: [?X, ?X]", {"λ": ["s(s(s(s(z))))"]})
+    parsed = search_answers(
+        parse_rmc(text), parse_memory_pattern("λ: [?X, ?X]"), {"λ": [parse_first_order("s(s(s(s(z))))")]}
+    )
+    assert from_texts.to_json() == parsed.to_json()
+    assert [str(m.bindings["X"]) for m in from_texts.matches] == ["s(s(z))"]
