@@ -12,11 +12,11 @@ module; ``calculus`` knows nothing of rewriting).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from machine_calculus.calculus.terms import Term, iter_preorder
 
-__all__ = ["Meta", "is_meta", "meta_text", "metavariables"]
+__all__ = ["Meta", "is_meta", "meta_text", "metavariables", "whole_pattern"]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -49,3 +49,18 @@ def metavariables(pattern: Term) -> list[str]:
         if isinstance(node, Meta):
             seen.setdefault(node.name, None)
     return list(seen)
+
+
+def whole_pattern(parser: Any, expected: str) -> Term:
+    """The pattern that is the whole of a parser's text (``parser``: a calculus's parser, with
+    ``peek``, ``term`` and ``error``): one term, neither nothing nor more; ``expected`` names what
+    may follow a term in that calculus, for the message."""
+    from machine_calculus.calculus.lexing import EOF
+
+    if parser.peek().kind == EOF:
+        raise parser.error("empty pattern: expected a term", parser.peek())
+    pattern = parser.term()
+    tok = parser.peek()
+    if tok.kind != EOF:
+        raise parser.error(f"unexpected {tok.text!r}: expected {expected} or the end of the pattern", tok)
+    return pattern

@@ -59,7 +59,7 @@ from machine_calculus.calculus.lexing import (
     TokenCursor,
     tokenize,
 )
-from machine_calculus.calculus.patterns import Meta
+from machine_calculus.calculus.patterns import Meta, whole_pattern
 from machine_calculus.calculus.programs import read_program
 from machine_calculus.calculus.terms import free_variables, substitute
 
@@ -159,13 +159,7 @@ def parse_pattern(text: str, source: str = "<pattern>") -> Term:
     location's place (``[?N]?a.?M``, ``?a<x>``) or a bound name's (``<?x>.?M``). Only this entry
     point reads ``?X``: :func:`parse` refuses it."""
     parser = _Parser(tokenize(text, PUNCTUATION, source=source, metavariables=True), text, source)
-    if parser.peek().kind == EOF:
-        raise parser.error("empty pattern: expected a term", parser.peek())
-    pattern = parser.term()
-    tok = parser.peek()
-    if tok.kind != EOF:
-        raise parser.error(f"unexpected {tok.text!r}: expected ';', '.' or the end of the pattern", tok)
-    return pattern
+    return whole_pattern(parser, "';', '.'")
 
 
 def parse_constant(token_text: str) -> ConstValue:

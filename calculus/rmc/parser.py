@@ -17,7 +17,7 @@ from typing import Any
 
 from machine_calculus.calculus.fmc.syntax import DEFAULT, SKIP, Seq
 from machine_calculus.calculus.lexing import EOF, IDENT, META, NUMBER, Token, TokenCursor, tokenize
-from machine_calculus.calculus.patterns import Meta
+from machine_calculus.calculus.patterns import Meta, whole_pattern
 from machine_calculus.calculus.programs import read_program
 from machine_calculus.calculus.rmc.firstorder import FVar, fn
 from machine_calculus.calculus.rmc.syntax import FAIL, Choice, New, Pop, Push, Star, converse
@@ -61,13 +61,7 @@ def parse_rmc_pattern(text: str, source: str = "<pattern>") -> Term:
     or a ``new``'s name (``new ?x. ?M``). Only this entry point (and ``parse_first_order(...,
     patterns=True)``) reads ``?X``: :func:`parse_rmc` refuses it."""
     parser = _Parser(tokenize(text, PUNCTUATION, source=source, metavariables=True), text, source)
-    if parser.peek().kind == EOF:
-        raise parser.error("empty pattern: expected a term", parser.peek())
-    pattern = parser.term()
-    tok = parser.peek()
-    if tok.kind != EOF:
-        raise parser.error(f"unexpected {tok.text!r}: expected ';', '+', '*', '~' or the end of the pattern", tok)
-    return pattern
+    return whole_pattern(parser, "';', '+', '*', '~'")
 
 
 def parse_first_order(
