@@ -87,7 +87,10 @@ def proof_html(proof: Proof) -> str:
 def verdict_html(verdict: Verdict) -> str:
     """A confluence verdict: the answer, the reason, the witness of a NO, every critical pair
     and the evidence."""
-    parts = [_headline(verdict.answer, _VERDICT_COLOURS.get(verdict.answer, "#333")), f"<p>{html.escape(verdict.reason)}</p>"]
+    parts = [
+        _headline(verdict.answer, _VERDICT_COLOURS.get(verdict.answer, "#333")),
+        f"<p>{html.escape(verdict.reason)}</p>",
+    ]
     if verdict.witness is not None:
         pair, a, b = verdict.witness
         rows = [("peak", str(pair.peak)), ("normal form", str(a)), ("other normal form", str(b))]

@@ -199,15 +199,21 @@ def _binding(x: str, pushed: Term, pattern: Term) -> Term | None:
 
 
 RULES: tuple[ReductionRule, ...] = (
-    ReductionRule("seq-assoc", _seq_assoc, equation='(M ; N) ; P -> M ; (N ; P)'),
-    ReductionRule("skip", _skip, equation='⋆ ; M -> M,  M ; ⋆ -> M'),
-    ReductionRule("fail", _fail, equation='0 ; M -> 0,  M ; 0 -> 0,  0 + M -> M,  M + 0 -> M'),
-    ReductionRule("distribute", _distribute, equation='(M + N) ; P -> M ; P + N ; P,  M ; (N + P) -> M ; N + M ; P'),
-    ReductionRule("unfold", _unfold, equation='M* -> ⋆ + M ; M*'),
-    ReductionRule("extrude", _extrude, equation='(∃x.M) ; N -> ∃x.(M ; N),  M ; ∃x.N -> ∃x.(M ; N)'),
-    ReductionRule("new", _new, equation='∃x.(M + N) -> ∃x.M + ∃x.N,  ∃x.0 -> 0,  ∃x.M -> M when x is not free in M'),
-    ReductionRule("unify", _unify, equation='[t]a ; C ; a⟨u⟩ ; M -> C ; M when t = u, 0 when t, u have no unifier, else the arguments pushed and popped'),
-    ReductionRule("bind", _bind, equation="∃x.∃ys.S -> ∃ys.{t/x}S' when S has [x]a ; C ; a⟨t⟩ at its top level, x not in t"),
+    ReductionRule("seq-assoc", _seq_assoc, equation="(M ; N) ; P -> M ; (N ; P)"),
+    ReductionRule("skip", _skip, equation="⋆ ; M -> M,  M ; ⋆ -> M"),
+    ReductionRule("fail", _fail, equation="0 ; M -> 0,  M ; 0 -> 0,  0 + M -> M,  M + 0 -> M"),
+    ReductionRule("distribute", _distribute, equation="(M + N) ; P -> M ; P + N ; P,  M ; (N + P) -> M ; N + M ; P"),
+    ReductionRule("unfold", _unfold, equation="M* -> ⋆ + M ; M*"),
+    ReductionRule("extrude", _extrude, equation="(∃x.M) ; N -> ∃x.(M ; N),  M ; ∃x.N -> ∃x.(M ; N)"),
+    ReductionRule("new", _new, equation="∃x.(M + N) -> ∃x.M + ∃x.N,  ∃x.0 -> 0,  ∃x.M -> M when x is not free in M"),
+    ReductionRule(
+        "unify",
+        _unify,
+        equation="[t]a ; C ; a⟨u⟩ ; M -> C ; M when t = u, 0 when t, u have no unifier, else the arguments pushed and popped",
+    ),
+    ReductionRule(
+        "bind", _bind, equation="∃x.∃ys.S -> ∃ys.{t/x}S' when S has [x]a ; C ; a⟨t⟩ at its top level, x not in t"
+    ),
 )
 
 

@@ -253,15 +253,17 @@ def _redundant(t: Term) -> Term | None:
 
 
 RULES: tuple[ReductionRule, ...] = (
-    ReductionRule("beta", _beta, equation='[N]a.C.a⟨x⟩.M -> C.{N/x}M   (C: pushes and pops on locations other than a)'),
-    ReductionRule("jump", _jump, equation='j ; C -> C(j) if C catches j, else j'),
-    ReductionRule("push-seq", _push_seq, equation='([N]a.M) ; C -> [N]a.(M ; C)'),
-    ReductionRule("pop-seq", _pop_seq, equation='(a⟨x⟩.M) ; C -> a⟨x⟩.(M ; C)   (x renamed away from the free variables of C)'),
-    ReductionRule("seq-seq", _seq_seq, equation='(N ; C1) ; C2 -> N ; (C1 ∘ C2)'),
-    ReductionRule("unfold", _unfold, equation='M^j -> M ; {j -> M^j}'),
-    ReductionRule("delta", _delta, equation='[vn]...[v1].p -> [p(v1, ..., vn)]'),
-    ReductionRule("unit", _unit, equation='N ; {⋆ -> ⋆ | C} -> N ; {C}   when C has no _'),
-    ReductionRule("redundant", _redundant, equation='N ; {j -> M | C | _ -> M} -> N ; {C | _ -> M}'),
+    ReductionRule("beta", _beta, equation="[N]a.C.a⟨x⟩.M -> C.{N/x}M   (C: pushes and pops on locations other than a)"),
+    ReductionRule("jump", _jump, equation="j ; C -> C(j) if C catches j, else j"),
+    ReductionRule("push-seq", _push_seq, equation="([N]a.M) ; C -> [N]a.(M ; C)"),
+    ReductionRule(
+        "pop-seq", _pop_seq, equation="(a⟨x⟩.M) ; C -> a⟨x⟩.(M ; C)   (x renamed away from the free variables of C)"
+    ),
+    ReductionRule("seq-seq", _seq_seq, equation="(N ; C1) ; C2 -> N ; (C1 ∘ C2)"),
+    ReductionRule("unfold", _unfold, equation="M^j -> M ; {j -> M^j}"),
+    ReductionRule("delta", _delta, equation="[vn]...[v1].p -> [p(v1, ..., vn)]"),
+    ReductionRule("unit", _unit, equation="N ; {⋆ -> ⋆ | C} -> N ; {C}   when C has no _"),
+    ReductionRule("redundant", _redundant, equation="N ; {j -> M | C | _ -> M} -> N ; {C | _ -> M}"),
 )
 
 

@@ -150,7 +150,9 @@ def test_notebook_runs(notebook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 #: printing helpers a notebook has no need of: terms, types, graphs and traces show themselves
-PRINTING_HELPERS = re.compile(r"\b(to_unicode|to_ascii|to_latex|rmc_text|term_text|pretty_type|svg|SVG|HTML|trace_html)\(")
+PRINTING_HELPERS = re.compile(
+    r"\b(to_unicode|to_ascii|to_latex|rmc_text|term_text|pretty_type|svg|SVG|HTML|trace_html)\("
+)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
