@@ -274,7 +274,7 @@ def test_docs_json_md_shows_every_subcommand_with_its_output() -> None:
     tests/test_docs.py checks exactly), and README.md links to it."""
     text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
     sections = {line.removeprefix("## ").split()[0] for line in text.splitlines() if line.startswith("## ")}
-    assert sections == {"run", "while", "prolog", "print", "type", "reduce", "optimize", "confluence"}
+    assert sections == {"run", "while", "prolog", "print", "type", "reduce", "optimize", "confluence", "search"}
     blocks = re.findall(r"^```(\w*)\n(.*?)^```\s*$", text, re.MULTILINE | re.DOTALL)
     for i, (kind, body) in enumerate(blocks):
         if kind == "sh":
