@@ -52,16 +52,13 @@ def notation_text(term: Term, notation: str = "unicode", limit: int | None = Non
 
 
 def latex_text(term: Term) -> str | None:
-    """``term`` in LaTeX, or None where its calculus has no LaTeX notation (only the FMC has)."""
-    from machine_calculus.calculus.rmc.syntax import is_relational
-
-    if _PRINTERS.get(type(term)) is not _fmc_text:
+    """``term`` in LaTeX, or None where its calculus has no LaTeX notation (the FMC's and the
+    RMC's have one; first-order terms alone, the lambda-calculus and patterns have none)."""
+    if _PRINTERS.get(type(term)) is None:
         _load_builtin()
-    if _PRINTERS.get(type(term)) is not _fmc_text or is_relational(term):
+    if _PRINTERS.get(type(term)) not in (_fmc_text, _rmc_text):
         return None
-    from machine_calculus.calculus.fmc.printer import pretty
-
-    return pretty(term, "latex")
+    return notation_text(term, "latex")
 
 
 def term_html(term: Term, limit: int = HTML_LIMIT) -> str:
@@ -98,7 +95,7 @@ def _fmc_text(term: Term, notation: str, limit: int | None) -> str:
 def _rmc_text(term: Term, notation: str, limit: int | None) -> str:
     from machine_calculus.calculus.rmc.printer import rmc_text
 
-    return rmc_text(term, "ascii" if notation == "ascii" else "unicode", limit)
+    return rmc_text(term, notation, limit)
 
 
 def _first_order_text(term: Term, notation: str, limit: int | None) -> str:

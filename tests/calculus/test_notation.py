@@ -32,8 +32,32 @@ def test_rmc_terms_print_in_the_rmc_notation(t) -> None:
     assert t.text("ascii") == rmc_text(t, "ascii")
     if not free_variables(t):  # a free first-order variable reads back as a constant
         assert parse_rmc(str(t)) == t
+    latex = t._repr_latex_()
+    assert latex is not None and latex == f"${t.text('latex')}$"
+    assert _balanced(latex), latex
     if is_relational(t):
-        assert t._repr_latex_() is None  # the RMC has no LaTeX notation here
+        assert "⟨" not in latex and "∃" not in latex and "⋆" not in latex  # symbols, not glyphs
+
+
+def _balanced(latex: str) -> bool:
+    depth = 0
+    for i, c in enumerate(latex):
+        if c in "{}" and latex[i - 1 : i] != "\\":
+            depth += 1 if c == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def test_rmc_latex() -> None:
+    assert parse_rmc("new x. (<x> ; [s(x)])")._repr_latex_() == (
+        r"$\exists x.(\langle x\rangle \mathbin{;} [\mathsf{s}(x)])$"
+    )
+    assert parse_rmc("[a]* ; out<f(b)>").text("latex") == (
+        r"[\mathsf{a}]^{*} \mathbin{;} \mathit{out}\langle \mathsf{f}(\mathsf{b})\rangle"
+    )
+    assert fn("f", FVar("x")).text("latex") == "f(x)"  # a first-order term alone: no LaTeX of its own
+    assert fn("f", FVar("x"))._repr_latex_() is None
 
 
 @given(first_order_terms())
