@@ -107,8 +107,8 @@ def parse_rmc(text: str, source: str = "<input>") -> Term:
 
 def pretty(term: Term, notation: str = "unicode") -> str:
     """A term's text in ``notation``: ``"unicode"`` (the papers' ``⟨x⟩``, ``λ``, ``⋆``), ``"ascii"``
-    (what the parsers also read) or, for FMC terms, ``"latex"``; an RMC term in the RMC's own
-    notation (``∃x``, ``+``, ``0``)."""
+    (what the parsers also read) or ``"latex"``; an RMC term in the RMC's own notation (``∃x``,
+    ``+``, ``0``). The same as ``term.text(notation)``."""
     from machine_calculus.calculus.rmc.syntax import is_relational
 
     if is_relational(term):

@@ -476,14 +476,14 @@ def command_print(args: argparse.Namespace, out: Console) -> int:
     text, name = read_source(args.source)
     rmc = calculus_of(args.calculus, name) == "rmc"
     if rmc:
-        if args.sequenced or args.notation == "latex":
-            raise UsageError("RMC terms print in unicode and ascii (no --sequenced, no latex)")
+        if args.sequenced:
+            raise UsageError("--sequenced is the FMC's sequencing; an RMC term prints as it is")
         from machine_calculus.calculus.rmc.parser import parse_rmc
         from machine_calculus.calculus.rmc.printer import rmc_text
 
         term = parse_rmc(text, source=name)
         printer = rmc_text
-        names = ["unicode", "ascii"] if args.notation == "all" else [args.notation]
+        names = list(NOTATIONS) if args.notation == "all" else [args.notation]
     else:
         from machine_calculus.calculus.fmc.parser import parse
         from machine_calculus.calculus.fmc.printer import pretty
@@ -496,7 +496,7 @@ def command_print(args: argparse.Namespace, out: Console) -> int:
         printer = pretty
         names = list(NOTATIONS) if args.notation == "all" else [args.notation]
     if args.json:
-        shown = {n: None if rmc and n == "latex" else printer(term, n) for n in ("ascii", "unicode", "latex")}
+        shown = {n: printer(term, n) for n in ("ascii", "unicode", "latex")}
         payload = {"calculus": "rmc" if rmc else "fmc", "sequenced": args.sequenced, **shown}
         print(json.dumps(payload, ensure_ascii=False))
         return 0

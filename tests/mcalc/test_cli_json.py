@@ -44,7 +44,7 @@ def test_print_json_gives_every_notation(capsys: pytest.CaptureFixture[str]) -> 
     assert list(payload) == ["calculus", "sequenced", "ascii", "unicode", "latex"]  # --notation: text only
 
 
-def test_print_json_of_an_rmc_term_has_no_latex(capsys: pytest.CaptureFixture[str]) -> None:
+def test_print_json_of_an_rmc_term_has_its_latex(capsys: pytest.CaptureFixture[str]) -> None:
     code, payload = run_json(capsys, "print", "--calculus", "rmc", "([a] + [b]) ; <x>")
     assert code == 0
     assert payload == {
@@ -52,7 +52,7 @@ def test_print_json_of_an_rmc_term_has_no_latex(capsys: pytest.CaptureFixture[st
         "sequenced": False,
         "ascii": "([a] + [b]) ; <x>",
         "unicode": "([a] + [b]) ; ⟨x⟩",
-        "latex": None,
+        "latex": r"([\mathsf{a}] + [\mathsf{b}]) \mathbin{;} \langle \mathsf{x}\rangle",
     }
 
 

@@ -111,6 +111,12 @@ def test_print_rmc_terms(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "print", str(EXAMPLES / "split.rmc"), "--notation", "ascii")
     assert code == 0 and parse_rmc(out) == parse_rmc((EXAMPLES / "split.rmc").read_text(encoding="utf-8"))
     code, out, _ = run(capsys, "print", "--calculus", "rmc", "new x. (<x> ; [s(x)])")
-    assert out.splitlines() == ["unicode: ∃x.(⟨x⟩ ; [s(x)])", "ascii: new x.(<x> ; [s(x)])"]
-    code, _, err = run(capsys, "print", "--calculus", "rmc", "[a]", "--notation", "latex")
-    assert code == 2 and "no latex" in err
+    assert out.splitlines() == [
+        "unicode: ∃x.(⟨x⟩ ; [s(x)])",
+        "ascii: new x.(<x> ; [s(x)])",
+        r"latex: \exists x.(\langle x\rangle \mathbin{;} [\mathsf{s}(x)])",
+    ]
+    code, out, _ = run(capsys, "print", "--calculus", "rmc", "[a]", "--notation", "latex")
+    assert code == 0 and out.strip() == r"[\mathsf{a}]"
+    code, _, err = run(capsys, "print", "--calculus", "rmc", "[a]", "--sequenced")
+    assert code == 2 and "--sequenced" in err
