@@ -59,8 +59,9 @@ class Derivation:
         return derivation_html(self)
 
     def _repr_latex_(self) -> str:
-        """The proof tree in LaTeX (bussproofs' ``\\AxiomC``/``\\UnaryInfC``... commands)."""
-        return derivation_latex(self)
+        """The proof tree in LaTeX, mathpartir's nested ``\\inferrule`` in display math (a
+        front end that renders it needs mathpartir; JupyterLab shows the HTML proof tree)."""
+        return f"$${derivation_latex(self)}$$"
 
 
 def _arity(rule: str, node: Term) -> int:

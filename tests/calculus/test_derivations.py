@@ -122,3 +122,9 @@ def test_the_latex_compiles(tmp_path: Path) -> None:
         ["pdflatex", "-interaction=nonstopmode", source.name], cwd=tmp_path, capture_output=True, timeout=120
     )
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_a_derivation_displays_as_html_and_mathpartir() -> None:
+    d = derive(parse("[A].<x>.x"))
+    assert d._repr_latex_() == f"$${derivation_latex(d)}$$"
+    assert "push" in d._repr_html_()
