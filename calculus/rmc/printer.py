@@ -99,6 +99,8 @@ def _latex_term(t: Term, limit: int | None = None) -> str:
             return [_Text(meta_text(node))]
         if isinstance(node, FVar):
             return [_Text(_latex_name(node.name))]
+        if not isinstance(node, Fn):
+            raise TypeError(f"not a first-order term: {node!r}")
         symbol = rf"\mathsf{{{node.symbol.replace('_', chr(92) + '_')}}}"
         args = arguments(node)
         return [_Text(symbol)] if not args else application_pieces(symbol, args)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from machine_calculus.calculus.fmc.parser import parse
 from machine_calculus.calculus.fmc.types import has_type, infer, instance_of, pretty_type
-from machine_calculus.embeddings.lam import App, LVar, cbn, cbv, parse_lambda
+from machine_calculus.calculus.terms import iter_preorder
+from machine_calculus.embeddings.lam import App, Lam, LVar, cbn, cbv, parse_lambda
 from machine_calculus.embeddings.lam_types import (
     SimpleArrow,
     SimpleBase,
@@ -155,13 +156,36 @@ def test_higher_order_parameters_under_cbv(source: str) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="has_type is incomplete here: found by the deep profile (docs)")
-def test_a_cbv_image_has_type_refuses() -> None:
+@pytest.mark.parametrize("text", [r"\y. (\x. x A) y A A", r"\y. (\y. y A) y A (\y. y)"])
+def test_a_cbv_image_has_type_refuses(text: str) -> None:
     """Known incompleteness (docs/types-and-effects.md), also before this check was widened: the
-    parameter y is typed from its first run, inside the argument's own redex."""
-    term = parse_lambda(r"\y. (\x. x A) y A A")
+    parameter y is typed from its first run, inside the argument's own redex. The second was
+    found by CI's random inputs."""
+    term = parse_lambda(text)
     a = simple_type(term)
+    assert _redex_on_a_variable(term)
     assert has_type(cbn(term), cbn_type(a))
     assert has_type(cbv(term), cbv_type(a))
+
+
+def _redex_on_a_variable(term: Any) -> bool:
+    """Has ``term`` a redex ``(λx.M) y`` whose argument is a variable: the shape of the known
+    incompleteness of ``has_type`` on CBV images (the parameter y is typed from its first run,
+    inside the argument's own redex; docs/types-and-effects.md)?"""
+    return any(
+        isinstance(node, App) and isinstance(node.function, Lam) and isinstance(node.argument, LVar)
+        for node in iter_preorder(term)
+    )
+
+
+def _check_cbv(term: Any, b: SimpleType, expected: bool, shown: Any) -> None:
+    """``has_type`` on the CBV image agrees with simple typing: always when it says yes (sound),
+    and when it says no unless the term has the known incomplete shape (counted as an event)."""
+    found = has_type(cbv(term), cbv_type(b))
+    if expected and not found and _redex_on_a_variable(term):
+        event("has_type refused a CBV image of the known incomplete shape")
+        return
+    assert found == expected, shown
 
 
 @given(LAMBDA_TERMS)
@@ -174,7 +198,7 @@ def test_images_have_the_translations_of_their_types(term: Any) -> None:
         return
     event(f"highest parameter order: {min(max((order(p) for p in simple_typing(term)[1]), default=0), 3)}")
     assert has_type(cbn(term), cbn_type(a)), pretty_simple(a)
-    assert has_type(cbv(term), cbv_type(a)), pretty_simple(a)
+    _check_cbv(term, a, True, pretty_simple(a))
 
 
 @given(LAMBDA_TERMS, st.data())
@@ -200,4 +224,4 @@ def test_images_have_exactly_the_translated_instances(term: Any, data: st.DataOb
         b = SimpleArrow(b, SimpleBase("int"))  # one argument too many
     expected = _simple_instance(b, a)
     assert has_type(cbn(term), cbn_type(b)) == expected, (pretty_simple(a), pretty_simple(b))
-    assert has_type(cbv(term), cbv_type(b)) == expected, (pretty_simple(a), pretty_simple(b))
+    _check_cbv(term, b, expected, (pretty_simple(a), pretty_simple(b)))
