@@ -34,12 +34,13 @@ def test_rmc_terms_print_in_the_rmc_notation(t) -> None:
         assert parse_rmc(str(t)) == t
     latex = t._repr_latex_()
     assert latex is not None and latex == f"${t.text('latex')}$"
-    assert _balanced(latex), latex
+    assert balanced(latex), latex
     if is_relational(t):
         assert "⟨" not in latex and "∃" not in latex and "⋆" not in latex  # symbols, not glyphs
 
 
-def _balanced(latex: str) -> bool:
+def balanced(latex: str) -> bool:
+    """Do the braces of ``latex`` (not escaped ones) nest?"""
     depth = 0
     for i, c in enumerate(latex):
         if c in "{}" and latex[i - 1 : i] != "\\":

@@ -12,16 +12,7 @@ from machine_calculus.rewriting.render import equation_latex
 from machine_calculus.rewriting.rmc_rules import RMC
 from machine_calculus.rewriting.rules import FMC3
 from machine_calculus.rewriting.trs import parse_trs
-
-
-def _balanced(latex: str) -> bool:
-    depth = 0
-    for i, c in enumerate(latex):
-        if c in "{}" and latex[i - 1 : i] != "\\":
-            depth += 1 if c == "{" else -1
-            if depth < 0:
-                return False
-    return depth == 0
+from tests.calculus.test_notation import balanced
 
 
 @pytest.mark.parametrize("rules", [FMC3, RMC], ids=["fmc3", "rmc"])
@@ -32,7 +23,7 @@ def test_every_rule_has_its_equation_in_html_and_latex(rules) -> None:
         assert rule.name in html
         latex = rule._repr_latex_()
         assert latex.startswith("$") and latex.endswith("$") and r"\to" in latex
-        assert _balanced(latex), latex
+        assert balanced(latex), latex
         assert str(rule).startswith(rule.name + ": ")
 
 
