@@ -22,6 +22,7 @@ __all__ = [
     "memory_text",
     "shorten",
     "shown_rows",
+    "state_table",
     "term_cell",
     "trace_page_html",
 ]
@@ -136,6 +137,26 @@ def memory_cell(
         items = ", ".join(html.escape(term_cell(t, FULL_WIDTH, printer)) for t in stacks[loc])
         lines.append(f"<div><code>{html.escape(loc)}: [{items}]</code></div>")
     return Html(f"<details><summary><code>{html.escape(text)}</code></summary>{''.join(lines)}</details>")
+
+
+def state_table(
+    stacks: dict[str, tuple[Term, ...]],
+    continuation: tuple[Term, ...],
+    term: Term,
+    caption: str,
+    printer: Callable[..., str] = to_unicode,
+    item_printer: Callable[..., str] = to_unicode,
+) -> str:
+    """One machine state in full as an HTML table: each location's stack (items printed by
+    ``item_printer``, up to :data:`FULL_WIDTH` characters each), the continuation (as the traces
+    show it, its top last) and the term, printed by ``printer``."""
+    rows = [
+        (f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH, item_printer) for t in stacks[loc]))
+        for loc in sorted_locations(stacks)
+    ]
+    shown = " · ".join(term_cell(t, FULL_WIDTH, printer) for t in reversed(continuation))
+    rows += [("continuation K", shown or "ε"), ("term", term_cell(term, FULL_WIDTH, printer))]
+    return html_table(["", ""], rows, caption)
 
 
 def shown_rows(count: int, start: int = 0, stop: int | None = None) -> list[int | None]:

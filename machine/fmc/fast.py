@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from machine_calculus.calculus.collector import collector_paused
@@ -65,20 +66,21 @@ def run(
     state, count = small_step.initial_state(term, memory), 0
     while True:
         limit = min(count + max(every, 1), fuel)
-        result = _run_from(
-            _machine_stacks(state.stacks()),
-            [frame_of_term(frame) for frame in reversed(state.continuation_terms())],
-            unit_for(state.term, ()),
-            count,
-            limit,
-        )
+        result = _run_from(*_entered(state), count, limit)
         report(result.steps)
         if result.status != "out_of_fuel" or limit >= fuel:
             return result
         assert result.term is not None  # an out-of-fuel run stops at a term
-        memory_now = {loc: from_items(items) for loc, items in result.memory.items()}
-        state = small_step.State(memory_now, from_items(reversed(result.continuation)), result.term)
+        resumed = small_step.initial_state(result.term, result.memory)
+        state = replace(resumed, continuation=from_items(reversed(result.continuation)))
         count = result.steps
+
+
+def _entered(state: small_step.State) -> tuple[defaultdict[str, list[Any]], list[Any], Any]:
+    """A small-step state as the compiled code takes it: machine stacks, the continuation's
+    frames (bottom first) and the unit of the term."""
+    continuation = [frame_of_term(frame) for frame in reversed(state.continuation_terms())]
+    return _machine_stacks(state.stacks()), continuation, unit_for(state.term, ())
 
 
 def _run_from(stacks: Any, continuation: list[Any], unit: Any, count: int, fuel: int) -> Result:
@@ -99,9 +101,8 @@ def advance(state: small_step.State, count: int, fuel: int) -> tuple[small_step.
     reached and the steps so far, for a caller that goes on with the small-step machine (the
     symbolic execution, which forks where compiled code stops on a symbolic label)."""
     clear_caches(MAX_CACHED)
-    stacks = _machine_stacks(state.stacks())
-    continuation = [frame_of_term(frame) for frame in reversed(state.continuation_terms())]
-    where, value, steps = _drive(unit_for(state.term, ()), (), stacks, continuation, count, fuel)
+    stacks, continuation, unit = _entered(state)
+    where, value, steps = _drive(unit, (), stacks, continuation, count, fuel)
     memo: dict[int, tuple[Any, Term]] = {}
     if where is None:
         where = JUMP_STATE

@@ -11,17 +11,16 @@ from rich.text import Text
 from machine_calculus.machine.fmc.result import Result
 from machine_calculus.machine.memory import sorted_locations
 from machine_calculus.machine.render import (
-    FULL_WIDTH,
     html_table,
     memory_cell,
     memory_text,
     shorten,
+    state_table,
     term_cell,
     trace_page_html,
 )
 
 if TYPE_CHECKING:
-    from machine_calculus.calculus.terms import Term
     from machine_calculus.machine.fmc.effects import Distribution
     from machine_calculus.machine.fmc.small_step import State, Trace
     from machine_calculus.machine.fmc.symbolic import SymbolicRun
@@ -103,20 +102,9 @@ def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
     return trace_page_html(_TRACE_COLUMNS, len(trace.transitions) + 1, row, status_line(trace.result), start, stop)
 
 
-def _located(stacks: dict[str, tuple[Term, ...]]) -> list[tuple[str, tuple[Term, ...]]]:
-    return [(loc, stacks[loc]) for loc in sorted_locations(stacks)]
-
-
 def state_html(state: State, caption: str = "FMC machine state") -> str:
-    """One state in full: each location's stack, the continuation (top first) and the term."""
-    rows = [
-        (f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH) for t in items)) for loc, items in _located(state.stacks())
-    ]
-    rows.append(
-        ("continuation K", " · ".join(term_cell(t, FULL_WIDTH) for t in reversed(state.continuation_terms())) or "ε")
-    )
-    rows.append(("term", term_cell(state.term, FULL_WIDTH)))
-    return html_table(["", ""], rows, caption)
+    """One state in full: each location's stack, the continuation and the term."""
+    return state_table(state.stacks(), state.continuation_terms(), state.term, caption)
 
 
 def result_html(result: Result) -> str:

@@ -10,14 +10,13 @@ from rich.text import Text
 from machine_calculus.calculus.rmc.firstorder import term_text
 from machine_calculus.calculus.rmc.printer import rmc_text
 from machine_calculus.calculus.terms import Term
-from machine_calculus.machine.memory import sorted_locations
 from machine_calculus.machine.render import (
-    FULL_WIDTH,
     WIDTH,
     html_table,
     memory_cell,
     memory_text,
     shorten,
+    state_table,
     term_cell,
     trace_page_html,
 )
@@ -74,15 +73,9 @@ def trace_html(trace: Trace, start: int = 0, stop: int | None = None) -> str:
 
 
 def state_html(state: State, caption: str = "relational machine state") -> str:
-    """One state in full: each location's stack under σ, the continuation (top first), the term."""
-    stacks = state.stacks()
-    rows = [
-        (f"memory {loc}", ", ".join(term_cell(t, FULL_WIDTH, term_text) for t in stacks[loc]))
-        for loc in sorted_locations(stacks)
-    ]
-    continuation = " · ".join(_term(t, FULL_WIDTH) for t in reversed(state.continuation_terms()))
-    rows += [("continuation K", continuation or "ε"), ("term", _term(state.current_term(), FULL_WIDTH))]
-    return html_table(["", ""], rows, caption)
+    """One state in full: each location's stack under σ, the continuation and the term."""
+    terms = state.continuation_terms()
+    return state_table(state.stacks(), terms, state.current_term(), caption, _unicode_text, term_text)
 
 
 def answer_html(answer: Answer) -> str:
