@@ -17,6 +17,7 @@ costs no more than what is shown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from machine_calculus.calculus.terms import Term
 
@@ -44,18 +45,14 @@ def notation_text(term: Term, notation: str = "unicode", limit: int | None = Non
     the calculus has it, else Unicode); with ``limit``, at most ``limit + 1`` characters."""
     if notation not in NOTATIONS:
         raise ValueError(f"unknown notation {notation!r}: one of {', '.join(NOTATIONS)}")
-    printer = _PRINTERS.get(type(term))
-    if printer is None:
-        _load_builtin()
-        printer = _PRINTERS.get(type(term), _repr_text)
-    return printer(term, notation, limit)
+    _load_builtin()
+    return _PRINTERS.get(type(term), _repr_text)(term, notation, limit)
 
 
 def latex_text(term: Term) -> str | None:
     """``term`` in LaTeX, or None where its calculus has no LaTeX notation (the FMC's and the
     RMC's have one; first-order terms alone, the lambda-calculus and patterns have none)."""
-    if _PRINTERS.get(type(term)) is None:
-        _load_builtin()
+    _load_builtin()
     if _PRINTERS.get(type(term)) not in (_fmc_text, _rmc_text):
         return None
     return notation_text(term, "latex")
@@ -104,10 +101,9 @@ def _first_order_text(term: Term, notation: str, limit: int | None) -> str:
     return term_text(term, limit)
 
 
+@cache
 def _load_builtin() -> None:
-    """Register the calculi of this package (on first use, so that importing it stays cheap)."""
-    if _PRINTERS.get(Term) is not None:
-        return
+    """Register the calculi of this package (once, on first use, so that importing it stays cheap)."""
     from machine_calculus.calculus.fmc import syntax as fmc
     from machine_calculus.calculus.rmc.firstorder import Fn, FVar
     from machine_calculus.calculus.rmc.syntax import RELATIONAL_NODES
@@ -116,4 +112,3 @@ def _load_builtin() -> None:
     register((*fmc_nodes, fmc.Loop, fmc.Prim, fmc.LoopFrame), _fmc_text)
     register(RELATIONAL_NODES, _rmc_text)
     register((Fn, FVar), _first_order_text)
-    _PRINTERS[Term] = _repr_text  # the mark that this ran
